@@ -1,0 +1,73 @@
+/**
+ * What the scheduler reports, one record per decision. The scheduler emits
+ * numbers only (no strings, no objects) so that a million-request run does not
+ * allocate per event; sinks turn them into CSV rows or fold them into metrics.
+ */
+export const EventKind = {
+  arrive: 0,
+  queued: 1,
+  rejected: 2,
+  admitted: 3,
+  start: 4,
+  finish: 5,
+  fail: 6,
+  cancel: 7,
+  load_start: 8,
+  load_end: 9,
+  load_fail: 10,
+  timer_start: 11,
+  mark: 12,
+  unload: 13,
+  unloaded: 14,
+  drop: 15,
+} as const;
+export type EventKind = (typeof EventKind)[keyof typeof EventKind];
+export const EVENT_NAMES: readonly string[] = Object.keys(EventKind);
+
+/** Why something happened; empty for most events. */
+export const Reason = {
+  none: 0,
+  expired: 1,
+  evicted: 2,
+  reload: 3,
+  unload_request: 4,
+  fast_path: 5,
+  pending: 6,
+  loaded: 7,
+  queue_full: 8,
+  bad_keep_alive: 9,
+  load_failed: 10,
+  client_timeout: 11,
+  preload: 12,
+  no_op: 13,
+} as const;
+export type Reason = (typeof Reason)[keyof typeof Reason];
+export const REASON_NAMES: readonly string[] = Object.keys(Reason).map((k) => (k === 'none' ? '' : k));
+
+/** Final state of a request. */
+export const Status = {
+  pending: 0,
+  ok: 1,
+  rejected: 2,
+  failed: 3,
+  cancelled: 4,
+  stuck: 5,
+} as const;
+export type Status = (typeof Status)[keyof typeof Status];
+export const STATUS_NAMES: readonly string[] = Object.keys(Status);
+
+/**
+ * Receives every event. `model` is a model index, `request` a request index
+ * (-1 for runner events), `value` a kind-specific number: VRAM bytes for load
+ * and unload events, the expiry time for timer_start.
+ */
+export interface EventSink {
+  event(t: number, kind: EventKind, model: number, request: number, reason: Reason, value: number): void;
+}
+
+export class TeeSink implements EventSink {
+  constructor(private readonly sinks: EventSink[]) {}
+  event(t: number, kind: EventKind, model: number, request: number, reason: Reason, value: number): void {
+    for (const s of this.sinks) s.event(t, kind, model, request, reason, value);
+  }
+}

@@ -1,0 +1,139 @@
+import { EventKind, type EventSink, Reason, Status } from '../events/index.js';
+import type { Req, RequestSink } from '../ollama/index.js';
+
+/**
+ * Folds one candidate's events and finished requests into the figures of the
+ * comparison table. It only observes: nothing here can change a decision.
+ *
+ * Memory: counters per runner key, plus one float per successful request for
+ * exact latency quantiles.
+ *
+ * Occupancy integrals are clipped to the traffic window [0, last arrival or
+ * answer], so every candidate is charged over the same span of traffic and a
+ * forever keep_alive is not charged for time after the trace ends.
+ */
+export class MetricsCollector implements EventSink, RequestSink {
+  readonly counts = { requests: 0, ok: 0, rejected503: 0, rejected400: 0, failed500: 0, cancelled: 0, stuck: 0, cold: 0 };
+  readonly runners = { loads: 0, loadFailures: 0, evictions: 0, reloads: 0, unloads: 0, expiries: 0 };
+  private latencies = new Float64Array(1024);
+  private nLatencies = 0;
+
+  // Occupancy: bytes held (loading → unloaded) and bytes idle (loaded, refCount 0).
+  private t = 0;
+  private held = 0;
+  private idle = 0;
+  peakHeld = 0;
+  private heldArea = 0; // byte·µs
+  private idleArea = 0;
+  private readonly keyVram: Float64Array;
+  private readonly keyRefs: Int32Array;
+  private readonly keyLoaded: Uint8Array;
+  // Snapshot of the integrals at the last client-visible moment (the window end).
+  windowEnd = 0;
+  private heldAreaAtEnd = 0;
+  private idleAreaAtEnd = 0;
+
+  constructor(private readonly modelKey: ArrayLike<number>, keyCount: number) {
+    this.keyVram = new Float64Array(keyCount);
+    this.keyRefs = new Int32Array(keyCount);
+    this.keyLoaded = new Uint8Array(keyCount);
+  }
+
+  event(t: number, kind: EventKind, model: number, _request: number, reason: Reason, value: number): void {
+    if (t !== this.t) this.advance(t);
+    const key = this.modelKey[model]!;
+    switch (kind) {
+      case EventKind.load_start: this.setHeld(value); break;
+      case EventKind.load_fail: this.setHeld(-value); this.runners.loadFailures++; break;
+      case EventKind.unloaded: this.setHeld(-value); break;
+      case EventKind.load_end:
+        this.runners.loads++;
+        this.keyLoaded[key] = 1;
+        this.keyVram[key] = value;
+        this.keyRefs[key] = 0;
+        this.idle += value;
+        break;
+      case EventKind.admitted:
+        if (value === 1) this.idle -= this.keyVram[key]!;
+        this.keyRefs[key] = value;
+        break;
+      case EventKind.finish:
+      case EventKind.cancel:
+        if (value === 0 && this.keyLoaded[key]) this.idle += this.keyVram[key]!;
+        if (value >= 0) this.keyRefs[key] = value;
+        this.markWindow(t);
+        break;
+      case EventKind.unload:
+        if (this.keyRefs[key] === 0) this.idle -= this.keyVram[key]!;
+        this.keyLoaded[key] = 0;
+        this.runners.unloads++;
+        if (reason === Reason.evicted) this.runners.evictions++;
+        else if (reason === Reason.reload) this.runners.reloads++;
+        else if (reason === Reason.expired) this.runners.expiries++;
+        break;
+      case EventKind.arrive:
+      case EventKind.rejected:
+      case EventKind.fail:
+        this.markWindow(t);
+        break;
+      default:
+        break;
+    }
+  }
+
+  done(r: Req): void {
+    this.counts.requests++;
+    switch (r.status) {
+      case Status.ok:
+        this.counts.ok++;
+        if (r.cold) this.counts.cold++;
+        this.pushLatency(r.end - r.arrival);
+        break;
+      case Status.rejected:
+        if (r.http === 400) this.counts.rejected400++;
+        else this.counts.rejected503++;
+        break;
+      case Status.failed: this.counts.failed500++; break;
+      case Status.cancelled: this.counts.cancelled++; break;
+      case Status.stuck: this.counts.stuck++; break;
+      default: throw new Error(`metrics: request ${r.index} retired while still pending`);
+    }
+  }
+
+  /** Latencies (µs) of successful requests, sorted ascending. */
+  sortedLatencies(): Float64Array {
+    return this.latencies.subarray(0, this.nLatencies).sort();
+  }
+
+  /** ∫ bytes held dt and ∫ idle bytes dt over the traffic window, in byte·µs. */
+  areas(): { held: number; idle: number } {
+    return { held: this.heldAreaAtEnd, idle: this.idleAreaAtEnd };
+  }
+
+  private advance(t: number): void {
+    const dt = t - this.t;
+    this.heldArea += this.held * dt;
+    this.idleArea += this.idle * dt;
+    this.t = t;
+  }
+
+  private setHeld(delta: number): void {
+    this.held += delta;
+    if (this.held > this.peakHeld) this.peakHeld = this.held;
+  }
+
+  private markWindow(t: number): void {
+    this.windowEnd = t;
+    this.heldAreaAtEnd = this.heldArea;
+    this.idleAreaAtEnd = this.idleArea;
+  }
+
+  private pushLatency(us: number): void {
+    if (this.nLatencies === this.latencies.length) {
+      const bigger = new Float64Array(this.latencies.length * 2);
+      bigger.set(this.latencies);
+      this.latencies = bigger;
+    }
+    this.latencies[this.nLatencies++] = us;
+  }
+}

@@ -1,0 +1,83 @@
+import { HOUR, SECOND } from '../engine/index.js';
+import type { MetricsCollector } from './collector.js';
+import { quantileSorted } from './quantile.js';
+
+const GiB = 2 ** 30;
+
+/**
+ * One candidate's figures: the rows of the comparison table and of
+ * summary.json. Field names are a contract (scripts read them): add, never
+ * rename or drop. Latencies are end − arrival of successful requests, in
+ * seconds, nearest-rank quantiles; GiB = 2^30 bytes.
+ */
+export interface CandidateSummary {
+  candidate: string;
+  requests: number;
+  ok: number;
+  rejected_503: number;
+  rejected_400: number;
+  failed_500: number;
+  cancelled: number;
+  stuck: number;
+  latency_p50_s: number | null;
+  latency_p95_s: number | null;
+  latency_p99_s: number | null;
+  latency_mean_s: number | null;
+  latency_max_s: number | null;
+  cold_starts: number;
+  cold_share: number | null;
+  loads: number;
+  load_failures: number;
+  evictions: number;
+  reloads: number;
+  expiries: number;
+  unloads: number;
+  vram_mean_gib: number;
+  vram_peak_gib: number;
+  resident_gib_hours: number;
+  idle_resident_gib_hours: number;
+  window_s: number;
+}
+
+export function summarize(candidate: string, m: MetricsCollector): CandidateSummary {
+  const lat = m.sortedLatencies();
+  const q = (p: number) => (lat.length ? round(quantileSorted(lat, p) / SECOND) : null);
+  let sum = 0;
+  for (let i = 0; i < lat.length; i++) sum += lat[i]!;
+  const { held, idle } = m.areas();
+  const window = m.windowEnd;
+  const c = m.counts;
+  return {
+    candidate,
+    requests: c.requests,
+    ok: c.ok,
+    rejected_503: c.rejected503,
+    rejected_400: c.rejected400,
+    failed_500: c.failed500,
+    cancelled: c.cancelled,
+    stuck: c.stuck,
+    latency_p50_s: q(0.5),
+    latency_p95_s: q(0.95),
+    latency_p99_s: q(0.99),
+    latency_mean_s: lat.length ? round(sum / lat.length / SECOND) : null,
+    latency_max_s: lat.length ? round(lat[lat.length - 1]! / SECOND) : null,
+    cold_starts: c.cold,
+    cold_share: c.ok ? round(c.cold / c.ok) : null,
+    loads: m.runners.loads,
+    load_failures: m.runners.loadFailures,
+    evictions: m.runners.evictions,
+    reloads: m.runners.reloads,
+    expiries: m.runners.expiries,
+    unloads: m.runners.unloads,
+    vram_mean_gib: window > 0 ? round(held / window / GiB) : 0,
+    vram_peak_gib: round(m.peakHeld / GiB),
+    resident_gib_hours: round(held / GiB / HOUR),
+    idle_resident_gib_hours: round(idle / GiB / HOUR),
+    window_s: round(window / SECOND),
+  };
+}
+
+/** Six significant decimals: stable bytes across platforms, more than any table shows. */
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

@@ -1,0 +1,41 @@
+import { Reason } from '../events/index.js';
+import { onClientTimeout } from './cancel.js';
+import { getRunner } from './get-runner.js';
+import { failLoad, onLoadDone } from './load.js';
+import { onExpire, onUnloaded } from './process-completed.js';
+import { Ev, type Scheduler } from './sched.js';
+import { onFinish } from './slots.js';
+import { Status } from '../events/index.js';
+import type { Req } from './types.js';
+
+/** Routes the scheduler's own engine events to the rule that handles them. */
+export function handleEvent(s: Scheduler, kind: number, arg: number): void {
+  switch (kind) {
+    case Ev.finish: return onFinish(s, arg);
+    case Ev.loadDone: return onLoadDone(s, arg);
+    case Ev.loadFail:
+      s.loadHandle = -1;
+      return failLoad(s, arg, Reason.load_failed);
+    case Ev.expire: return onExpire(s, arg);
+    case Ev.unloaded: return onUnloaded(s, arg);
+    case Ev.cancel: return onClientTimeout(s, arg);
+    default: throw new Error(`scheduler: unknown event kind ${kind}`);
+  }
+}
+
+/** A request arrives from the client side. */
+export function arrive(s: Scheduler, r: Req): void {
+  getRunner(s, r);
+}
+
+/**
+ * The run is over: every request still held was never answered — stuck
+ * (e.g. behind an eviction that never completes, spec §5.8, scenario 18).
+ * Requests whose client already left keep their cancelled status.
+ */
+export function endRun(s: Scheduler): void {
+  for (const r of s.inFlightRequests()) {
+    if (r.status === Status.pending) r.status = Status.stuck;
+    s.retire(r);
+  }
+}

@@ -1,0 +1,29 @@
+import { EventKind, Reason } from '../events/index.js';
+import { unloadRunner } from './process-completed.js';
+import type { RunnerRef } from './runner-ref.js';
+import type { Scheduler } from './sched.js';
+
+/**
+ * Marking (spec §4.3.4), used for eviction, reload and an explicit unload:
+ * stop the timer, force the duration to 0, and unload at once if idle, or when
+ * refCount reaches 0. The scheduler never clears a mark; a marked runner still
+ * serves fast-path requests, and a later request carrying a non-zero keep_alive
+ * overwrites the 0 and so un-marks it (useLoadedRunner).
+ */
+export function markRunner(s: Scheduler, runner: RunnerRef, reason: Reason): void {
+  stopTimer(s, runner);
+  runner.sessionDuration = 0;
+  runner.markReason = reason;
+  s.emit(EventKind.mark, runner.model, -1, reason, runner.vram);
+  if (runner.refCount === 0) unloadRunner(s, runner, reason);
+}
+
+export function stopTimer(s: Scheduler, runner: RunnerRef): void {
+  if (runner.expireTimer >= 0) {
+    s.engine.cancel(runner.expireTimer);
+    runner.expireTimer = -1;
+  }
+}
+
+/** Reason.none for use as "not marked". */
+export const NOT_MARKED = Reason.none;

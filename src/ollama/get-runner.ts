@@ -1,0 +1,65 @@
+import { EventKind, Reason, Status } from '../events/index.js';
+import { markRunner } from './expire-runner.js';
+import { INVALID } from './keep-alive.js';
+import { defaultContextTier, needsReload, requestContext } from './needs-reload.js';
+import { processPending, take } from './process-pending.js';
+import { Ev, Prio, type Scheduler } from './sched.js';
+import { Op, type Req, Where } from './types.js';
+import { useLoadedRunner } from './use-loaded-runner.js';
+
+/**
+ * A request reaches the server (GenerateHandler → scheduleRunner → getRunner,
+ * spec §3, §5.1):
+ * 1. keep_alive that api.Duration rejects → 400 before anything else;
+ * 2. empty prompt with keep_alive 0 → expireRunner on the loaded runner, if
+ *    any (a no-op while it is still loading), and 200 at once;
+ * 3. model loaded and no reload needed → admitted at once (fast path): never
+ *    queued, never a 503, never blocked by the scheduler;
+ * 4. otherwise the slow path: handed straight to an idle scheduler (spec §9.6),
+ *    else appended to the pending queue, or 503 if OLLAMA_MAX_QUEUE requests
+ *    already wait there.
+ */
+export function getRunner(s: Scheduler, r: Req): void {
+  s.emit(EventKind.arrive, r.model, r.index, Reason.none);
+  if (r.keepAlive === INVALID) {
+    s.answer(r, Status.rejected, 400);
+    s.emit(EventKind.rejected, r.model, r.index, Reason.bad_keep_alive);
+    s.retire(r);
+    return;
+  }
+  if (Number.isFinite(r.timeout)) {
+    r.cancelHandle = s.engine.schedule(r.arrival + r.timeout, Prio.cancel, Ev.cancel, r.slot);
+  }
+  const model = s.cfg.models[r.model]!;
+  const runner = s.loaded[model.key];
+
+  if (r.op === Op.unload) {
+    if (runner) markRunner(s, runner, Reason.unload_request);
+    r.admitted = r.start = s.now;
+    s.answer(r, Status.ok, 200);
+    s.emit(EventKind.finish, r.model, r.index, runner ? Reason.unload_request : Reason.no_op, -1);
+    s.retire(r);
+    return;
+  }
+
+  if (runner) {
+    const ctx = requestContext(r.numCtx, model, s.cfg.env, defaultContextTier(s.cfg.gpus, s.cfg.env.gpuOverhead));
+    if (!needsReload(runner, ctx)) {
+      useLoadedRunner(s, r, runner, Reason.fast_path);
+      return;
+    }
+  }
+
+  if (s.mode === 'idle' && s.pendingLength === 0) {
+    take(s, r);
+    processPending(s);
+  } else if (s.pendingLength >= s.cfg.env.maxQueue) {
+    s.answer(r, Status.rejected, 503);
+    s.emit(EventKind.rejected, r.model, r.index, Reason.queue_full);
+    s.retire(r);
+  } else {
+    r.where = Where.queued;
+    s.pending.push(r.slot);
+    s.emit(EventKind.queued, r.model, r.index, Reason.none, s.pendingLength);
+  }
+}

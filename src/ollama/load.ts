@@ -1,0 +1,95 @@
+import { EventKind, Reason, Status } from '../events/index.js';
+import { defaultContextTier, requestContext, type RequestContext } from './needs-reload.js';
+import { selectPlacement } from './placement.js';
+import { releaseRunner } from './process-completed.js';
+import { schedulerFree } from './process-pending.js';
+import { RunnerState } from './runner-ref.js';
+import { Ev, Prio, type Scheduler } from './sched.js';
+import type { Req, SchedModel } from './types.js';
+import { useLoadedRunner } from './use-loaded-runner.js';
+
+/**
+ * load (spec §5.2c, §5.6): synchronous — the scheduler is blocked from spawn
+ * until the runner is ready. VRAM is held from the start of the load. On success
+ * the runner enters the loaded table and the request that caused the load is
+ * admitted (refCount 1). Failures are not cached: the next queued request for
+ * the model makes its own attempt.
+ */
+export function startLoad(s: Scheduler, r: Req, model: SchedModel, gpuShare: number[], ctx: RequestContext): void {
+  const runner = s.newRunner(model.key, r.model, model.vram, gpuShare, ctx.numCtx, ctx.auto);
+  runner.sessionDuration = s.initialDuration(r);
+  s.emit(EventKind.load_start, r.model, r.index, Reason.none, runner.vram);
+  if (r.gone) {
+    // Its client left during the eviction wait: llama-server starts, sees the
+    // cancelled context and is closed at once (spec §9.6).
+    failLoad(s, runner.id, Reason.client_timeout);
+    return;
+  }
+  s.mode = 'loading';
+  s.loadingRunner = runner;
+  if (model.loadFailsAfter < Infinity) {
+    s.loadHandle = s.engine.schedule(s.now + model.loadFailsAfter, Prio.load, Ev.loadFail, runner.id);
+  } else {
+    s.loadHandle = s.engine.schedule(s.now + model.load, Prio.load, Ev.loadDone, runner.id);
+  }
+}
+
+export function onLoadDone(s: Scheduler, runnerId: number): void {
+  const runner = s.runners[runnerId]!;
+  const r = s.inHand!;
+  s.loadHandle = -1;
+  s.loadingRunner = null;
+  runner.state = RunnerState.loaded;
+  runner.loadedAt = s.now;
+  s.loaded[runner.key] = runner;
+  s.loadedCount++;
+  s.emit(EventKind.load_end, runner.model, r.index, Reason.none, runner.vram);
+  s.inHand = null;
+  s.mode = 'idle';
+  useLoadedRunner(s, r, runner, Reason.loaded);
+  schedulerFree(s);
+}
+
+/**
+ * The load ends without a runner: a crash (500 to the request) or its client
+ * leaving (499, logged only). The process is gone, so its memory is free at once.
+ */
+export function failLoad(s: Scheduler, runnerId: number, reason: Reason): void {
+  const runner = s.runners[runnerId]!;
+  const r = s.inHand!;
+  if (s.loadHandle >= 0) s.engine.cancel(s.loadHandle);
+  s.loadHandle = -1;
+  s.loadingRunner = null;
+  s.freeRunner(runner);
+  s.emit(EventKind.load_fail, runner.model, r.index, reason, runner.vram);
+  if (reason === Reason.load_failed) {
+    s.answer(r, Status.failed, 500);
+    s.emit(EventKind.fail, r.model, r.index, Reason.load_failed);
+  }
+  s.retire(r);
+  schedulerFree(s);
+}
+
+/**
+ * A model already resident when the simulation starts (the scenario's `warm`
+ * list): loaded at t = 0 in no time, idle, with the keep_alive given or else
+ * OLLAMA_KEEP_ALIVE, its timer running. Returns false if it does not fit.
+ */
+export function loadWarm(s: Scheduler, modelIndex: number, keepAlive: number): boolean {
+  const model = s.cfg.models[modelIndex]!;
+  const ctx = requestContext(0, model, s.cfg.env, defaultContextTier(s.cfg.gpus, s.cfg.env.gpuOverhead));
+  const placement = selectPlacement(model.p, model.vram, s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0);
+  if (!placement || s.loaded[model.key] || s.loadedCount >= s.maxRunners) return false;
+  const runner = s.newRunner(model.key, modelIndex, model.vram, placement.gpuShare, ctx.numCtx, ctx.auto);
+  runner.sessionDuration = Number.isNaN(keepAlive) ? s.cfg.env.keepAlive : keepAlive;
+  runner.state = RunnerState.loaded;
+  runner.loadedAt = s.now;
+  s.loaded[runner.key] = runner;
+  s.loadedCount++;
+  s.emit(EventKind.load_start, modelIndex, -1, Reason.none, runner.vram);
+  s.emit(EventKind.load_end, modelIndex, -1, Reason.none, runner.vram);
+  // Idle from the start: refCount 0 → timer (or unload at once for keep_alive 0).
+  runner.refCount = 1;
+  releaseRunner(s, runner);
+  return true;
+}

@@ -1,0 +1,61 @@
+import { Reason } from '../events/index.js';
+
+/**
+ * One loaded model process, as Ollama's runnerRef: refCount counts requests
+ * handed this runner and not yet returned (including those waiting for a
+ * parallel slot, spec §4.2); sessionDuration is the keep_alive in force;
+ * expireTimer is the pending expiry event, -1 when stopped.
+ */
+export const RunnerState = { loading: 0, loaded: 1, unloading: 2 } as const;
+export type RunnerState = (typeof RunnerState)[keyof typeof RunnerState];
+
+export class RunnerRef {
+  state: RunnerState = RunnerState.loading;
+  refCount = 0;
+  sessionDuration = 0;
+  expireTimer = -1;
+  expiresAt = 0;
+  /** Why the runner was marked (duration forced to 0), or Reason.none. */
+  markReason: Reason = Reason.none;
+  loadedAt = -1;
+  busySlots = 0;
+  /** Admitted requests waiting for a slot, FIFO (pool slots). */
+  slotQueue: number[] = [];
+  slotHead = 0;
+
+  constructor(
+    readonly id: number,
+    readonly key: number,
+    readonly model: number,
+    readonly vram: number,
+    /** Bytes held on each GPU (the rest, if any, is offloaded to the CPU). */
+    readonly gpuShare: readonly number[],
+    /** Effective context and whether it was automatic (needsReload, spec §4.5). */
+    readonly numCtx: number,
+    readonly ctxAuto: boolean,
+  ) {}
+
+  get idle(): boolean {
+    return this.refCount === 0;
+  }
+
+  get waiting(): number {
+    return this.slotQueue.length - this.slotHead;
+  }
+
+  shiftWaiting(): number {
+    const r = this.slotQueue[this.slotHead++]!;
+    if (this.slotHead === this.slotQueue.length) {
+      this.slotQueue.length = 0;
+      this.slotHead = 0;
+    }
+    return r;
+  }
+
+  removeWaiting(slot: number): boolean {
+    const i = this.slotQueue.indexOf(slot, this.slotHead);
+    if (i < 0) return false;
+    this.slotQueue.splice(i, 1);
+    return true;
+  }
+}

@@ -1,0 +1,199 @@
+import type { Engine } from '../engine/index.js';
+import { type EventKind, type EventSink, type Reason, Status } from '../events/index.js';
+import type { ServerEnv } from './envconfig.js';
+import { RunnerRef } from './runner-ref.js';
+import { type Op, type Req, type SchedModel, Where } from './types.js';
+
+/**
+ * Ollama's Scheduler (server/sched.go, era E3 = v0.30+), as state plus the
+ * engine events that replace its goroutines, channels and timers. The rules
+ * live one per file beside this one, named after the sched.go function or
+ * concept they mirror; this file holds the state and the dispatch.
+ */
+
+/** Engine event kinds the scheduler schedules for itself. */
+export const Ev = { finish: 0, loadDone: 1, loadFail: 2, expire: 3, unloaded: 4, cancel: 5 } as const;
+
+/**
+ * Same-instant order (spec §9.6): the server settles everything at t —
+ * completions, then load results, then timer expiries, then unloaded signals —
+ * before clients act (client timeouts, then arrivals, which the engine always
+ * delivers after heap events of the same time).
+ */
+export const Prio = { finish: 0, load: 1, expire: 2, unloaded: 3, cancel: 4 } as const;
+
+export interface SchedulerConfig {
+  env: ServerEnv;
+  /** Total VRAM per GPU in bytes; [] = CPU-only host. */
+  gpus: readonly number[];
+  /** U: unload → unloaded signal (VRAM recovery), µs (spec §4.3). */
+  unload: number;
+  models: readonly SchedModel[];
+  /** Runner key names: the victim tie-break sorts on them (spec §5.3, §9.5). */
+  keyNames: readonly string[];
+}
+
+/** Receives every request exactly once, when it ends. */
+export interface RequestSink {
+  done(r: Req): void;
+}
+
+export type SchedMode = 'idle' | 'loading' | 'waiting';
+
+export class Scheduler {
+  /** The loaded table, by runner key: what the fast path and the scheduler see. */
+  readonly loaded: (RunnerRef | null)[];
+  loadedCount = 0;
+  /** Every runner holding VRAM (loading, loaded or unloading), by id. */
+  readonly runners: (RunnerRef | null)[] = [];
+  private readonly freeRunnerIds: number[] = [];
+  /** Bytes held per GPU by loading, loaded and not-yet-recovered runners (spec §9.2). */
+  readonly gpuUsed: Float64Array;
+  /** OLLAMA_MAX_LOADED_MODELS, or the auto cap frozen at start (spec §2). */
+  readonly maxRunners: number;
+
+  /** The pending queue (pendingReqCh): slow-path requests, FIFO, capacity OLLAMA_MAX_QUEUE. */
+  readonly pending: number[] = [];
+  pendingHead = 0;
+
+  /** The request processPending is working on, and what it is blocked on. */
+  inHand: Req | null = null;
+  mode: SchedMode = 'idle';
+  loadHandle = -1;
+  loadingRunner: RunnerRef | null = null;
+  /** Unloaded signals sent while the scheduler was busy and not waiting (spec §9.1). */
+  bufferedSignals = 0;
+
+  private readonly pool: Req[] = [];
+  private readonly freeSlots: number[] = [];
+  inFlight = 0;
+
+  constructor(
+    readonly engine: Engine,
+    readonly cfg: SchedulerConfig,
+    private readonly sink: EventSink,
+    private readonly results: RequestSink,
+  ) {
+    this.loaded = new Array(cfg.keyNames.length).fill(null);
+    this.gpuUsed = new Float64Array(cfg.gpus.length);
+    this.maxRunners = maxRunners(cfg.env.maxLoadedModels, cfg.gpus.length);
+  }
+
+  get now(): number {
+    return this.engine.now;
+  }
+
+  emit(kind: EventKind, model: number, request: number, reason: Reason, value = 0): void {
+    this.sink.event(this.engine.now, kind, model, request, reason, value);
+  }
+
+  /** A new in-flight request (recycled from the pool). */
+  newRequest(
+    index: number, model: number, duration: number, keepAlive: number,
+    numCtx: number, timeout: number, op: Op,
+  ): Req {
+    let r: Req;
+    const slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      r = { slot: this.pool.length } as Req;
+      this.pool.push(r);
+    } else {
+      r = this.pool[slot]!;
+    }
+    r.index = index;
+    r.model = model;
+    r.arrival = this.engine.now;
+    r.duration = duration;
+    r.keepAlive = keepAlive;
+    r.numCtx = numCtx;
+    r.timeout = timeout;
+    r.op = op;
+    r.admitted = NaN;
+    r.start = NaN;
+    r.end = NaN;
+    r.status = Status.pending;
+    r.http = 0;
+    r.cold = false;
+    r.where = Where.arriving;
+    r.gone = false;
+    r.runner = -1;
+    r.finishHandle = -1;
+    r.cancelHandle = -1;
+    this.inFlight++;
+    return r;
+  }
+
+  /** Requests not yet retired, in pool order (deterministic). */
+  inFlightRequests(): Req[] {
+    return this.pool.filter((r) => r.where !== Where.done);
+  }
+
+  req(slot: number): Req {
+    return this.pool[slot]!;
+  }
+
+  /** Records the client's answer (the request keeps being held if the server still has it). */
+  answer(r: Req, status: Status, http: number): void {
+    r.status = status;
+    r.http = http;
+    r.end = this.engine.now;
+    if (r.cancelHandle >= 0) {
+      this.engine.cancel(r.cancelHandle);
+      r.cancelHandle = -1;
+    }
+  }
+
+  /** The server lets go of a request: hand it to the results and recycle it. */
+  retire(r: Req): void {
+    r.where = Where.done;
+    this.inFlight--;
+    this.results.done(r);
+    this.freeSlots.push(r.slot);
+  }
+
+  newRunner(key: number, model: number, vram: number, gpuShare: number[], numCtx: number, ctxAuto: boolean): RunnerRef {
+    const id = this.freeRunnerIds.pop() ?? this.runners.length;
+    const runner = new RunnerRef(id, key, model, vram, gpuShare, numCtx, ctxAuto);
+    this.runners[id] = runner;
+    for (let g = 0; g < gpuShare.length; g++) this.gpuUsed[g]! += gpuShare[g]!;
+    return runner;
+  }
+
+  /** VRAM is back: forget the runner. */
+  freeRunner(runner: RunnerRef): void {
+    for (let g = 0; g < runner.gpuShare.length; g++) this.gpuUsed[g]! -= runner.gpuShare[g]!;
+    this.runners[runner.id] = null;
+    this.freeRunnerIds.push(runner.id);
+  }
+
+  get pendingLength(): number {
+    return this.pending.length - this.pendingHead;
+  }
+
+  shiftPending(): Req | null {
+    if (this.pendingHead === this.pending.length) return null;
+    const slot = this.pending[this.pendingHead++]!;
+    if (this.pendingHead === this.pending.length) {
+      this.pending.length = 0;
+      this.pendingHead = 0;
+    } else if (this.pendingHead > 4096 && this.pendingHead * 2 > this.pending.length) {
+      this.pending.splice(0, this.pendingHead);
+      this.pendingHead = 0;
+    }
+    return this.pool[slot]!;
+  }
+
+  /** The keep_alive a new runner starts with: the request's, else OLLAMA_KEEP_ALIVE (spec §3). */
+  initialDuration(r: Req): number {
+    return Number.isNaN(r.keepAlive) ? this.cfg.env.keepAlive : r.keepAlive;
+  }
+}
+
+/**
+ * OLLAMA_MAX_LOADED_MODELS: an explicit N is a global cap; 0 means 3 × max(#GPUs, 1),
+ * computed at the first load and frozen (the simulated GPU list never changes).
+ */
+export function maxRunners(maxLoadedModels: number, gpuCount: number): number {
+  return maxLoadedModels > 0 ? maxLoadedModels : 3 * Math.max(gpuCount, 1);
+}
+
