@@ -43,6 +43,7 @@ function clean(raw: unknown): string {
 function envDuration(raw: unknown, fallback: number, name: string, warn: Warn): number {
   if (raw === undefined) return fallback;
   const s = clean(raw);
+  if (s === '') return fallback; // an empty variable is an unset one
   let us = parseGoDuration(s);
   if (us === null && /^[+-]?\d+$/.test(s)) us = Number(s) * 1e6;
   if (us === null) {

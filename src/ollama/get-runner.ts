@@ -1,7 +1,7 @@
 import { EventKind, Reason, Status } from '../events/index.js';
 import { markRunner } from './expire-runner.js';
 import { INVALID } from './keep-alive.js';
-import { defaultContextTier, needsReload, requestContext } from './needs-reload.js';
+import { needsReload } from './needs-reload.js';
 import { processPending, take } from './process-pending.js';
 import { Ev, Prio, type Scheduler } from './sched.js';
 import { Op, type Req, Where } from './types.js';
@@ -43,8 +43,7 @@ export function getRunner(s: Scheduler, r: Req): void {
   }
 
   if (runner) {
-    const ctx = requestContext(r.numCtx, model, s.cfg.env, defaultContextTier(s.cfg.gpus, s.cfg.env.gpuOverhead));
-    if (!needsReload(runner, ctx)) {
+    if (!needsReload(runner, s.contextOf(r))) {
       useLoadedRunner(s, r, runner, Reason.fast_path);
       return;
     }

@@ -1,5 +1,5 @@
 import { EventKind, Reason, Status } from '../events/index.js';
-import { defaultContextTier, requestContext, type RequestContext } from './needs-reload.js';
+import { requestContext, type RequestContext } from './needs-reload.js';
 import { selectPlacement } from './placement.js';
 import { releaseRunner } from './process-completed.js';
 import { schedulerFree } from './process-pending.js';
@@ -77,7 +77,7 @@ export function failLoad(s: Scheduler, runnerId: number, reason: Reason): void {
  */
 export function loadWarm(s: Scheduler, modelIndex: number, keepAlive: number): boolean {
   const model = s.cfg.models[modelIndex]!;
-  const ctx = requestContext(0, model, s.cfg.env, defaultContextTier(s.cfg.gpus, s.cfg.env.gpuOverhead));
+  const ctx = requestContext(0, model, s.cfg.env, s.tier);
   const placement = selectPlacement(model.p, model.vram, s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0);
   if (!placement || s.loaded[model.key] || s.loadedCount >= s.maxRunners) return false;
   const runner = s.newRunner(model.key, modelIndex, model.vram, placement.gpuShare, ctx.numCtx, ctx.auto);

@@ -2,7 +2,7 @@ import { EventKind, Reason } from '../events/index.js';
 import { markRunner } from './expire-runner.js';
 import { findRunnerToUnload } from './find-runner-to-unload.js';
 import { startLoad } from './load.js';
-import { defaultContextTier, needsReload, requestContext } from './needs-reload.js';
+import { needsReload } from './needs-reload.js';
 import { selectPlacement } from './placement.js';
 import type { RunnerRef } from './runner-ref.js';
 import type { Scheduler } from './sched.js';
@@ -47,7 +47,7 @@ export function take(s: Scheduler, r: Req): void {
  */
 function schedule(s: Scheduler, r: Req): void {
   const model = s.cfg.models[r.model]!;
-  const ctx = requestContext(r.numCtx, model, s.cfg.env, tier(s));
+  const ctx = s.contextOf(r);
   for (;;) {
     const runner = s.loaded[model.key];
     let victim: RunnerRef | null;
@@ -107,9 +107,5 @@ export function schedulerFree(s: Scheduler): void {
   s.inHand = null;
   s.mode = 'idle';
   processPending(s);
-}
-
-function tier(s: Scheduler): number {
-  return defaultContextTier(s.cfg.gpus, s.cfg.env.gpuOverhead);
 }
 

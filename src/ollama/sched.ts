@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/index.js';
 import { type EventKind, type EventSink, type Reason, Status } from '../events/index.js';
 import type { ServerEnv } from './envconfig.js';
+import { defaultContextTier, requestContext, type RequestContext } from './needs-reload.js';
 import { RunnerRef } from './runner-ref.js';
 import { type Op, type Req, type SchedModel, Where } from './types.js';
 
@@ -64,6 +65,10 @@ export class Scheduler {
   /** Unloaded signals sent while the scheduler was busy and not waiting (spec §9.1). */
   bufferedSignals = 0;
 
+  /** The default-context tier (spec §2) and each model's context for requests without num_ctx. */
+  readonly tier: number;
+  private readonly modelContext: RequestContext[];
+
   private readonly pool: Req[] = [];
   private readonly freeSlots: number[] = [];
   inFlight = 0;
@@ -77,6 +82,15 @@ export class Scheduler {
     this.loaded = new Array(cfg.keyNames.length).fill(null);
     this.gpuUsed = new Float64Array(cfg.gpus.length);
     this.maxRunners = maxRunners(cfg.env.maxLoadedModels, cfg.gpus.length);
+    this.tier = defaultContextTier(cfg.gpus, cfg.env.gpuOverhead);
+    this.modelContext = cfg.models.map((m) => requestContext(0, m, cfg.env, this.tier));
+  }
+
+  /** The context a request asks for, normalised (spec §4.5); precomputed when it sets no num_ctx. */
+  contextOf(r: Req): RequestContext {
+    return r.numCtx === 0
+      ? this.modelContext[r.model]!
+      : requestContext(r.numCtx, this.cfg.models[r.model]!, this.cfg.env, this.tier);
   }
 
   get now(): number {

@@ -1,0 +1,48 @@
+/**
+ * `npm run bench`: runs each named workload in its own process (so peak RSS is
+ * that workload's), prints a table and writes bench/results.json. Speed is
+ * measured here, never by a timed test.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type BenchRow, WORKLOADS } from './workloads.js';
+
+const self = fileURLToPath(import.meta.url);
+
+function runChild(name: string): BenchRow {
+  const out = execFileSync(process.execPath, ['--max-old-space-size=8192', self, '--one', name], { encoding: 'utf8' });
+  return JSON.parse(out) as BenchRow;
+}
+
+function runOne(name: string): void {
+  const m = WORKLOADS[name]!();
+  const row: BenchRow = {
+    workload: name,
+    ...m,
+    seconds: round(m.seconds),
+    requests_per_s: Math.round(m.requests / m.seconds),
+    events_per_s: Math.round(m.events / m.seconds),
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  process.stdout.write(JSON.stringify(row));
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+if (process.argv[2] === '--one') {
+  runOne(process.argv[3]!);
+} else {
+  const rows: BenchRow[] = [];
+  for (const name of Object.keys(WORKLOADS)) {
+    const row = runChild(name);
+    rows.push(row);
+    console.log(
+      `${row.workload}\n  ${row.requests.toLocaleString('en')} requests, ${row.events.toLocaleString('en')} events in ${row.seconds} s` +
+      ` → ${row.requests_per_s.toLocaleString('en')} req/s, ${row.events_per_s.toLocaleString('en')} events/s, peak RSS ${row.peak_rss_mb} MB`,
+    );
+  }
+  const file = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
+  writeFileSync(file, JSON.stringify({ node: process.version, date: new Date().toISOString(), results: rows }, null, 2) + '\n');
+  console.log(`wrote ${file}`);
+}

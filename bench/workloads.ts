@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ResolvedCandidate, ResolvedModel, ResolvedScenario } from '../src/config/types.js';
+import { Engine } from '../src/engine/index.js';
+import { RunOutputs } from '../src/io/run-outputs.js';
+import { runScenario } from '../src/sim/run-scenario.js';
+import { diurnal, rowsToTrace, synthesize, type SyntheticModel } from '../src/workload/synthetic.js';
+
+const GiB = 2 ** 30;
+
+/** One measured row of bench/results.json. */
+export interface BenchRow {
+  workload: string;
+  requests: number;
+  events: number;
+  seconds: number;
+  requests_per_s: number;
+  events_per_s: number;
+  peak_rss_mb: number;
+}
+
+type Measure = Omit<BenchRow, 'workload' | 'peak_rss_mb' | 'requests_per_s' | 'events_per_s'>;
+
+/**
+ * 10 models (4–22 GiB, 2–12 s loads) on one 80 GiB GPU: together they do not
+ * fit, so the run exercises loads, evictions and timers, not only the fast path.
+ * Zipf-like popularity; 1 M requests over about a week.
+ */
+function tenModelScenario(requests: number): ResolvedScenario {
+  const sizes = [4, 5, 6, 8, 9, 10, 12, 14, 18, 22];
+  const models: ResolvedModel[] = sizes.map((gib, i) => ({
+    name: `m${i}`, vram: gib * GiB, p: gib * GiB, load: (2 + gib / 2) * 1e6, keepAlive: NaN,
+    key: `m${i}`, loadFailsAfter: Infinity, numCtx: 0, nCtxTrain: 0,
+  }));
+  const weights = sizes.map((_, i) => 1 / (i + 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const hours = 24 * 7;
+  const perHourPeak = requests / hours / meanDiurnal(14, 0.1);
+  const synth: SyntheticModel[] = models.map((m, i) => ({
+    model: i, name: m.name, peakPerHour: (perHourPeak * weights[i]!) / total, peakHour: 14,
+    troughRatio: 0.1, durationMedian: 0.8, durationP95: 4,
+  }));
+  const trace = rowsToTrace(synthesize(synth, hours, 1));
+  const candidate = (name: string, keepAlive: string): ResolvedCandidate => ({
+    name, server: { OLLAMA_KEEP_ALIVE: keepAlive }, host: { gpus: [80 * GiB], unload: 1e6 }, models, raw: {},
+  });
+  return {
+    file: 'bench', name: 'ten-models', seed: 1, horizon: 24 * 3600e6, modelNames: models.map((m) => m.name),
+    warm: [], warnings: [], trace,
+    candidates: [candidate('keep 5m', '5m'), candidate('keep forever', '-1'), candidate('unload at once', '0')],
+  };
+}
+
+function meanDiurnal(peakHour: number, trough: number): number {
+  let sum = 0;
+  for (let i = 0; i < 2400; i++) sum += diurnal(i / 100, peakHour, trough);
+  return sum / 2400;
+}
+
+function timeRun(sc: ResolvedScenario, withFiles: boolean): Measure {
+  const dir = withFiles ? mkdtempSync(join(tmpdir(), 'ollamasim-bench-')) : null;
+  const outputs = dir ? new RunOutputs(dir, sc) : undefined;
+  const t0 = process.hrtime.bigint();
+  const results = runScenario(sc, outputs ?? {});
+  outputs?.close();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  return {
+    requests: results.reduce((a, r) => a + r.stats.requests, 0),
+    events: results.reduce((a, r) => a + r.stats.engineEvents, 0),
+    seconds,
+  };
+}
+
+/** Pure engine: pop-min + push with a constant pending set of 10 000. */
+function engineOnly(n: number): Measure {
+  const engine = new Engine();
+  let x = 123456789;
+  const next = () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return (x >>> 0) / 4294967296; };
+  for (let i = 0; i < 10_000; i++) engine.schedule(Math.round(next() * 1e6), 0, 0, i);
+  let left = n;
+  const t0 = process.hrtime.bigint();
+  engine.run((_k, arg) => { if (--left > 0) engine.schedule(engine.now + Math.round(next() * 1e6), 0, 0, arg); }, null);
+  return { requests: 0, events: engine.handled, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+export const WORKLOADS: Record<string, () => Measure> = {
+  'engine: 2M events, 10k pending': () => engineOnly(2_000_000),
+  'core: 1M requests, 10 models, 80 GiB GPU, 3 candidates (summary only)': () => timeRun(tenModelScenario(1_000_000), false),
+  'core: 1M requests, 10 models, 80 GiB GPU, 3 candidates (+ requests.csv, events.csv)': () => timeRun(tenModelScenario(1_000_000), true),
+};

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { InputError } from '../diag/index.js';
+import { runCommand } from './run.js';
+
+/**
+ * The command line only wires: parse arguments, call the library, turn an
+ * input mistake into one line on stderr and exit code 2. Anything else is a
+ * bug in ollamasim: exit 70 with one line (the stack only with OLLAMASIM_DEBUG=1).
+ */
+const program = new Command();
+program
+  .name('ollamasim')
+  .description("Simulate Ollama's model scheduler on a request trace and compare settings")
+  .showHelpAfterError();
+
+program
+  .command('run')
+  .argument('<scenario>', 'scenario file (YAML or JSON)')
+  .description('run every candidate of a scenario and print the comparison')
+  .option('--out <dir>', 'write summary.json, requests.csv and events.csv to this folder')
+  .option('--json', 'print summary.json to stdout instead of the table')
+  .option('--summary-only', 'skip requests.csv and events.csv (for very large runs)')
+  .action(runCommand);
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  if (err instanceof InputError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 2;
+  } else {
+    const e = err as Error;
+    process.stderr.write(`ollamasim: internal error: ${e?.message ?? String(err)} (please report it; OLLAMASIM_DEBUG=1 shows the stack)\n`);
+    if (process.env.OLLAMASIM_DEBUG) process.stderr.write(`${e?.stack}\n`);
+    process.exitCode = 70;
+  }
+}

@@ -1,0 +1,42 @@
+import { loadScenario } from '../io/load-scenario.js';
+import { RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
+import { comparisonTable } from '../report/table.js';
+import { runScenario } from '../sim/run-scenario.js';
+
+export interface RunOptions {
+  out?: string;
+  json?: boolean;
+  summaryOnly?: boolean;
+}
+
+/** `ollamasim run SCENARIO`: load, run every candidate, print and write the outputs. */
+export async function runCommand(file: string, opts: RunOptions): Promise<void> {
+  const sc = await loadScenario(file);
+  for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
+  const outputs = opts.out && !opts.summaryOnly ? new RunOutputs(opts.out, sc) : undefined;
+  let results;
+  try {
+    results = runScenario(sc, outputs ?? {});
+  } finally {
+    outputs?.close();
+  }
+  const summaries = results.map((r) => r.summary);
+  if (opts.out) writeSummary(opts.out, sc, summaries);
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(summaryDocument(sc, summaries), null, 2) + '\n');
+    return;
+  }
+  const span = sc.trace.length ? sc.trace.at[sc.trace.length - 1]! / 1e6 : 0;
+  process.stdout.write(`${sc.name}: ${sc.trace.length} requests over ${formatSpan(span)}, ${sc.modelNames.length} models\n\n`);
+  process.stdout.write(comparisonTable(summaries));
+  if (opts.out) {
+    const files = opts.summaryOnly ? 'summary.json' : 'summary.json, requests.csv, events.csv';
+    process.stdout.write(`\nwrote ${files} to ${opts.out}\n`);
+  }
+}
+
+function formatSpan(s: number): string {
+  if (s >= 3600) return `${(s / 3600).toFixed(1)} h`;
+  if (s >= 60) return `${(s / 60).toFixed(1)} min`;
+  return `${s.toFixed(1)} s`;
+}

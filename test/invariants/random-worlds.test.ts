@@ -1,0 +1,117 @@
+/**
+ * Invariants on random worlds (fast-check, fixed seed): whatever the models,
+ * sizes, keep_alives, options, ops, timeouts and failing loads,
+ *   INV-1 every request ends exactly once, with a final status;
+ *   INV-2 its times are ordered: arrival ≤ admitted ≤ start ≤ end;
+ *   INV-3 events come in time order, and memory held never goes negative;
+ *   INV-4 a runner key is never loaded twice at once;
+ *   INV-5 the same input gives the same events (determinism).
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import type { ResolvedScenario } from '../../src/config/types.js';
+import { EventKind, Status } from '../../src/events/index.js';
+import type { Req } from '../../src/ollama/index.js';
+import { runScenario } from '../../src/sim/run-scenario.js';
+import { Op, TraceBuilder } from '../../src/workload/trace.js';
+
+const GiB = 2 ** 30;
+const KEEP_ALIVES = [NaN, 0, Infinity, 30e6, 300e6, -1 /* INVALID → 400 */];
+
+const world = fc.record({
+  gpus: fc.array(fc.integer({ min: 8, max: 80 }), { minLength: 0, maxLength: 2 }),
+  models: fc.array(
+    fc.record({ vram: fc.integer({ min: 1, max: 90 }), load: fc.integer({ min: 0, max: 30 }), fails: fc.boolean(), key: fc.integer({ min: 0, max: 5 }) }),
+    { minLength: 1, maxLength: 5 },
+  ),
+  server: fc.record({
+    OLLAMA_KEEP_ALIVE: fc.constantFrom('0', '-1', '5m', '30s'),
+    OLLAMA_NUM_PARALLEL: fc.integer({ min: 1, max: 3 }),
+    OLLAMA_MAX_LOADED_MODELS: fc.integer({ min: 0, max: 3 }),
+    OLLAMA_MAX_QUEUE: fc.integer({ min: 0, max: 6 }),
+  }),
+  requests: fc.array(
+    fc.record({
+      gap: fc.integer({ min: 0, max: 40 }),
+      model: fc.nat(),
+      duration: fc.integer({ min: 0, max: 60 }),
+      ka: fc.nat({ max: KEEP_ALIVES.length - 1 }),
+      numCtx: fc.constantFrom(0, 0, 0, 2048, 8192),
+      timeout: fc.constantFrom(Infinity, Infinity, 5, 20),
+      op: fc.constantFrom(Op.generate, Op.generate, Op.generate, Op.preload, Op.unload),
+    }),
+    { minLength: 1, maxLength: 40 },
+  ),
+});
+
+type World = typeof world extends fc.Arbitrary<infer W> ? W : never;
+
+function scenarioOf(w: World): ResolvedScenario {
+  const b = new TraceBuilder();
+  let t = 0;
+  for (const r of w.requests) {
+    t += r.gap;
+    b.push(t * 1e6, r.model % w.models.length, r.duration * 1e6, KEEP_ALIVES[r.ka]!, r.numCtx, r.timeout * 1e6, r.op, null);
+  }
+  const models = w.models.map((m, i) => ({
+    name: `m${i}`, vram: m.vram * GiB, p: m.vram * GiB, load: m.load * 1e6, keepAlive: NaN, key: `k${m.key}`,
+    loadFailsAfter: m.fails ? m.load * 1e6 / 2 : Infinity, numCtx: 0, nCtxTrain: 0,
+  }));
+  return {
+    file: 'w', name: 'w', seed: 1, horizon: 3600e6, modelNames: models.map((m) => m.name), warm: [], warnings: [],
+    trace: b.build(),
+    candidates: [{ name: 'c', server: w.server, host: { gpus: w.gpus.map((g) => g * GiB), unload: 1e6 }, models, raw: {} }],
+  };
+}
+
+function observe(sc: ResolvedScenario) {
+  const events: number[][] = [];
+  const done: Req[] = [];
+  runScenario(sc, {
+    events: () => ({ event: (t, kind, model, request, reason, value) => events.push([t, kind, model, request, reason, value]) }),
+    requests: () => ({ done: (r) => done.push({ ...r }) }),
+  });
+  return { events, done };
+}
+
+describe('invariants on random worlds', () => {
+  test('INV-1..5 hold on 300 random worlds (fixed seed)', () => {
+    fc.assert(
+      fc.property(world, (w) => {
+        const sc = scenarioOf(w);
+        const { events, done } = observe(sc);
+        // INV-1
+        const ids = done.map((r) => r.index).sort((a, b) => a - b);
+        expect(ids).toEqual(Array.from({ length: sc.trace.length }, (_, i) => i));
+        for (const r of done) expect(r.status).not.toBe(Status.pending);
+        // INV-2
+        for (const r of done) {
+          const times = [r.arrival, r.admitted, r.start, r.end].filter((x) => !Number.isNaN(x));
+          for (let i = 1; i < times.length; i++) expect(times[i]!).toBeGreaterThanOrEqual(times[i - 1]!);
+          if (r.status === Status.ok) expect(r.end).toBeGreaterThanOrEqual(r.start);
+          if (r.status === Status.stuck) expect(r.end).toBeNaN();
+        }
+        // INV-3, INV-4
+        let held = 0;
+        const loadedKeys = new Set<string>();
+        let prevT = 0;
+        for (const [t, kind, model, , , value] of events) {
+          expect(t!).toBeGreaterThanOrEqual(prevT);
+          prevT = t!;
+          const key = sc.candidates[0]!.models[model!]!.key;
+          if (kind === EventKind.load_start) held += value!;
+          if (kind === EventKind.load_fail || kind === EventKind.unloaded) held -= value!;
+          expect(held).toBeGreaterThanOrEqual(0);
+          if (kind === EventKind.load_end) {
+            expect(loadedKeys.has(key)).toBe(false);
+            loadedKeys.add(key);
+          }
+          if (kind === EventKind.unload) loadedKeys.delete(key);
+        }
+        // INV-5
+        expect(observe(sc).events).toEqual(events);
+      }),
+      { seed: 20261125, numRuns: 300 },
+    );
+  });
+});
