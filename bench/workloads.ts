@@ -43,7 +43,7 @@ function tenModelScenario(requests: number): ResolvedScenario {
   }));
   const trace = rowsToTrace(synthesize(synth, hours, 1));
   const candidate = (name: string, keepAlive: string): ResolvedCandidate => ({
-    name, server: { OLLAMA_KEEP_ALIVE: keepAlive }, host: { gpus: [80 * GiB], unload: 1e6 }, models, raw: {},
+    name, server: { OLLAMA_KEEP_ALIVE: keepAlive }, host: { gpus: [80 * GiB], unload: 1e6 }, models, warm: [], raw: {},
   });
   return {
     file: 'bench', name: 'ten-models', seed: 1, horizon: 24 * 3600e6, modelNames: models.map((m) => m.name),

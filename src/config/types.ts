@@ -38,6 +38,8 @@ export interface ResolvedCandidate {
   host: ResolvedHost;
   /** Same order and names as ResolvedScenario.modelNames. */
   models: ResolvedModel[];
+  /** Models resident at t = 0 for this candidate. */
+  warm: ResolvedWarm[];
   /** The candidate as the user wrote it (after merging), for reports. */
   raw: unknown;
 }
@@ -56,6 +58,7 @@ export interface ResolvedScenario {
   horizon: number;
   modelNames: string[];
   candidates: ResolvedCandidate[];
+  /** Models resident at t = 0 in the base scenario (each candidate has its own list too). */
   warm: ResolvedWarm[];
   trace: Trace;
   /** Non-fatal findings for the user: one line each. */

@@ -14,7 +14,7 @@ export function markRunner(s: Scheduler, runner: RunnerRef, reason: Reason): voi
   stopTimer(s, runner);
   runner.sessionDuration = 0;
   runner.markReason = reason;
-  s.emit(EventKind.mark, runner.model, -1, reason, runner.vram);
+  s.emit(EventKind.mark, runner.model, -1, reason, runner.memory);
   if (runner.refCount === 0) unloadRunner(s, runner, reason);
 }
 

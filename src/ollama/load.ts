@@ -18,7 +18,7 @@ import { useLoadedRunner } from './use-loaded-runner.js';
 export function startLoad(s: Scheduler, r: Req, model: SchedModel, gpuShare: number[], ctx: RequestContext): void {
   const runner = s.newRunner(model.key, r.model, model.vram, gpuShare, ctx.numCtx, ctx.auto);
   runner.sessionDuration = s.initialDuration(r);
-  s.emit(EventKind.load_start, r.model, r.index, Reason.none, runner.vram);
+  s.emit(EventKind.load_start, r.model, r.index, Reason.none, runner.memory);
   if (r.gone) {
     // Its client left during the eviction wait: llama-server starts, sees the
     // cancelled context and is closed at once (spec §9.6).
@@ -43,7 +43,7 @@ export function onLoadDone(s: Scheduler, runnerId: number): void {
   runner.loadedAt = s.now;
   s.loaded[runner.key] = runner;
   s.loadedCount++;
-  s.emit(EventKind.load_end, runner.model, r.index, Reason.none, runner.vram);
+  s.emit(EventKind.load_end, runner.model, r.index, Reason.none, runner.memory);
   s.inHand = null;
   s.mode = 'idle';
   useLoadedRunner(s, r, runner, Reason.loaded);
@@ -61,7 +61,7 @@ export function failLoad(s: Scheduler, runnerId: number, reason: Reason): void {
   s.loadHandle = -1;
   s.loadingRunner = null;
   s.freeRunner(runner);
-  s.emit(EventKind.load_fail, runner.model, r.index, reason, runner.vram);
+  s.emit(EventKind.load_fail, runner.model, r.index, reason, runner.memory);
   if (reason === Reason.load_failed) {
     s.answer(r, Status.failed, 500);
     s.emit(EventKind.fail, r.model, r.index, Reason.load_failed);
@@ -86,8 +86,8 @@ export function loadWarm(s: Scheduler, modelIndex: number, keepAlive: number): b
   runner.loadedAt = s.now;
   s.loaded[runner.key] = runner;
   s.loadedCount++;
-  s.emit(EventKind.load_start, modelIndex, -1, Reason.none, runner.vram);
-  s.emit(EventKind.load_end, modelIndex, -1, Reason.none, runner.vram);
+  s.emit(EventKind.load_start, modelIndex, -1, Reason.none, runner.memory);
+  s.emit(EventKind.load_end, modelIndex, -1, Reason.none, runner.memory);
   // Idle from the start: refCount 0 → timer (or unload at once for keep_alive 0).
   runner.refCount = 1;
   releaseRunner(s, runner);

@@ -26,6 +26,12 @@ export function selectPlacement(
 ): Placement | null {
   const n = gpus.length;
   if (n === 0) return { gpuShare: [] };
+  if (n === 1) {
+    // The common single-GPU host, without the allocations of the general case.
+    const free = Math.max(0, gpus[0]! - used[0]!);
+    if (p <= FIT_THRESHOLD * free) return { gpuShare: [vram] };
+    return nothingLoaded ? { gpuShare: [Math.min(vram, free)] } : null;
+  }
   const free = gpus.map((total, g) => Math.max(0, total - used[g]!));
   if (!spread) {
     let best = -1;

@@ -41,7 +41,7 @@ export function unloadRunner(s: Scheduler, runner: RunnerRef, reason: Reason): v
   runner.state = RunnerState.unloading;
   s.loaded[runner.key] = null;
   s.loadedCount--;
-  s.emit(EventKind.unload, runner.model, -1, reason, runner.vram);
+  s.emit(EventKind.unload, runner.model, -1, reason, runner.memory);
   const onGpu = runner.gpuShare.some((b) => b > 0);
   s.engine.schedule(s.now + (onGpu ? s.cfg.unload : 0), Prio.unloaded, Ev.unloaded, runner.id);
 }
@@ -49,6 +49,6 @@ export function unloadRunner(s: Scheduler, runner: RunnerRef, reason: Reason): v
 export function onUnloaded(s: Scheduler, runnerId: number): void {
   const runner = s.runners[runnerId]!;
   s.freeRunner(runner);
-  s.emit(EventKind.unloaded, runner.model, -1, Reason.none, runner.vram);
+  s.emit(EventKind.unloaded, runner.model, -1, Reason.none, runner.memory);
   onUnloadedSignal(s);
 }

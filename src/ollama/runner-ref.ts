@@ -33,6 +33,8 @@ export class RunnerRef {
     /** Effective context and whether it was automatic (needsReload, spec §4.5). */
     readonly numCtx: number,
     readonly ctxAuto: boolean,
+    /** What the runner holds on the host's GPUs (all of it in RAM on a CPU-only host): what metrics count. */
+    readonly memory: number,
   ) {}
 
   get idle(): boolean {

@@ -167,7 +167,8 @@ export class Scheduler {
 
   newRunner(key: number, model: number, vram: number, gpuShare: number[], numCtx: number, ctxAuto: boolean): RunnerRef {
     const id = this.freeRunnerIds.pop() ?? this.runners.length;
-    const runner = new RunnerRef(id, key, model, vram, gpuShare, numCtx, ctxAuto);
+    const memory = this.cfg.gpus.length > 0 ? gpuShare.reduce((a, b) => a + b, 0) : vram;
+    const runner = new RunnerRef(id, key, model, vram, gpuShare, numCtx, ctxAuto, memory);
     this.runners[id] = runner;
     for (let g = 0; g < gpuShare.length; g++) this.gpuUsed[g]! += gpuShare[g]!;
     return runner;

@@ -31,7 +31,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       trace: sc.trace,
       sched,
       clientKeepAlive: Float64Array.from(c.models, (m) => m.keepAlive),
-      warm: sc.warm,
+      warm: c.warm,
       horizon: sc.horizon,
       events: ev ? new TeeSink([metrics, ev]) : metrics,
       requests: rq ? teeRequests(metrics, rq) : metrics,

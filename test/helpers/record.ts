@@ -62,3 +62,8 @@ export function record(sc: ResolvedScenario): Map<string, Recorded> {
 export function only(rows: Row[], ...kinds: string[]): Row[] {
   return rows.filter((r) => kinds.includes(r[1]));
 }
+
+/** Only the rows before time t (s): keeps assertions to the part of a timeline a scenario is about. */
+export function before(rows: Row[], t: number): Row[] {
+  return rows.filter((r) => r[0] < t);
+}

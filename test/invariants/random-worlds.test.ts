@@ -60,7 +60,7 @@ function scenarioOf(w: World): ResolvedScenario {
   return {
     file: 'w', name: 'w', seed: 1, horizon: 3600e6, modelNames: models.map((m) => m.name), warm: [], warnings: [],
     trace: b.build(),
-    candidates: [{ name: 'c', server: w.server, host: { gpus: w.gpus.map((g) => g * GiB), unload: 1e6 }, models, raw: {} }],
+    candidates: [{ name: 'c', server: w.server, host: { gpus: w.gpus.map((g) => g * GiB), unload: 1e6 }, models, warm: [], raw: {} }],
   };
 }
 

@@ -5,7 +5,7 @@
  * exact timeline.
  */
 import { describe, expect, test } from 'vitest';
-import { only } from '../helpers/record.js';
+import { before, only } from '../helpers/record.js';
 import { DEFAULTS, run1 } from '../helpers/run-yaml.js';
 
 describe('spec §6.2 reloads', () => {
@@ -23,7 +23,7 @@ workload:
 `);
     expect(r.requests.get('3')).toMatchObject({ admitted: 20, start: 60, end: 70, cold: false });
     expect(r.requests.get('2')).toMatchObject({ admitted: 76, start: 76, end: 81, cold: true });
-    expect(only(r.events, 'mark', 'unload', 'unloaded', 'load_start', 'load_end')).toEqual([
+    expect(before(only(r.events, 'mark', 'unload', 'unloaded', 'load_start', 'load_end'), 300)).toEqual([
       [0, 'load_start', 'A', '', ''], [0, 'load_end', 'A', '', ''],
       [10, 'mark', 'A', '', 'reload'], [70, 'unload', 'A', '', 'reload'], [71, 'unloaded', 'A', '', ''],
       [71, 'load_start', 'A', '2', ''], [76, 'load_end', 'A', '2', ''],
@@ -62,7 +62,7 @@ workload:
 ${chain}
 `);
     // The old runner serves 9 back-to-back requests (0–540) before the reload can happen.
-    expect(only(r.events, 'unload')).toEqual([[540, 'unload', 'A', '', 'reload']]);
+    expect(before(only(r.events, 'unload'), 600)).toEqual([[540, 'unload', 'A', '', 'reload']]);
     expect(r.requests.get('2')).toMatchObject({ admitted: 546, start: 546, end: 551 });
   });
 
@@ -78,7 +78,7 @@ workload:
     - { at: 20, model: small, duration: 1 }
     - { at: 30, model: small, duration: 1 }
 `);
-    expect(only(r.events, 'load_start', 'unload')).toEqual([
+    expect(before(only(r.events, 'load_start', 'unload'), 300)).toEqual([
       [0, 'load_start', 'small', '1', ''],
       [10, 'unload', 'small', '', 'reload'], [11, 'load_start', 'large', '2', ''],
       [20, 'unload', 'large', '', 'reload'], [21, 'load_start', 'small', '3', ''],
@@ -94,7 +94,7 @@ models: { A: { vram: 20GiB, load: 5s }, B: { vram: 30GiB, load: 5s } }
 warm: [ A ]
 workload: { requests: [ { at: 0, model: B, duration: 10 } ] }
 `);
-    expect(only(r.events, 'mark', 'unload', 'load_start')).toEqual([
+    expect(before(only(r.events, 'mark', 'unload', 'load_start'), 300)).toEqual([
       [0, 'load_start', 'A', '', ''], [0, 'load_start', 'B', '1', ''],
     ]);
   });
@@ -105,7 +105,7 @@ models: { A: { vram: 40GiB, load: 5s }, B: { vram: 35GiB, load: 5s } }
 warm: [ A ]
 workload: { requests: [ { at: 0, model: B, duration: 10 } ] }
 `);
-    expect(only(r.events, 'mark', 'unload', 'unloaded', 'load_start').slice(1)).toEqual([
+    expect(before(only(r.events, 'mark', 'unload', 'unloaded', 'load_start'), 300).slice(1)).toEqual([
       [0, 'mark', 'A', '', 'evicted'], [0, 'unload', 'A', '', 'evicted'], [1, 'unloaded', 'A', '', ''],
       [1, 'load_start', 'B', '1', ''],
     ]);
@@ -127,7 +127,7 @@ workload:
   test('scenario 17: busy victim and head-of-line — C waits behind B although it fits (§5.2d)', async () => {
     const r = await run1(hol(''));
     expect(r.requests.get('R4')).toMatchObject({ admitted: 30, start: 100, end: 110 });
-    expect(only(r.events, 'queued', 'mark', 'unload', 'unloaded', 'load_start', 'load_end').slice(2)).toEqual([
+    expect(before(only(r.events, 'queued', 'mark', 'unload', 'unloaded', 'load_start', 'load_end'), 300).slice(2)).toEqual([
       [10, 'mark', 'A', '', 'evicted'], [20, 'queued', 'C', 'R3', ''],
       [110, 'unload', 'A', '', 'evicted'], [111, 'unloaded', 'A', '', ''],
       [111, 'load_start', 'B', 'R2', ''], [116, 'load_end', 'B', 'R2', ''],
@@ -137,7 +137,7 @@ workload:
 
   test('scenario 18: resurrection — R4 with "5m" un-marks A; the timer fires at 410 and B loads from 411 (#17408)', async () => {
     const r = await run1(hol(', keep_alive: "5m"'));
-    expect(only(r.events, 'unload', 'load_start').slice(1)).toEqual([
+    expect(before(only(r.events, 'unload', 'load_start'), 420).slice(1)).toEqual([
       [410, 'unload', 'A', '', 'expired'], [411, 'load_start', 'B', 'R2', ''], [416, 'load_start', 'C', 'R3', ''],
     ]);
   });
@@ -184,7 +184,7 @@ workload:
     - { at: 0, model: A, duration: 100, keep_alive: 1m }
     - { at: 10, model: C, duration: 1 }
 `);
-    expect(only(r.events, 'mark', 'unload')).toEqual([[10, 'mark', 'B', '', 'evicted'], [10, 'unload', 'B', '', 'evicted']]);
+    expect(before(only(r.events, 'mark', 'unload'), 100)).toEqual([[10, 'mark', 'B', '', 'evicted'], [10, 'unload', 'B', '', 'evicted']]);
     const allBusy = await run1(`${base}
 workload:
   requests:
@@ -192,7 +192,7 @@ workload:
     - { at: 0, model: B, duration: 100, keep_alive: 1h }
     - { at: 10, model: C, duration: 1 }
 `);
-    expect(only(allBusy.events, 'mark', 'unload', 'load_start').slice(2)).toEqual([
+    expect(before(only(allBusy.events, 'mark', 'unload', 'load_start'), 300).slice(2)).toEqual([
       [10, 'mark', 'A', '', 'evicted'], [101, 'unload', 'A', '', 'evicted'], [102, 'load_start', 'C', '3', ''],
     ]);
   });
@@ -205,11 +205,11 @@ warm: [ A, B, C ]
 workload: { requests: [ { at: 0, model: D, duration: 1 } ] }
 `;
     const one = await run1(four('{ gpus: [ { vram: 80GiB } ], unload: 1s }'));
-    expect(only(one.events, 'mark')).toEqual([[0, 'mark', 'A', '', 'evicted']]);
+    expect(before(only(one.events, 'mark'), 300)).toEqual([[0, 'mark', 'A', '', 'evicted']]);
     const two = await run1(four('{ gpus: [ { vram: 80GiB }, { vram: 80GiB } ], unload: 1s }'));
-    expect(only(two.events, 'mark')).toEqual([]);
+    expect(before(only(two.events, 'mark'), 300)).toEqual([]);
     const cpu = await run1(four('{ gpus: [], unload: 1s }'));
-    expect(only(cpu.events, 'mark', 'unload', 'unloaded', 'load_start').slice(3)).toEqual([
+    expect(before(only(cpu.events, 'mark', 'unload', 'unloaded', 'load_start'), 300).slice(3)).toEqual([
       [0, 'mark', 'A', '', 'evicted'], [0, 'unload', 'A', '', 'evicted'], [0, 'unloaded', 'A', '', ''],
       [0, 'load_start', 'D', '1', ''],
     ]);
@@ -221,7 +221,7 @@ models: { A: { vram: 30GiB, load: 5s }, B: { vram: 30GiB, load: 5s }, C: { vram:
 warm: [ A, B ]
 workload: { requests: [ { at: 0, model: C, duration: 10 } ] }
 `);
-    expect(only(r.events, 'unload', 'unloaded', 'load_start').slice(2)).toEqual([
+    expect(before(only(r.events, 'unload', 'unloaded', 'load_start'), 300).slice(2)).toEqual([
       [0, 'unload', 'A', '', 'evicted'], [1, 'unloaded', 'A', '', ''],
       [1, 'unload', 'B', '', 'evicted'], [2, 'unloaded', 'B', '', ''],
       [2, 'load_start', 'C', '1', ''],
@@ -234,7 +234,7 @@ models: { A: { vram: 10GiB, load: 5s }, C: { vram: 100GiB, load: 5s } }
 warm: [ A ]
 workload: { requests: [ { at: 0, model: C, duration: 10 } ] }
 `);
-    expect(only(r.events, 'unload', 'load_start', 'load_end').slice(2)).toEqual([
+    expect(before(only(r.events, 'unload', 'load_start', 'load_end'), 300).slice(2)).toEqual([
       [0, 'unload', 'A', '', 'evicted'], [1, 'load_start', 'C', '1', ''], [6, 'load_end', 'C', '1', ''],
     ]);
     expect(r.requests.get('1')).toMatchObject({ status: 'ok', end: 16 });

@@ -9,7 +9,7 @@ const env = parseServerEnv({}, () => {});
 const model = (numCtx = 0, nCtxTrain = 0): SchedModel => ({
   name: 'A', key: 0, p: GiB, vram: GiB, load: 0, loadFailsAfter: Infinity, numCtx, nCtxTrain,
 });
-const runnerWith = (numCtx: number, auto: boolean) => new RunnerRef(0, 0, 0, GiB, [GiB], numCtx, auto);
+const runnerWith = (numCtx: number, auto: boolean) => new RunnerRef(0, 0, 0, GiB, [GiB], numCtx, auto, GiB);
 
 describe('§2 default context tier from total VRAM', () => {
   test.each([[[80 * GiB], 262144], [[47 * GiB], 262144], [[24 * GiB], 32768], [[23 * GiB], 32768], [[16 * GiB], 4096], [[], 4096],

@@ -5,7 +5,7 @@ import { RunnerRef } from '../../../src/ollama/runner-ref.js';
 
 const names = ['alpha', 'beta', 'gamma', 'delta'];
 function runner(key: number, duration: number, refCount = 0): RunnerRef {
-  const r = new RunnerRef(key, key, key, 1, [1], 0, true);
+  const r = new RunnerRef(key, key, key, 1, [1], 0, true, 1);
   r.sessionDuration = duration;
   r.refCount = refCount;
   return r;

@@ -1,0 +1,101 @@
+import { type InputError, msg, type Message } from '../diag/index.js';
+import { ABSENT, INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js';
+import { Op, OP_NAMES, TraceBuilder, type Trace } from '../workload/trace.js';
+import { describe } from './validate.js';
+
+export const REQUEST_FIELDS = ['id', 'at', 'model', 'duration', 'keep_alive', 'num_ctx', 'timeout', 'op'] as const;
+export type RequestField = (typeof REQUEST_FIELDS)[number];
+
+/** Reports a problem with one field of the current row, at its line. */
+export type FieldError = (field: RequestField, message: Message) => InputError;
+
+/**
+ * Turns request rows — inline YAML values or CSV cells (text) — into the
+ * columnar trace, checking each field and the order of arrivals. Both readers
+ * go through here, so a request means the same thing wherever it is written.
+ */
+export class RequestRows {
+  private readonly builder = new TraceBuilder();
+  private readonly modelIndex: Map<string, number>;
+  private lastAt = 0;
+  /** Requests whose keep_alive Ollama answers with 400, and where the first one is. */
+  invalidKeepAlive = 0;
+  firstInvalid: string | null = null;
+
+  constructor(private readonly modelNames: readonly string[]) {
+    this.modelIndex = new Map(modelNames.map((n, i) => [n, i]));
+  }
+
+  /** `csv`: cells are text, and a keep_alive cell that reads as a number is a number. */
+  add(get: (f: RequestField) => unknown, fail: FieldError, where: string, csv: boolean): void {
+    const at = this.time(get('at'), 'at', fail, true)!;
+    if (at < this.lastAt) throw fail('at', msg.outOfOrder(at / 1e6, this.lastAt / 1e6));
+    this.lastAt = at;
+    const modelName = get('model');
+    if (modelName === undefined || modelName === '') throw fail('model', msg.missing());
+    const model = this.modelIndex.get(String(modelName));
+    if (model === undefined) throw fail('model', msg.unknownModel(String(modelName), this.modelNames));
+    const op = this.op(get('op'), fail);
+    const duration = this.time(get('duration'), 'duration', fail, op === Op.generate) ?? 0;
+    const keepAlive = this.keepAlive(get('keep_alive'), where, csv);
+    const numCtx = this.positiveInt(get('num_ctx'), 'num_ctx', fail);
+    const timeout = this.time(get('timeout'), 'timeout', fail, false) ?? Infinity;
+    const id = get('id');
+    this.builder.push(at, model, duration, keepAlive, numCtx, timeout, op, id === undefined || id === '' ? null : String(id));
+  }
+
+  build(): Trace {
+    return this.builder.build();
+  }
+
+  /** Seconds (a number, or numeric text from a CSV) → µs; undefined/empty = absent. */
+  private time(v: unknown, field: RequestField, fail: FieldError, required: boolean): number | undefined {
+    if (v === undefined || v === '' || v === null) {
+      if (required) throw fail(field, field === 'duration' ? msg.durationRequired() : msg.missing());
+      return undefined;
+    }
+    const n = typeof v === 'string' ? Number(v.trim()) : v;
+    if (typeof n !== 'number' || Number.isNaN(n)) {
+      throw fail(field, typeof v === 'string' ? msg.notNumber(v) : msg.wrongType('a number of seconds', describe(v)));
+    }
+    if (!Number.isFinite(n)) throw fail(field, msg.notFinite(String(v)));
+    if (n < 0) throw fail(field, msg.negative(String(v)));
+    return Math.round(n * 1e6);
+  }
+
+  private positiveInt(v: unknown, field: RequestField, fail: FieldError): number {
+    if (v === undefined || v === '' || v === null) return 0;
+    const n = typeof v === 'string' ? Number(v.trim()) : v;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0 || n > 2 ** 31 - 1) throw fail(field, msg.notPositiveInt(String(v)));
+    return n;
+  }
+
+  private op(v: unknown, fail: FieldError): Op {
+    if (v === undefined || v === '' || v === null) return Op.generate;
+    const i = OP_NAMES.indexOf(String(v) as (typeof OP_NAMES)[number]);
+    if (i < 0) throw fail('op', msg.badOp(String(v)));
+    return i as Op;
+  }
+
+  /**
+   * keep_alive as the client would send it in JSON. In a CSV a cell that reads
+   * as a number is a number. A value Ollama rejects is not an input error: the
+   * request gets Ollama's 400 in the results, and the loader warns.
+   */
+  private keepAlive(v: unknown, where: string, csv: boolean): number {
+    if (v === undefined || v === '' || v === null) return ABSENT;
+    const number = csv && typeof v === 'string' ? fromCsv(v) : null;
+    const ka = parseRequestKeepAlive(number ?? v);
+    if (ka === INVALID) {
+      this.invalidKeepAlive++;
+      this.firstInvalid ??= where;
+    }
+    return ka;
+  }
+}
+
+/** A CSV cell that is a plain number (e.g. "0", "-1", "42.5"), else null. */
+function fromCsv(cell: string): number | null {
+  const t = cell.trim();
+  return /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : null;
+}

@@ -1,0 +1,146 @@
+import { basename, extname } from 'node:path';
+import { msg } from '../diag/index.js';
+import type { Path, YamlSource } from '../io/yaml-source.js';
+import { HOUR } from '../engine/index.js';
+import { INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js';
+import { parseServerEnv } from '../ollama/envconfig.js';
+import type { CandidateFile, ModelFile, ScenarioFile, WarmFile } from './schema.js';
+import type { ResolvedCandidate, ResolvedHost, ResolvedModel, ResolvedWarm } from './types.js';
+import { parseDuration, parseSize } from './units.js';
+
+/**
+ * Scenario values → resolved units, per candidate. Every value is checked at
+ * the path where the user wrote it (the base scenario, or the candidate that
+ * overrides it), so errors point at the right line.
+ */
+export class Resolver {
+  constructor(private readonly src: YamlSource, private readonly file: ScenarioFile) {}
+
+  get modelNames(): string[] {
+    return Object.keys(this.file.models);
+  }
+
+  name(): string {
+    return this.file.name ?? basename(this.src.file, extname(this.src.file));
+  }
+
+  horizon(): number {
+    return this.file.horizon === undefined ? 24 * HOUR : this.duration(this.file.horizon, ['horizon']);
+  }
+
+  size(v: unknown, path: Path): number {
+    const bytes = parseSize(v);
+    if (bytes === null) throw this.src.error(path, msg.badSize(String(v)));
+    return bytes;
+  }
+
+  duration(v: unknown, path: Path): number {
+    const us = parseDuration(v);
+    if (us === null) throw this.src.error(path, msg.badDuration(String(v)));
+    if (us < 0) throw this.src.error(path, msg.negative(String(v)));
+    return us;
+  }
+
+  /** keep_alive written in the scenario (per model, warm): request semantics, but a 400 value is a mistake here. */
+  keepAlive(v: unknown, path: Path): number {
+    if (v === undefined || v === null) return NaN;
+    const ka = parseRequestKeepAlive(v);
+    if (ka === INVALID) {
+      throw this.src.error(path, typeof v === 'string' && /^[+-]?\d+(\.\d*)?$/.test(v.trim()) ? msg.unitlessKeepAlive(v) : msg.badKeepAlive(JSON.stringify(v)));
+    }
+    return ka;
+  }
+
+  private positiveInt(v: number | undefined, path: Path): number {
+    if (v === undefined) return 0;
+    if (!Number.isInteger(v) || v <= 0) throw this.src.error(path, msg.notPositiveInt(String(v)));
+    return v;
+  }
+
+  /** The fields a model entry sets, resolved (a candidate may set only some). */
+  modelFields(m: Partial<ModelFile>, path: Path): Partial<ResolvedModel> {
+    const out: Partial<ResolvedModel> = {};
+    if (m.vram !== undefined) out.vram = this.size(m.vram, [...path, 'vram']);
+    if (m.p !== undefined) out.p = this.size(m.p, [...path, 'p']);
+    if (m.load !== undefined) out.load = this.duration(m.load, [...path, 'load']);
+    if ('keep_alive' in m) out.keepAlive = this.keepAlive(m.keep_alive, [...path, 'keep_alive']);
+    if (m.key !== undefined) out.key = m.key;
+    if (m.load_fails_after !== undefined) out.loadFailsAfter = this.duration(m.load_fails_after, [...path, 'load_fails_after']);
+    if (m.num_ctx !== undefined) out.numCtx = this.positiveInt(m.num_ctx, [...path, 'num_ctx']);
+    if (m.n_ctx_train !== undefined) out.nCtxTrain = this.positiveInt(m.n_ctx_train, [...path, 'n_ctx_train']);
+    return out;
+  }
+
+  baseModels(): ResolvedModel[] {
+    return Object.entries(this.file.models).map(([name, m]) => {
+      const f = this.modelFields(m, ['models', name]);
+      return {
+        name, vram: f.vram!, p: f.p ?? f.vram!, load: f.load!, keepAlive: f.keepAlive ?? NaN, key: f.key ?? name,
+        loadFailsAfter: f.loadFailsAfter ?? Infinity, numCtx: f.numCtx ?? 0, nCtxTrain: f.nCtxTrain ?? 0,
+      };
+    });
+  }
+
+  host(h: Partial<ScenarioFile['host']>, path: Path, base?: ResolvedHost): ResolvedHost {
+    return {
+      gpus: h.gpus ? h.gpus.map((g, i) => this.size(g.vram, [...path, 'gpus', i, 'vram'])) : base!.gpus,
+      unload: h.unload !== undefined ? this.duration(h.unload, [...path, 'unload']) : base?.unload ?? 1e6,
+    };
+  }
+
+  warm(list: WarmFile | undefined, path: Path): ResolvedWarm[] {
+    const names = this.modelNames;
+    const seen = new Set<string>();
+    return (list ?? []).map((entry, i) => {
+      const model = typeof entry === 'string' ? entry : entry.model;
+      const at: Path = typeof entry === 'string' ? [...path, i] : [...path, i, 'model'];
+      const index = names.indexOf(model);
+      if (index < 0) throw this.src.error(at, msg.unknownModel(model, names));
+      if (seen.has(model)) throw this.src.error(at, msg.warmDuplicate(model));
+      seen.add(model);
+      const keepAlive = typeof entry === 'string' ? NaN : this.keepAlive(entry.keep_alive, [...path, i, 'keep_alive']);
+      return { model: index, keepAlive };
+    });
+  }
+
+  /** The candidates, each the base scenario with its overrides applied. */
+  candidates(warnings: string[]): ResolvedCandidate[] {
+    const baseModels = this.baseModels();
+    const baseHost = this.host(this.file.host, ['host']);
+    const baseWarm = this.warm(this.file.warm, ['warm']);
+    const list: CandidateFile[] = this.file.candidates?.length ? this.file.candidates : [{ name: this.name() }];
+    const seen = new Set<string>();
+    const candidates: ResolvedCandidate[] = [];
+    const warned = new Set<string>();
+    list.forEach((c, i) => {
+      const path: Path = ['candidates', i];
+      if (c.name.trim() === '') throw this.src.error([...path, 'name'], msg.emptyName());
+      if (seen.has(c.name)) throw this.src.error([...path, 'name'], msg.duplicateCandidate(c.name));
+      seen.add(c.name);
+      const models = baseModels.map((m) => ({ ...m }));
+      for (const [name, override] of Object.entries(c.models ?? {})) {
+        const index = this.modelNames.indexOf(name);
+        if (index < 0) throw this.src.error([...path, 'models', name], msg.unknownModel(name, this.modelNames), true);
+        Object.assign(models[index]!, this.modelFields(override, [...path, 'models', name]));
+        if (override.vram !== undefined && override.p === undefined && baseModels[index]!.p === baseModels[index]!.vram) {
+          models[index]!.p = models[index]!.vram;
+        }
+      }
+      const server = { ...this.file.server, ...c.server } as Record<string, string | number | boolean>;
+      parseServerEnv(server, (env, m) => {
+        if (warned.has(env + m)) return; // inherited from the base scenario: said once
+        warned.add(env + m);
+        warnings.push(`${this.src.file}: candidate "${c.name}": ${env}: ${m}`);
+      });
+      candidates.push({
+        name: c.name,
+        server,
+        host: c.host ? this.host(c.host, [...path, 'host'], baseHost) : baseHost,
+        models,
+        warm: c.warm ? this.warm(c.warm, [...path, 'warm']) : baseWarm,
+        raw: c,
+      });
+    });
+    return candidates;
+  }
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { SERVER_ENV_NAMES } from '../ollama/envconfig.js';
+
+/**
+ * The scenario file's shape (strict: an unknown key is an error). Units and
+ * cross-references (sizes, durations, model names) are checked when the
+ * scenario is resolved, where each value's line is known.
+ */
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+const Quantity = z.union([z.string(), z.number()]);
+const KeepAlive = z.union([z.string(), z.number(), z.null()]);
+
+export const ServerSchema = z.strictObject(
+  Object.fromEntries(SERVER_ENV_NAMES.map((n) => [n, Scalar.optional()])) as Record<(typeof SERVER_ENV_NAMES)[number], z.ZodOptional<typeof Scalar>>,
+);
+
+export const ModelSchema = z.strictObject({
+  vram: Quantity,
+  load: Quantity,
+  p: Quantity.optional(),
+  keep_alive: KeepAlive.optional(),
+  key: z.string().optional(),
+  load_fails_after: Quantity.optional(),
+  num_ctx: z.number().optional(),
+  n_ctx_train: z.number().optional(),
+});
+
+export const HostSchema = z.strictObject({
+  gpus: z.array(z.strictObject({ vram: Quantity })),
+  unload: Quantity.optional(),
+});
+
+const WarmSchema = z.array(z.union([z.string(), z.strictObject({ model: z.string(), keep_alive: KeepAlive.optional() })]));
+
+export const CandidateSchema = z.strictObject({
+  name: z.string(),
+  server: ServerSchema.optional(),
+  host: HostSchema.partial().optional(),
+  models: z.record(z.string(), ModelSchema.partial()).optional(),
+  warm: WarmSchema.optional(),
+});
+
+export const ScenarioSchema = z.strictObject({
+  name: z.string().optional(),
+  seed: z.number().optional(),
+  horizon: Quantity.optional(),
+  server: ServerSchema.optional(),
+  host: HostSchema,
+  models: z.record(z.string(), ModelSchema),
+  warm: WarmSchema.optional(),
+  workload: z.strictObject({
+    trace: z.string().optional(),
+    requests: z.array(z.record(z.string(), z.unknown())).optional(),
+  }),
+  candidates: z.array(CandidateSchema).optional(),
+});
+
+export type ScenarioFile = z.infer<typeof ScenarioSchema>;
+export type CandidateFile = z.infer<typeof CandidateSchema>;
+export type ModelFile = z.infer<typeof ModelSchema>;
+export type WarmFile = z.infer<typeof WarmSchema>;
