@@ -11,22 +11,23 @@ export function validateShape(src: YamlSource, raw: unknown): ScenarioFile {
   const res = ScenarioSchema.safeParse(raw);
   if (res.success) return res.data;
   const errors = res.error.issues.map((issue) => toError(src, raw, issue));
-  errors.sort((a, b) => a.line - b.line);
+  // First in file order; on one line an unknown key goes first (a typo also makes the right key "missing").
+  errors.sort((a, b) => a.line - b.line || a.rank - b.rank);
   throw errors[0]!.error;
 }
 
-interface Located { line: number; error: InputError }
+interface Located { line: number; rank: number; error: InputError }
 
 function toError(src: YamlSource, raw: unknown, issue: z.core.$ZodIssue): Located {
   const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)) as Path;
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     const keyPath = [...path, key];
-    return { line: src.line(keyPath, true), error: src.error(keyPath, msg.unknownKey(key, allowedKeys(path)), true) };
+    return { line: src.line(keyPath, true), rank: 0, error: src.error(keyPath, msg.unknownKey(key, allowedKeys(path)), true) };
   }
   const value = valueAt(raw, path);
   const message = value === undefined ? msg.missing() : msg.wrongType(expectedAt(issue), describe(value));
-  return { line: src.line(path), error: src.error(path, message) };
+  return { line: src.line(path), rank: 1, error: src.error(path, message) };
 }
 
 function expectedAt(issue: z.core.$ZodIssue): string {

@@ -15,7 +15,7 @@ export class YamlSource {
     this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
     const err = this.doc.errors[0];
     if (err) {
-      const line = err.linePos?.[0]?.line ?? 1;
+      const line = this.lines.linePos(err.pos[0]).line;
       throw new InputError({ file, line, field: '(yaml)', problem: msg.yamlSyntax(err.message.split('\n')[0]!)[0] });
     }
   }
