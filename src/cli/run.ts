@@ -2,6 +2,7 @@ import { loadScenario } from '../io/load-scenario.js';
 import { RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
 import { comparisonTable } from '../report/table.js';
 import { runScenario } from '../sim/run-scenario.js';
+import { progressBar } from './progress.js';
 
 export interface RunOptions {
   out?: string;
@@ -14,10 +15,12 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   const sc = await loadScenario(file);
   for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
   const outputs = opts.out && !opts.summaryOnly ? new RunOutputs(opts.out, sc) : undefined;
+  const bar = progressBar('simulating');
   let results;
   try {
-    results = runScenario(sc, outputs ?? {});
+    results = runScenario(sc, { ...(outputs ? { events: (c) => outputs.events(c), requests: (c) => outputs.requests(c) } : {}), progress: bar.update });
   } finally {
+    bar.stop();
     outputs?.close();
   }
   const summaries = results.map((r) => r.summary);
@@ -27,7 +30,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
     return;
   }
   const span = sc.trace.length ? sc.trace.at[sc.trace.length - 1]! / 1e6 : 0;
-  process.stdout.write(`${sc.name}: ${sc.trace.length} requests over ${formatSpan(span)}, ${sc.modelNames.length} models\n\n`);
+  process.stdout.write(`${sc.name}: ${sc.trace.length} requests over ${formatSpan(span)}, ${sc.modelNames.length} model${sc.modelNames.length === 1 ? '' : 's'}\n\n`);
   process.stdout.write(comparisonTable(summaries));
   if (opts.out) {
     const files = opts.summaryOnly ? 'summary.json' : 'summary.json, requests.csv, events.csv';

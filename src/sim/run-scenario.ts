@@ -9,6 +9,8 @@ import { simulate, type RunStats } from './run.js';
 export interface RunHooks {
   events?(candidate: string): EventSink | null;
   requests?(candidate: string): RequestSink | null;
+  /** Requests replayed so far over all candidates, out of candidates × trace length. */
+  progress?(done: number, total: number): void;
 }
 
 export interface CandidateResult {
@@ -21,7 +23,9 @@ export interface CandidateResult {
  * Each gets a fresh engine and scheduler; the trace is shared, read-only.
  */
 export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): CandidateResult[] {
-  return sc.candidates.map((c) => {
+  const total = sc.candidates.length * sc.trace.length;
+  return sc.candidates.map((c, ci) => {
+    const before = ci * sc.trace.length;
     const sched = schedulerConfig(c);
     const { keyOf, keyNames } = runnerKeys(c.models);
     const metrics = new MetricsCollector(keyOf, keyNames.length);
@@ -35,7 +39,9 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       horizon: sc.horizon,
       events: ev ? new TeeSink([metrics, ev]) : metrics,
       requests: rq ? teeRequests(metrics, rq) : metrics,
+      onProgress: hooks.progress ? (n) => hooks.progress!(before + n, total) : undefined,
     });
+    hooks.progress?.(before + sc.trace.length, total);
     return { summary: summarize(c.name, metrics), stats };
   });
 }

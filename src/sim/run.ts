@@ -21,7 +21,11 @@ export interface RunInput {
   horizon: number;
   events: EventSink;
   requests: RequestSink;
+  /** Called every PROGRESS_EVERY arrivals with the number delivered so far. */
+  onProgress?: (arrived: number) => void;
 }
+
+export const PROGRESS_EVERY = 1 << 16;
 
 export interface RunStats {
   requests: number;
@@ -61,6 +65,7 @@ export function simulate(input: RunInput): RunStats {
       );
       i++;
       arrive(s, r);
+      if ((i & (PROGRESS_EVERY - 1)) === 0) input.onProgress?.(i);
     },
   };
   const lastArrival = n > 0 ? trace.at[n - 1]! : 0;
