@@ -27,7 +27,7 @@ type Measure = Omit<BenchRow, 'workload' | 'peak_rss_mb' | 'requests_per_s' | 'e
  * fit, so the run exercises loads, evictions and timers, not only the fast path.
  * Zipf-like popularity; 1 M requests over about a week.
  */
-function tenModelScenario(requests: number): ResolvedScenario {
+export function tenModelScenario(requests: number): ResolvedScenario {
   const sizes = [4, 5, 6, 8, 9, 10, 12, 14, 18, 22];
   const models: ResolvedModel[] = sizes.map((gib, i) => ({
     name: `m${i}`, vram: gib * GiB, p: gib * GiB, load: (2 + gib / 2) * 1e6, keepAlive: NaN,
@@ -85,8 +85,25 @@ function engineOnly(n: number): Measure {
   return { requests: 0, events: engine.handled, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 
+/**
+ * This 2-core VM's timings vary by up to 2× between repeats (see
+ * ../shared/notes/toolchain.md), so the sub-second workloads report the
+ * fastest of three runs of the same input.
+ */
+function bestOf(n: number, run: () => Measure): Measure {
+  let best: Measure | null = null;
+  for (let i = 0; i < n; i++) {
+    const m = run();
+    if (!best || m.seconds < best.seconds) best = m;
+  }
+  return best!;
+}
+
 export const WORKLOADS: Record<string, () => Measure> = {
-  'engine: 2M events, 10k pending': () => engineOnly(2_000_000),
-  'core: 1M requests, 10 models, 80 GiB GPU, 3 candidates (summary only)': () => timeRun(tenModelScenario(1_000_000), false),
-  'core: 1M requests, 10 models, 80 GiB GPU, 3 candidates (+ requests.csv, events.csv)': () => timeRun(tenModelScenario(1_000_000), true),
+  'engine: 2M events, 10k pending (best of 3)': () => bestOf(3, () => engineOnly(2_000_000)),
+  'core: 1M requests, 10 models, 80 GiB GPU, 3 candidates, summary only (best of 3)': () => {
+    const sc = tenModelScenario(1_000_000);
+    return bestOf(3, () => timeRun(sc, false));
+  },
+  'core: 1M requests, 10 models, 80 GiB GPU, 3 candidates, with requests.csv and events.csv': () => timeRun(tenModelScenario(1_000_000), true),
 };

@@ -57,8 +57,8 @@ for (const [file, spec] of Object.entries(TRACES)) {
   console.log(`${file}: ${rows.length} requests`);
 }
 
-// A nightly batch: from 02:00, 400 documents, one every 12 s, each ~8 s of work.
+// A nightly batch: from 02:00, 400 documents, one every 30 s, each 6–10 s of work (never overlapping).
 const batch = ['at,model,duration'];
-for (let i = 0; i < 400; i++) batch.push(`${7200 + 12 * i},qwen2.5:14b,${(6 + ((i * 7919) % 5)).toFixed(1)}`);
+for (let i = 0; i < 400; i++) batch.push(`${7200 + 30 * i},qwen2.5:14b,${(6 + ((i * 7919) % 5)).toFixed(1)}`);
 writeFileSync(here('nightly-batch.csv'), batch.join('\n') + '\n');
 console.log(`nightly-batch.csv: 400 requests`);

@@ -18,11 +18,13 @@ export function markRunner(s: Scheduler, runner: RunnerRef, reason: Reason): voi
   if (runner.refCount === 0) unloadRunner(s, runner, reason);
 }
 
-export function stopTimer(s: Scheduler, runner: RunnerRef): void {
-  if (runner.expireTimer >= 0) {
-    s.engine.cancel(runner.expireTimer);
-    runner.expireTimer = -1;
-  }
+/**
+ * Stops the expire timer. The pending engine event is not removed: it is
+ * recognised as stale when it fires (see onExpire), which is cheaper than
+ * cancelling on every admission of a busy model.
+ */
+export function stopTimer(_s: Scheduler, runner: RunnerRef): void {
+  runner.expireTimer = -1;
 }
 
 /** Reason.none for use as "not marked". */

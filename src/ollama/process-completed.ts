@@ -18,14 +18,21 @@ export function releaseRunner(s: Scheduler, runner: RunnerRef): void {
     unloadRunner(s, runner, runner.markReason === Reason.none ? Reason.expired : runner.markReason);
   } else if (runner.sessionDuration !== FOREVER) {
     runner.expiresAt = s.now + runner.sessionDuration;
-    runner.expireTimer = s.engine.schedule(runner.expiresAt, Prio.expire, Ev.expire, runner.id);
+    runner.expireTimer = 1;
+    s.engine.schedule(runner.expiresAt, Prio.expire, Ev.expire, runner.id);
     s.emit(EventKind.timer_start, runner.model, -1, Reason.none, runner.expiresAt);
   }
 }
 
-/** The expire timer fired (it is stopped whenever a request is admitted, so the runner is idle). */
+/**
+ * An expire timer fired. It is live only if the runner still has a timer
+ * running that ends now; otherwise it was stopped (an admission) or replaced,
+ * or the runner is gone. A live timer means the runner is idle: timers are
+ * stopped whenever a request is admitted.
+ */
 export function onExpire(s: Scheduler, runnerId: number): void {
-  const runner = s.runners[runnerId]!;
+  const runner = s.runners[runnerId];
+  if (!runner || runner.expireTimer < 0 || runner.expiresAt !== s.now || runner.state !== RunnerState.loaded) return;
   runner.expireTimer = -1;
   unloadRunner(s, runner, Reason.expired);
 }

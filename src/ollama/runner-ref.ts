@@ -4,7 +4,7 @@ import { Reason } from '../events/index.js';
  * One loaded model process, as Ollama's runnerRef: refCount counts requests
  * handed this runner and not yet returned (including those waiting for a
  * parallel slot, spec §4.2); sessionDuration is the keep_alive in force;
- * expireTimer is the pending expiry event, -1 when stopped.
+ * expireTimer is 1 while a timer runs (to expiresAt), -1 when stopped.
  */
 export const RunnerState = { loading: 0, loaded: 1, unloading: 2 } as const;
 export type RunnerState = (typeof RunnerState)[keyof typeof RunnerState];
