@@ -33,7 +33,8 @@ export function getRunner(s: Scheduler, r: Req): void {
   const model = s.cfg.models[r.model]!;
   const runner = s.loaded[model.key];
 
-  if (r.op === Op.unload) {
+  // An empty prompt with keep_alive exactly 0 is the unload shortcut, whichever op wrote it.
+  if (r.op === Op.unload || (r.op === Op.preload && r.keepAlive === 0)) {
     if (runner) markRunner(s, runner, Reason.unload_request);
     r.admitted = r.start = s.now;
     s.answer(r, Status.ok, 200);

@@ -160,6 +160,16 @@ workload:
     ]);
   });
 
+  test('scenario 9: an empty request with keep_alive 0 is the unload shortcut even when written as a preload (§3)', async () => {
+    const r = await run1(`${DEFAULTS}
+models: { A: { vram: 10GiB, load: 5s } }
+warm: [ A ]
+workload: { requests: [ { at: 50, model: A, op: preload, keep_alive: 0 } ] }
+`);
+    expect(r.requests.get('1')).toMatchObject({ end: 50, http: 200 });
+    expect(only(r.events, 'unload', 'load_start')).toEqual([[0, 'load_start', 'A', '', ''], [50, 'unload', 'A', '', 'unload_request']]);
+  });
+
   const busy = `${DEFAULTS}
 models: { A: { vram: 10GiB, load: 5s } }
 warm: [ A ]
