@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedCandidate, ResolvedModel, ResolvedScenario } from '../src/config/types.js';
+import { simpleHost } from '../src/config/hardware.js';
 import { Engine } from '../src/engine/index.js';
 import { RunOutputs } from '../src/io/run-outputs.js';
 import { runScenario } from '../src/sim/run-scenario.js';
@@ -30,7 +31,7 @@ type Measure = Omit<BenchRow, 'workload' | 'peak_rss_mb' | 'requests_per_s' | 'e
 export function tenModelScenario(requests: number): ResolvedScenario {
   const sizes = [4, 5, 6, 8, 9, 10, 12, 14, 18, 22];
   const models: ResolvedModel[] = sizes.map((gib, i) => ({
-    name: `m${i}`, vram: gib * GiB, p: gib * GiB, load: (2 + gib / 2) * 1e6, keepAlive: NaN,
+    name: `m${i}`, vram: gib * GiB, p: gib * GiB, arch: null, load: (2 + gib / 2) * 1e6, keepAlive: NaN,
     key: `m${i}`, loadFailsAfter: Infinity, numCtx: 0, nCtxTrain: 0,
   }));
   const weights = sizes.map((_, i) => 1 / (i + 1));
@@ -43,7 +44,7 @@ export function tenModelScenario(requests: number): ResolvedScenario {
   }));
   const trace = rowsToTrace(synthesize(synth, hours, 1));
   const candidate = (name: string, keepAlive: string): ResolvedCandidate => ({
-    name, server: { OLLAMA_KEEP_ALIVE: keepAlive }, host: { gpus: [80 * GiB], unload: 1e6 }, models, warm: [], raw: {},
+    name, server: { OLLAMA_KEEP_ALIVE: keepAlive }, host: simpleHost([80 * GiB]), models, warm: [], raw: {},
   });
   return {
     file: 'bench', name: 'ten-models', seed: 1, horizon: 24 * 3600e6, modelNames: models.map((m) => m.name),

@@ -4,6 +4,7 @@ import type { Path, YamlSource } from '../io/yaml-source.js';
 import { HOUR } from '../engine/index.js';
 import { INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js';
 import { parseServerEnv } from '../ollama/envconfig.js';
+import { architecture, CATALOGUE_MODEL_TAGS, catalogueModel, resolveHost } from './hardware.js';
 import type { CandidateFile, ModelFile, ScenarioFile, WarmFile } from './schema.js';
 import type { ResolvedCandidate, ResolvedHost, ResolvedModel, ResolvedWarm } from './types.js';
 import { parseDuration, parseSize } from './units.js';
@@ -61,7 +62,7 @@ export class Resolver {
   modelFields(m: Partial<ModelFile>, path: Path): Partial<ResolvedModel> {
     const out: Partial<ResolvedModel> = {};
     if (m.vram !== undefined) out.vram = this.size(m.vram, [...path, 'vram']);
-    if (m.p !== undefined) out.p = this.size(m.p, [...path, 'p']);
+    if (m.p !== undefined) out.p = m.p === 'auto' ? NaN : this.size(m.p, [...path, 'p']);
     if (m.load !== undefined) out.load = this.duration(m.load, [...path, 'load']);
     if ('keep_alive' in m) out.keepAlive = this.keepAlive(m.keep_alive, [...path, 'keep_alive']);
     if (m.key !== undefined) out.key = m.key;
@@ -71,21 +72,30 @@ export class Resolver {
     return out;
   }
 
+  /**
+   * A model is either in the catalogue (by name or `tag`: Ollama's memory
+   * estimate, load time from the host's storage) or fully described by the
+   * scenario (`vram` and `load`); given values always win.
+   */
   baseModels(): ResolvedModel[] {
     return Object.entries(this.file.models).map(([name, m]) => {
-      const f = this.modelFields(m, ['models', name]);
+      const path: Path = ['models', name];
+      const f = this.modelFields(m, path);
+      const spec = catalogueModel(m.tag ?? name);
+      if (m.tag !== undefined && !spec) throw this.src.error([...path, 'tag'], msg.unknownCatalogue('model tag', m.tag, CATALOGUE_MODEL_TAGS));
+      if (!spec && f.vram === undefined) throw this.src.error(path, msg.notInCatalogue(name, CATALOGUE_MODEL_TAGS), true);
+      if (!spec && f.load === undefined) throw this.src.error([...path, 'load'], msg.missing());
       return {
-        name, vram: f.vram!, p: f.p ?? f.vram!, load: f.load!, keepAlive: f.keepAlive ?? NaN, key: f.key ?? name,
-        loadFailsAfter: f.loadFailsAfter ?? Infinity, numCtx: f.numCtx ?? 0, nCtxTrain: f.nCtxTrain ?? 0,
+        // vram given: it is P and the actual VRAM (the core contract); `p: auto` asks for Ollama's estimate.
+        name, vram: f.vram ?? NaN, p: f.p ?? f.vram ?? NaN, arch: spec ? architecture(spec) : null,
+        load: f.load ?? NaN, keepAlive: f.keepAlive ?? NaN, key: f.key ?? name,
+        loadFailsAfter: f.loadFailsAfter ?? Infinity, numCtx: f.numCtx ?? 0, nCtxTrain: f.nCtxTrain ?? spec?.ctxTrain ?? 0,
       };
     });
   }
 
   host(h: Partial<ScenarioFile['host']>, path: Path, base?: ResolvedHost): ResolvedHost {
-    return {
-      gpus: h.gpus ? h.gpus.map((g, i) => this.size(g.vram, [...path, 'gpus', i, 'vram'])) : base!.gpus,
-      unload: h.unload !== undefined ? this.duration(h.unload, [...path, 'unload']) : base?.unload ?? 1e6,
-    };
+    return resolveHost(this.src, h, path, (v, p) => this.size(v, p), (v, p) => this.duration(v, p), base);
   }
 
   warm(list: WarmFile | undefined, path: Path): ResolvedWarm[] {
@@ -122,8 +132,8 @@ export class Resolver {
         const index = this.modelNames.indexOf(name);
         if (index < 0) throw this.src.error([...path, 'models', name], msg.unknownModel(name, this.modelNames), true);
         Object.assign(models[index]!, this.modelFields(override, [...path, 'models', name]));
-        if (override.vram !== undefined && override.p === undefined && baseModels[index]!.p === baseModels[index]!.vram) {
-          models[index]!.p = models[index]!.vram;
+        if (override.p === undefined && this.file.models[name]!.p === undefined) {
+          models[index]!.p = models[index]!.vram; // no P written anywhere: vram is also P
         }
       }
       const server = { ...this.file.server, ...c.server } as Record<string, string | number | boolean>;

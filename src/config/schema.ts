@@ -15,8 +15,10 @@ export const ServerSchema = z.strictObject(
 );
 
 export const ModelSchema = z.strictObject({
-  vram: Quantity,
-  load: Quantity,
+  /** A model catalogue tag (default: the model's own name). */
+  tag: z.string().optional(),
+  vram: Quantity.optional(),
+  load: Quantity.optional(),
   p: Quantity.optional(),
   keep_alive: KeepAlive.optional(),
   key: z.string().optional(),
@@ -26,7 +28,13 @@ export const ModelSchema = z.strictObject({
 });
 
 export const HostSchema = z.strictObject({
-  gpus: z.array(z.strictObject({ vram: Quantity })),
+  gpus: z.array(z.strictObject({ gpu: z.string().optional(), vram: Quantity.optional() })).optional(),
+  /** Catalogue shorthand: `gpu: rtx-4090, count: 2`. */
+  gpu: z.string().optional(),
+  count: z.number().optional(),
+  storage: z.string().optional(),
+  ram: Quantity.optional(),
+  runner_start: Quantity.optional(),
   unload: Quantity.optional(),
 });
 

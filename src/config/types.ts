@@ -1,3 +1,4 @@
+import type { ModelArchitecture } from '../ollama/predict-server-vram.js';
 import type { Trace } from '../workload/trace.js';
 
 /**
@@ -6,10 +7,12 @@ import type { Trace } from '../workload/trace.js';
  */
 export interface ResolvedModel {
   name: string;
-  /** VRAM once loaded; also P for the preflight (spec §5.4) until the catalogue computes P. */
+  /** VRAM once loaded; NaN = Ollama's estimate (catalogue models). */
   vram: number;
-  /** P when it differs from vram (optional `p:` in the scenario); defaults to vram. */
+  /** P for the pre-flight (spec §5.4); NaN = estimate it from `arch`. Without arch it defaults to vram. */
   p: number;
+  /** Architecture from the model catalogue, for Ollama's memory estimate; null when sizes are given. */
+  arch: ModelArchitecture | null;
   /** Cold-load time. */
   load: number;
   /** keep_alive clients send for this model when a request carries none (µs; NaN = absent). */
@@ -27,8 +30,19 @@ export interface ResolvedModel {
 export interface ResolvedHost {
   /** Total VRAM per GPU, bytes; [] = CPU-only. */
   gpus: number[];
+  /** Catalogue ids of the GPUs, where known (for reports and `explain`). */
+  gpuIds: (string | null)[];
   /** U: unload → unloaded signal, µs. */
   unload: number;
+  /** Host link bandwidth, bytes/s (Infinity on a CPU-only host). */
+  link: number;
+  /** Storage id and read bandwidth, bytes/s. */
+  storage: string;
+  storageBandwidth: number;
+  /** System RAM, bytes: bounds the page cache. */
+  ram: number;
+  /** Runner (llama-server) start time, µs. */
+  runnerStart: number;
 }
 
 export interface ResolvedCandidate {

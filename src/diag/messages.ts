@@ -42,4 +42,10 @@ export const msg = {
   csvSyntax: (detail: string): Message => [`CSV error: ${detail}`],
   durationRequired: (): Message => ['missing (required for generate requests)'],
   warmDuplicate: (name: string): Message => [`model "${name}" is listed twice`],
+  noGpus: (): Message => ['missing (required)', 'give gpus: [ { vram: 24GiB } ], gpu: rtx-4090 (with count), or gpus: [] for a CPU-only host'],
+  unknownCatalogue: (kind: string, name: string, known: readonly string[]): Message => [`unknown ${kind} "${name}"`, didYouMean(name, known)],
+  notInCatalogue: (name: string, known: readonly string[]): Message => {
+    const n = nearest(name, known);
+    return [`"${name}" is not in the model catalogue, so it needs vram and load`, n ? `did you mean ${n}? or give vram and load` : 'give vram and load, or a catalogue tag (ollamasim models)'];
+  },
 } as const;

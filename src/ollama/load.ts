@@ -1,6 +1,7 @@
 import { EventKind, Reason, Status } from '../events/index.js';
 import { requestContext, type RequestContext } from './needs-reload.js';
-import { selectPlacement } from './placement.js';
+import { modelFit } from './model-fit.js';
+import { selectPlacement, type Placement } from './placement.js';
 import { releaseRunner } from './process-completed.js';
 import { schedulerFree } from './process-pending.js';
 import { RunnerState } from './runner-ref.js';
@@ -15,8 +16,8 @@ import { useLoadedRunner } from './use-loaded-runner.js';
  * admitted (refCount 1). Failures are not cached: the next queued request for
  * the model makes its own attempt.
  */
-export function startLoad(s: Scheduler, r: Req, model: SchedModel, gpuShare: number[], ctx: RequestContext): void {
-  const runner = s.newRunner(model.key, r.model, model.vram, gpuShare, ctx.numCtx, ctx.auto);
+export function startLoad(s: Scheduler, r: Req, model: SchedModel, placement: Placement, ctx: RequestContext): void {
+  const runner = s.newRunner(model.key, r.model, placement.vram, placement.gpuShare, ctx.numCtx, ctx.auto);
   runner.sessionDuration = s.initialDuration(r);
   s.emit(EventKind.load_start, r.model, r.index, Reason.none, runner.memory);
   if (r.gone) {
@@ -30,7 +31,7 @@ export function startLoad(s: Scheduler, r: Req, model: SchedModel, gpuShare: num
   if (model.loadFailsAfter < Infinity) {
     s.loadHandle = s.engine.schedule(s.now + model.loadFailsAfter, Prio.load, Ev.loadFail, runner.id);
   } else {
-    s.loadHandle = s.engine.schedule(s.now + model.load, Prio.load, Ev.loadDone, runner.id);
+    s.loadHandle = s.engine.schedule(s.now + s.loadTime(r.model), Prio.load, Ev.loadDone, runner.id);
   }
 }
 
@@ -78,9 +79,9 @@ export function failLoad(s: Scheduler, runnerId: number, reason: Reason): void {
 export function loadWarm(s: Scheduler, modelIndex: number, keepAlive: number): boolean {
   const model = s.cfg.models[modelIndex]!;
   const ctx = requestContext(0, model, s.cfg.env, s.tier);
-  const placement = selectPlacement(model.p, model.vram, s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0);
+  const placement = selectPlacement(modelFit(model, ctx), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0);
   if (!placement || s.loaded[model.key] || s.loadedCount >= s.maxRunners) return false;
-  const runner = s.newRunner(model.key, modelIndex, model.vram, placement.gpuShare, ctx.numCtx, ctx.auto);
+  const runner = s.newRunner(model.key, modelIndex, placement.vram, placement.gpuShare, ctx.numCtx, ctx.auto);
   runner.sessionDuration = Number.isNaN(keepAlive) ? s.cfg.env.keepAlive : keepAlive;
   runner.state = RunnerState.loaded;
   runner.loadedAt = s.now;

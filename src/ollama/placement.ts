@@ -1,55 +1,73 @@
 /**
- * Where a new runner's VRAM goes (selectLlamaServerPlacement, spec §5.2c, §5.5).
+ * Where a new runner's VRAM goes and whether it fits (selectLlamaServerPlacement
+ * and the pre-flight check in server/sched.go; spec §5.2c, §5.5).
  *
  * free per GPU = total − bytes held by runners on it (loading, loaded, and
  * unloading until their unloaded signal, spec §9.2).
  *
- * - CPU-only host: load alongside with no check.
- * - Without OLLAMA_SCHED_SPREAD: the single GPU with the most free memory among
- *   those where P ≤ 80 % of free (first in the list on a tie).
- * - With SCHED_SPREAD, or when no single GPU fits: all GPUs, layers split; the
- *   check is then against the sum.
- * - Preflight: when other runners are loaded and nothing passes the 80 % check,
- *   there is no placement and the caller must evict. With nothing loaded the model
- *   loads unchecked, partly on the CPU if it is larger than what is free.
+ * 1. Placement uses the predicted size without the batch surcharge: without
+ *    OLLAMA_SCHED_SPREAD, the single GPU with the most free memory among those
+ *    where predicted ≤ 80 % of free (first in the list on a tie); with
+ *    SCHED_SPREAD, or when no single GPU fits, all GPUs, layers split.
+ * 2. The batch surcharge is chosen against the selected GPUs' free memory.
+ * 3. Pre-flight: with other runners loaded, predicted + surcharge > 80 % of the
+ *    selected GPUs' free memory means no placement: the caller must evict. With
+ *    nothing loaded the model loads unchecked, partly on the CPU if it is larger
+ *    than what is free. A CPU-only host loads alongside with no check.
  */
 export const FIT_THRESHOLD = 0.8;
 
+export interface Fit {
+  /** PredictServerVRAM (or the scenario's fixed P). */
+  predicted: number;
+  /** The batch surcharge for this much available memory (0 where it does not apply). */
+  surcharge(available: number): number;
+  /** The runner's actual VRAM once loaded, given predicted + surcharge. */
+  actual(pLoad: number): number;
+}
+
 export interface Placement {
-  /** Bytes of the runner's VRAM on each GPU. */
+  /** Bytes of the runner's VRAM on each GPU (what does not fit stays on the CPU). */
   gpuShare: number[];
+  /** predicted + surcharge: what the pre-flight compared. */
+  pLoad: number;
+  /** Free memory of the selected GPUs. */
+  available: number;
+  /** The runner's actual VRAM (all of it, including any part offloaded to the CPU). */
+  vram: number;
 }
 
 export function selectPlacement(
-  p: number, vram: number, gpus: readonly number[], used: Float64Array,
-  spread: boolean, nothingLoaded: boolean,
+  fit: Fit, gpus: readonly number[], used: Float64Array, spread: boolean, nothingLoaded: boolean,
 ): Placement | null {
   const n = gpus.length;
-  if (n === 0) return { gpuShare: [] };
-  if (n === 1) {
-    // The common single-GPU host, without the allocations of the general case.
-    const free = Math.max(0, gpus[0]! - used[0]!);
-    if (p <= FIT_THRESHOLD * free) return { gpuShare: [vram] };
-    return nothingLoaded ? { gpuShare: [Math.min(vram, free)] } : null;
+  if (n === 0) {
+    const pLoad = fit.predicted + fit.surcharge(0);
+    return { gpuShare: [], pLoad, available: 0, vram: fit.actual(pLoad) };
   }
-  const free = gpus.map((total, g) => Math.max(0, total - used[g]!));
-  if (!spread) {
-    let best = -1;
+  const free: number[] = [];
+  for (let g = 0; g < n; g++) free.push(Math.max(0, gpus[g]! - used[g]!));
+  let single = -1;
+  if (!spread || n === 1) {
     for (let g = 0; g < n; g++) {
-      if (p <= FIT_THRESHOLD * free[g]! && (best < 0 || free[g]! > free[best]!)) best = g;
+      if (fit.predicted <= FIT_THRESHOLD * free[g]! && (single < 0 || free[g]! > free[single]!)) single = g;
     }
-    if (best >= 0) return { gpuShare: free.map((_, g) => (g === best ? vram : 0)) };
   }
-  const sumFree = free.reduce((a, b) => a + b, 0);
-  if (!nothingLoaded && p > FIT_THRESHOLD * sumFree) return null;
-  return { gpuShare: split(vram, free, sumFree) };
+  const available = single >= 0 ? free[single]! : free.reduce((a, b) => a + b, 0);
+  const pLoad = fit.predicted + fit.surcharge(available);
+  if (!nothingLoaded && pLoad > FIT_THRESHOLD * available) return null;
+  const vram = fit.actual(pLoad);
+  const gpuShare = single >= 0 && vram <= free[single]!
+    ? free.map((_, g) => (g === single ? vram : 0))
+    : split(vram, single >= 0 ? free.map((f, g) => (g === single ? f : 0)) : free);
+  return { gpuShare, pLoad, available, vram };
 }
 
-/** Layers split in proportion to free memory; what does not fit stays on the CPU. */
-function split(vram: number, free: number[], sumFree: number): number[] {
+/** Layers split in proportion to free memory, in whole bytes; what does not fit stays on the CPU. */
+function split(vram: number, free: number[]): number[] {
+  const sumFree = free.reduce((a, b) => a + b, 0);
   if (sumFree <= 0) return free.map(() => 0);
   const onGpu = Math.min(vram, sumFree);
-  // Whole bytes, so that adding and later subtracting a share is exact.
   const shares = free.map((f) => Math.floor((onGpu * f) / sumFree));
   const last = shares.length - 1;
   shares[last] = shares[last]! + onGpu - shares.reduce((a, b) => a + b, 0);

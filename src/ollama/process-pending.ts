@@ -3,6 +3,7 @@ import { markRunner } from './expire-runner.js';
 import { findRunnerToUnload } from './find-runner-to-unload.js';
 import { startLoad } from './load.js';
 import { needsReload } from './needs-reload.js';
+import { modelFit } from './model-fit.js';
 import { selectPlacement } from './placement.js';
 import type { RunnerRef } from './runner-ref.js';
 import type { Scheduler } from './sched.js';
@@ -62,11 +63,9 @@ function schedule(s: Scheduler, r: Req): void {
       victim = findRunnerToUnload(s.loaded, s.cfg.keyNames);
     } else {
       // c. Fits (or nothing is loaded, or CPU-only) → load; else evict.
-      const placement = selectPlacement(
-        model.p, model.vram, s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0,
-      );
+      const placement = selectPlacement(modelFit(model, ctx), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0);
       if (placement) {
-        startLoad(s, r, model, placement.gpuShare, ctx);
+        startLoad(s, r, model, placement, ctx);
         return;
       }
       victim = findRunnerToUnload(s.loaded, s.cfg.keyNames);

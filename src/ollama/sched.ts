@@ -3,7 +3,7 @@ import { type EventKind, type EventSink, type Reason, Status } from '../events/i
 import type { ServerEnv } from './envconfig.js';
 import { defaultContextTier, requestContext, type RequestContext } from './needs-reload.js';
 import { RunnerRef } from './runner-ref.js';
-import { type Op, type Req, type SchedModel, Where } from './types.js';
+import { type LoadTimer, type Op, type Req, type SchedModel, Where } from './types.js';
 
 /**
  * Ollama's Scheduler (server/sched.go, era E3 = v0.30+), as state plus the
@@ -32,6 +32,8 @@ export interface SchedulerConfig {
   models: readonly SchedModel[];
   /** Runner key names: the victim tie-break sorts on them (spec §5.3, §9.5). */
   keyNames: readonly string[];
+  /** Load times for models without a fixed `load` (hardware catalogue). */
+  loadTimer?: LoadTimer;
 }
 
 /** Receives every request exactly once, when it ends. */
@@ -50,6 +52,8 @@ export class Scheduler {
   private readonly freeRunnerIds: number[] = [];
   /** Bytes held per GPU by loading, loaded and not-yet-recovered runners (spec §9.2). */
   readonly gpuUsed: Float64Array;
+  /** Bytes runners hold in system RAM (offloaded layers, CPU-only runners). */
+  cpuUsed = 0;
   /** OLLAMA_MAX_LOADED_MODELS, or the auto cap frozen at start (spec §2). */
   readonly maxRunners: number;
 
@@ -171,14 +175,30 @@ export class Scheduler {
     const runner = new RunnerRef(id, key, model, vram, gpuShare, numCtx, ctxAuto, memory);
     this.runners[id] = runner;
     for (let g = 0; g < gpuShare.length; g++) this.gpuUsed[g]! += gpuShare[g]!;
+    this.addCpu(vram - gpuShare.reduce((a, b) => a + b, 0));
     return runner;
   }
 
   /** VRAM is back: forget the runner. */
   freeRunner(runner: RunnerRef): void {
     for (let g = 0; g < runner.gpuShare.length; g++) this.gpuUsed[g]! -= runner.gpuShare[g]!;
+    this.addCpu(-(runner.vram - runner.gpuShare.reduce((a, b) => a + b, 0)));
     this.runners[runner.id] = null;
     this.freeRunnerIds.push(runner.id);
+  }
+
+  private addCpu(bytes: number): void {
+    if (bytes === 0) return;
+    this.cpuUsed += bytes;
+    this.cfg.loadTimer?.cpuInUse(this.cpuUsed);
+  }
+
+  /** How long this load of a model takes: its fixed `load`, else the host's timer. */
+  loadTime(model: number): number {
+    const fixed = this.cfg.models[model]!.load;
+    if (!Number.isNaN(fixed)) return fixed;
+    if (!this.cfg.loadTimer) throw new Error(`scheduler: model ${this.cfg.models[model]!.name} has no load time`);
+    return this.cfg.loadTimer.loadTime(model, this.cpuUsed);
   }
 
   get pendingLength(): number {

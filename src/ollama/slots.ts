@@ -10,7 +10,7 @@ import { type Req, Where } from './types.js';
  * and still hold their refCount.
  */
 export function enterSlot(s: Scheduler, r: Req, runner: RunnerRef): void {
-  if (runner.busySlots < s.cfg.env.numParallel) {
+  if (runner.busySlots < s.cfg.models[runner.model]!.numParallel) {
     startInference(s, r, runner);
   } else {
     r.where = Where.slotWait;
@@ -48,7 +48,7 @@ export function leaveRunner(s: Scheduler, r: Req, kind: EventKind, reason: Reaso
   }
   s.emit(kind, r.model, r.index, reason, runner.refCount - 1);
   s.retire(r);
-  while (runner.waiting > 0 && runner.busySlots < s.cfg.env.numParallel) {
+  while (runner.waiting > 0 && runner.busySlots < s.cfg.models[runner.model]!.numParallel) {
     startInference(s, s.req(runner.shiftWaiting()), runner);
   }
   releaseRunner(s, runner);

@@ -1,15 +1,21 @@
 import type { Status } from '../events/index.js';
 import type { Op } from '../workload/trace.js';
+import type { ModelArchitecture } from './predict-server-vram.js';
 
 /** A model as the scheduler needs it. Sizes in bytes, times in µs. */
 export interface SchedModel {
   name: string;
   /** Runner key index: models sharing a blob (spec §4.6) share a key and so a runner. */
   key: number;
-  /** P: what the preflight compares against 80 % of free VRAM (spec §5.4). */
+  /** Architecture for Ollama's memory estimate (spec §5.4); null when the scenario gives sizes. */
+  arch: ModelArchitecture | null;
+  /** A fixed P for the pre-flight (spec §5.4); NaN = estimate it from arch. */
   p: number;
-  /** Actual VRAM once loaded: what later fit checks subtract (spec §5.4). */
+  /** Actual VRAM once loaded: what later fit checks subtract; NaN = the estimate. */
   vram: number;
+  /** Parallel slots: OLLAMA_NUM_PARALLEL, or 1 for embedding models (spec §2). */
+  numParallel: number;
+  /** Cold-load time, µs; NaN = ask the host's LoadTimer (storage, page cache). */
   load: number;
   /** A load of this model crashes after this long (spec scenario 27); Infinity = never. */
   loadFailsAfter: number;
@@ -59,4 +65,14 @@ export interface Req {
   runner: number; // runner id once admitted, else -1
   finishHandle: number;
   cancelHandle: number;
+}
+
+/**
+ * The host's load-time model, injected like Ollama's loadFn seam: how long a
+ * load of a model takes now (its file may still be in the page cache), and
+ * how much RAM runners hold on the CPU (which shrinks that cache).
+ */
+export interface LoadTimer {
+  loadTime(model: number, cpuInUse: number): number;
+  cpuInUse(bytes: number): void;
 }

@@ -1,5 +1,8 @@
 import type { ResolvedCandidate } from '../config/types.js';
+import { HostLoadTimer } from '../hardware/load-time.js';
+import { PAGE_CACHE } from '../hardware/storage.js';
 import { parseServerEnv, type SchedModel, type SchedulerConfig } from '../ollama/index.js';
+import type { LoadTimer } from '../ollama/types.js';
 
 /** Runner keys: models that name the same `key` (blob) share an index. */
 export function runnerKeys(models: readonly { key: string }[]): { keyOf: Int32Array; keyNames: string[] } {
@@ -21,21 +24,42 @@ export function runnerKeys(models: readonly { key: string }[]): { keyOf: Int32Ar
 /** A candidate as the scheduler sees it. Env warnings were already reported by the loader. */
 export function schedulerConfig(c: ResolvedCandidate): SchedulerConfig {
   const { keyOf, keyNames } = runnerKeys(c.models);
+  const env = parseServerEnv(c.server, () => {});
   const models: SchedModel[] = c.models.map((m, i) => ({
     name: m.name,
     key: keyOf[i]!,
+    arch: m.arch,
     p: m.p,
     vram: m.vram,
+    numParallel: m.arch?.embeddingOnly ? 1 : env.numParallel,
     load: m.load,
     loadFailsAfter: m.loadFailsAfter,
     numCtx: m.numCtx,
     nCtxTrain: m.nCtxTrain,
   }));
   return {
-    env: parseServerEnv(c.server, () => {}),
+    env,
+    loadTimer: loadTimer(c),
     gpus: c.host.gpus,
     unload: c.host.unload,
     models,
     keyNames,
+  };
+}
+
+/**
+ * Load times for models without a fixed `load`: runner start + file ÷ min(storage or page
+ * cache, host link), with the host's page cache tracked across the run (src/hardware).
+ * A file is keyed by the runner key (the blob) and sized by the catalogue, else by vram.
+ */
+function loadTimer(c: ResolvedCandidate): LoadTimer {
+  const h = c.host;
+  const timer = new HostLoadTimer(
+    { runnerStart: h.runnerStart, storage: h.storageBandwidth, pageCache: PAGE_CACHE.bandwidth, link: h.link }, h.ram,
+  );
+  const files = c.models.map((m) => ({ key: m.key, size: m.arch?.file ?? m.vram }));
+  return {
+    loadTime: (model, cpuInUse) => timer.loadTime(files[model]!.key, files[model]!.size, cpuInUse),
+    cpuInUse: (bytes) => timer.cpuInUse(bytes),
   };
 }

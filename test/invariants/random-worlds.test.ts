@@ -9,6 +9,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { simpleHost } from '../../src/config/hardware.js';
 import type { ResolvedScenario } from '../../src/config/types.js';
 import { EventKind, Status } from '../../src/events/index.js';
 import type { Req } from '../../src/ollama/index.js';
@@ -54,13 +55,13 @@ function scenarioOf(w: World): ResolvedScenario {
     b.push(t * 1e6, r.model % w.models.length, r.duration * 1e6, KEEP_ALIVES[r.ka]!, r.numCtx, r.timeout * 1e6, r.op, null);
   }
   const models = w.models.map((m, i) => ({
-    name: `m${i}`, vram: m.vram * GiB, p: m.vram * GiB, load: m.load * 1e6, keepAlive: NaN, key: `k${m.key}`,
+    name: `m${i}`, vram: m.vram * GiB, p: m.vram * GiB, arch: null, load: m.load * 1e6, keepAlive: NaN, key: `k${m.key}`,
     loadFailsAfter: m.fails ? m.load * 1e6 / 2 : Infinity, numCtx: 0, nCtxTrain: 0,
   }));
   return {
     file: 'w', name: 'w', seed: 1, horizon: 3600e6, modelNames: models.map((m) => m.name), warm: [], warnings: [],
     trace: b.build(),
-    candidates: [{ name: 'c', server: w.server, host: { gpus: w.gpus.map((g) => g * GiB), unload: 1e6 }, models, warm: [], raw: {} }],
+    candidates: [{ name: 'c', server: w.server, host: simpleHost(w.gpus.map((g) => g * GiB)), models, warm: [], raw: {} }],
   };
 }
 

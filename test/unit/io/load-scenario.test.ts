@@ -43,7 +43,7 @@ describe('scenario loading', () => {
     expect(sc.candidates).toHaveLength(1);
     const c = sc.candidates[0]!;
     expect(c.name).toBe('t');
-    expect(c.host).toEqual({ gpus: [24 * GiB], unload: 1e6 });
+    expect(c.host).toMatchObject({ gpus: [24 * GiB], unload: 1e6, storage: 'nvme', link: 25e9 });
     expect(c.models[0]).toMatchObject({ vram: Math.round(6.2 * GiB), p: Math.round(6.2 * GiB), load: 8e6, key: 'llama3.1:8b' });
     expect(c.models[0]!.keepAlive).toBeNaN();
     expect(c.models[1]).toMatchObject({ vram: 3e9, key: 'phi-blob', keepAlive: 600e6 });
@@ -62,7 +62,7 @@ candidates:
     const [a, b] = sc.candidates;
     expect(a!.server).toEqual({ OLLAMA_KEEP_ALIVE: '5m', OLLAMA_NUM_PARALLEL: 2 });
     expect(b!.server).toEqual({ OLLAMA_KEEP_ALIVE: '-1', OLLAMA_NUM_PARALLEL: 2 });
-    expect(b!.host).toEqual({ gpus: [80 * GiB, 80 * GiB], unload: 1e6 });
+    expect(b!.host).toMatchObject({ gpus: [80 * GiB, 80 * GiB], unload: 1e6 });
     expect(b!.models[1]!.keepAlive).toBeNaN();
     expect(b!.models[1]!.vram).toBe(4 * GiB);
     expect(b!.models[1]!.p).toBe(4 * GiB);
@@ -128,7 +128,9 @@ describe('bad input: one line, FILE:LINE: field: problem (hint)', () => {
   });
 
   test('missing field', async () => {
-    await fails(`${HEAD.replace(', load: 8s', '')}${REQ}`, 4, 'models.llama3.1:8b.load', msg.missing());
+    await fails(`${HEAD.replace('llama3.1:8b: { vram: 6.2GiB, load: 8s }', 'my-model: { vram: 6.2GiB }')}${REQ}`, 4, 'models.my-model.load', msg.missing());
+    await fails(`${HEAD.replace('llama3.1:8b: { vram: 6.2GiB, load: 8s }', 'lama3.1:8b: { load: 8s }')}${REQ}`, 4, 'models.lama3.1:8b',
+      msg.notInCatalogue('lama3.1:8b', ['llama3.1:8b']));
     await fails(`${HEAD}workload: { requests: [ { at: 0, model: phi3:mini } ] }\n`, 6, 'workload.requests[0]', msg.durationRequired());
   });
 

@@ -7,7 +7,7 @@ import type { SchedModel } from '../../../src/ollama/types.js';
 const GiB = 2 ** 30;
 const env = parseServerEnv({}, () => {});
 const model = (numCtx = 0, nCtxTrain = 0): SchedModel => ({
-  name: 'A', key: 0, p: GiB, vram: GiB, load: 0, loadFailsAfter: Infinity, numCtx, nCtxTrain,
+  name: 'A', key: 0, arch: null, p: GiB, vram: GiB, numParallel: 1, load: 0, loadFailsAfter: Infinity, numCtx, nCtxTrain,
 });
 const runnerWith = (numCtx: number, auto: boolean) => new RunnerRef(0, 0, 0, GiB, [GiB], numCtx, auto, GiB);
 

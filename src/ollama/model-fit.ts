@@ -1,0 +1,26 @@
+import { automaticGenerationBatch, generationBatchSurcharge } from './generation-batch.js';
+import type { RequestContext } from './needs-reload.js';
+import type { Fit } from './placement.js';
+import { contextTotal, predictServerVram } from './predict-server-vram.js';
+import type { SchedModel } from './types.js';
+
+/**
+ * What the placement and pre-flight check see for one load of a model at a
+ * given context (spec §5.4): with a known architecture, Ollama's estimate
+ * (PredictServerVRAM + the automatic batch surcharge) unless the scenario fixes
+ * P; without one, the scenario's P. The runner's actual VRAM is the scenario's
+ * `vram` when given (Ollama's estimate can be far from nvidia-smi, ollama#10359),
+ * else the estimate.
+ */
+export function modelFit(model: SchedModel, ctx: RequestContext): Fit {
+  const arch = model.arch;
+  const estimate = arch !== null && Number.isNaN(model.p);
+  const predicted = estimate ? predictServerVram(arch, ctx.numCtx, model.numParallel) : model.p;
+  const ctxTotal = estimate ? contextTotal(arch, ctx.numCtx, model.numParallel) : 0;
+  return {
+    predicted,
+    surcharge: (available) =>
+      estimate && !arch.embeddingOnly ? generationBatchSurcharge(automaticGenerationBatch(ctxTotal, predicted, available)) : 0,
+    actual: (pLoad) => (Number.isNaN(model.vram) ? pLoad : model.vram),
+  };
+}

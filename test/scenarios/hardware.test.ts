@@ -1,0 +1,90 @@
+/**
+ * Issue "Hardware and models": catalogue GPUs and models, Ollama's memory
+ * estimate (spec §5.4) and load times from storage and the page cache, through
+ * the same loader and runner as the CLI.
+ */
+import { describe, expect, test } from 'vitest';
+import { msg } from '../../src/diag/index.js';
+import { GPUS } from '../../src/hardware/gpus.js';
+import { only } from '../helpers/record.js';
+import { run1 } from '../helpers/run-yaml.js';
+
+const cold8b = 1 + 4.9e9 / 6e9; // runner start + file ÷ NVMe
+const warm8b = 1 + 4.9e9 / 15e9; // … ÷ page cache
+
+describe('catalogue hosts and models', () => {
+  test('8B Q4 on an 80 GiB A100: P = 22.56 GiB (§5.4 worked example), cold load from NVMe', async () => {
+    const r = await run1(`
+host: { gpu: a100-80gb, storage: nvme, ram: 64GiB }
+models: { llama3.1:8b: {} }
+workload: { requests: [ { at: 0, model: llama3.1:8b, duration: 2 } ] }
+`);
+    expect(r.result.summary.vram_peak_gib).toBeCloseTo(22.56, 2);
+    expect(r.requests.get('1')!.start).toBeCloseTo(cold8b, 6);
+  });
+
+  test('a reload while the file is still in the page cache is faster than the first load; NFS is slower', async () => {
+    const base = (storage: string) => `
+host: { gpu: rtx-4090, storage: ${storage} }
+models: { llama3.1:8b: {} }
+workload:
+  requests:
+    - { at: 0, model: llama3.1:8b, duration: 1, keep_alive: 0 }
+    - { at: 100, model: llama3.1:8b, duration: 1 }
+`;
+    const nvme = await run1(base('nvme'));
+    const loads = only(nvme.events, 'load_start', 'load_end').map((e) => e[0]);
+    expect(loads[1]! - loads[0]!).toBeCloseTo(cold8b, 6);
+    expect(loads[3]! - loads[2]!).toBeCloseTo(warm8b, 6);
+    const nfs = await run1(base('nfs'));
+    const nfsLoads = only(nfs.events, 'load_start', 'load_end').map((e) => e[0]);
+    expect(nfsLoads[1]! - nfsLoads[0]!).toBeCloseTo(1 + 4.9e9 / 0.23e9, 6);
+  });
+
+  test('the page cache forgets a file pushed out by others when RAM is short', async () => {
+    const r = await run1(`
+host: { gpu: a100-80gb, storage: nvme, ram: 8GiB }
+models: { llama3.1:8b: { num_ctx: 4096 }, qwen2.5:7b: { num_ctx: 4096 } }
+workload:
+  requests:
+    - { at: 0, model: llama3.1:8b, duration: 1, keep_alive: 0 }
+    - { at: 10, model: qwen2.5:7b, duration: 1, keep_alive: 0 }
+    - { at: 20, model: llama3.1:8b, duration: 1, keep_alive: 0 }
+`);
+    const t = only(r.events, 'load_start', 'load_end').map((e) => e[0]);
+    expect(t[5]! - t[4]!).toBeCloseTo(cold8b, 6); // 4.9 + 4.7 GB > 8 GiB: llama's file was evicted
+  });
+
+  test('two RTX 4090s: the 128k-context 8B fits no single GPU at 80 %, so it is split over both (§5.5)', async () => {
+    const r = await run1(`
+host: { gpu: rtx-4090, count: 2 }
+models: { llama3.1:8b: {} }
+workload: { requests: [ { at: 0, model: llama3.1:8b, duration: 1 } ] }
+`);
+    expect(r.result.summary.vram_peak_gib).toBeCloseTo(22.56, 2);
+    expect(r.result.summary.ok).toBe(1);
+  });
+
+  test('sizes given in the scenario win: vram is P and the actual VRAM (core contract)', async () => {
+    const r = await run1(`
+host: { gpu: rtx-4090 }
+models: { llama3.1:8b: { vram: 6.2GiB, load: 8s } }
+workload: { requests: [ { at: 0, model: llama3.1:8b, duration: 1 } ] }
+`);
+    expect(r.result.summary.vram_peak_gib).toBeCloseTo(6.2, 6);
+    expect(r.requests.get('1')!.start).toBe(8);
+  });
+
+  test('unknown GPU and model names exit with the nearest names', async () => {
+    await expect(run1(`
+host: { gpu: rtx4090 }
+models: { llama3.1:8b: {} }
+workload: { requests: [] }
+`)).rejects.toThrow(`host.gpu: ${msg.unknownCatalogue('GPU', 'rtx4090', GPUS.map((g) => g.id))[0]} (did you mean rtx-4090?)`);
+    await expect(run1(`
+host: { gpu: rtx-4090 }
+models: { llama3.1:7b: {} }
+workload: { requests: [] }
+`)).rejects.toThrow(/models.llama3.1:7b: "llama3.1:7b" is not in the model catalogue, so it needs vram and load \(did you mean llama3.1:8b\?/);
+  });
+});
