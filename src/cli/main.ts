@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { InputError } from '../diag/index.js';
+import { explainCommand, gpusCommand, modelsCommand } from './catalogue.js';
 import { runCommand } from './run.js';
 
 /**
@@ -22,6 +23,14 @@ program
   .option('--json', 'print summary.json to stdout instead of the table')
   .option('--summary-only', 'skip requests.csv and events.csv (for very large runs)')
   .action(runCommand);
+
+program.command('gpus').description('list the GPU and storage catalogue').action(gpusCommand);
+program.command('models').description('list the model catalogue').action(modelsCommand);
+program
+  .command('explain')
+  .argument('<scenario>', 'scenario file (YAML or JSON)')
+  .description("per model: Ollama's memory estimate P, placement, load time cold and warm, a typical request")
+  .action(explainCommand);
 
 try {
   await program.parseAsync();

@@ -1,0 +1,21 @@
+import { GPUS } from '../hardware/gpus.js';
+import { MODELS } from '../hardware/models.js';
+import { PAGE_CACHE, STORAGE } from '../hardware/storage.js';
+import { loadScenario } from '../io/load-scenario.js';
+import { explainText, gpusText, modelsText, storageText } from '../report/explain.js';
+import { explainScenario } from '../sim/explain.js';
+
+export function gpusCommand(): void {
+  process.stdout.write(gpusText(GPUS));
+  process.stdout.write(`\n${storageText([...STORAGE, PAGE_CACHE])}`);
+}
+
+export function modelsCommand(): void {
+  process.stdout.write(modelsText(MODELS));
+}
+
+export async function explainCommand(file: string): Promise<void> {
+  const sc = await loadScenario(file);
+  for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(explainText(explainScenario(sc)));
+}

@@ -1,0 +1,89 @@
+import type { ResolvedCandidate, ResolvedScenario } from '../config/types.js';
+import { loadSeconds } from '../hardware/load-time.js';
+import { PAGE_CACHE } from '../hardware/storage.js';
+import { defaultContextTier } from '../ollama/index.js';
+import { modelFit } from '../ollama/model-fit.js';
+import { requestContext } from '../ollama/needs-reload.js';
+import { selectPlacement } from '../ollama/placement.js';
+import { contextTotal, kvCacheBytes } from '../ollama/predict-server-vram.js';
+import { schedulerConfig } from './candidate.js';
+
+/** Per model, what the scheduler would compute for its first load on an empty host, with the inputs. */
+export interface ModelExplanation {
+  model: string;
+  source: 'catalogue' | 'scenario';
+  numCtx: number;
+  ctxAuto: boolean;
+  numParallel: number;
+  fileBytes: number | null;
+  kvBytes: number | null;
+  predicted: number;
+  surcharge: number;
+  p: number;
+  vram: number;
+  placement: string;
+  fitsAlone: boolean;
+  loadCold: number; // s
+  loadWarm: number; // s
+  loadFixed: boolean;
+  medianDuration: number | null; // s, from the trace
+}
+
+export interface CandidateExplanation {
+  candidate: string;
+  tier: number;
+  gpus: number[];
+  models: ModelExplanation[];
+}
+
+export function explainScenario(sc: ResolvedScenario): CandidateExplanation[] {
+  const medians = medianDurations(sc);
+  return sc.candidates.map((c) => explainCandidate(c, medians));
+}
+
+function explainCandidate(c: ResolvedCandidate, medians: (number | null)[]): CandidateExplanation {
+  const cfg = schedulerConfig(c);
+  const tier = defaultContextTier(cfg.gpus, cfg.env.gpuOverhead);
+  const h = c.host;
+  const models = cfg.models.map((m, i): ModelExplanation => {
+    const ctx = requestContext(0, m, cfg.env, tier);
+    const fit = modelFit(m, ctx);
+    const placed = selectPlacement(fit, cfg.gpus, new Float64Array(cfg.gpus.length), cfg.env.schedSpread, true)!;
+    const onGpu = placed.gpuShare.reduce((a, b) => a + b, 0);
+    const file = m.arch?.file ?? m.vram;
+    const read = { runnerStart: h.runnerStart, storage: h.storageBandwidth, pageCache: PAGE_CACHE.bandwidth, link: h.link };
+    return {
+      model: m.name,
+      source: m.arch ? 'catalogue' : 'scenario',
+      numCtx: ctx.numCtx,
+      ctxAuto: ctx.auto,
+      numParallel: m.numParallel,
+      fileBytes: m.arch?.file ?? null,
+      kvBytes: m.arch ? kvCacheBytes(m.arch, contextTotal(m.arch, ctx.numCtx, m.numParallel)) : null,
+      predicted: fit.predicted,
+      surcharge: placed.pLoad - fit.predicted,
+      p: placed.pLoad,
+      vram: placed.vram,
+      placement: describePlacement(placed.gpuShare, placed.vram, onGpu),
+      fitsAlone: cfg.gpus.length === 0 || placed.pLoad <= 0.8 * placed.available,
+      loadCold: Number.isNaN(m.load) ? loadSeconds(file, read, false) : m.load / 1e6,
+      loadWarm: Number.isNaN(m.load) ? loadSeconds(file, read, true) : m.load / 1e6,
+      loadFixed: !Number.isNaN(m.load),
+      medianDuration: medians[i] ?? null,
+    };
+  });
+  return { candidate: c.name, tier, gpus: cfg.gpus.slice(), models };
+}
+
+function describePlacement(share: number[], vram: number, onGpu: number): string {
+  if (share.length === 0) return 'CPU (no GPU)';
+  const used = share.map((b, g) => (b > 0 ? `GPU${g}` : '')).filter(Boolean);
+  const where = used.length === 1 ? used[0]! : `split over ${used.join('+')}`;
+  return onGpu < vram ? `${where}, ${((1 - onGpu / vram) * 100).toFixed(0)} % on the CPU` : where;
+}
+
+function medianDurations(sc: ResolvedScenario): (number | null)[] {
+  const per: number[][] = sc.modelNames.map(() => []);
+  for (let i = 0; i < sc.trace.length; i++) per[sc.trace.model[i]!]!.push(sc.trace.duration[i]! / 1e6);
+  return per.map((d) => (d.length ? d.sort((a, b) => a - b)[Math.ceil(d.length / 2) - 1]! : null));
+}
