@@ -39,7 +39,8 @@ if (process.argv[2] === '--one') {
     rows.push(row);
     console.log(
       `${row.workload}\n  ${row.requests.toLocaleString('en')} requests, ${row.events.toLocaleString('en')} events in ${row.seconds} s` +
-      ` → ${row.requests_per_s.toLocaleString('en')} req/s, ${row.events_per_s.toLocaleString('en')} events/s, peak RSS ${row.peak_rss_mb} MB`,
+      ` → ${row.requests_per_s.toLocaleString('en')} req/s, ${row.events_per_s.toLocaleString('en')} events/s, peak RSS ${row.peak_rss_mb} MB` +
+      (row.max_relative_error !== undefined ? `, largest error vs theory ${(row.max_relative_error * 100).toFixed(2)} %` : ''),
     );
   }
   const file = fileURLToPath(new URL('../../bench/results.json', import.meta.url));

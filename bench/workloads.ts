@@ -6,6 +6,9 @@ import { simpleHost } from '../src/config/hardware.js';
 import { Engine } from '../src/engine/index.js';
 import { RunOutputs } from '../src/io/run-outputs.js';
 import { runScenario } from '../src/sim/run-scenario.js';
+import { md1MeanWait, mmcMeanWait } from '../src/metrics/queueing.js';
+import type { Req } from '../src/ollama/index.js';
+import { meanWaitSeconds, poissonWorld } from './oracle.js';
 import { diurnal, rowsToTrace, synthesize, type SyntheticModel } from '../src/workload/synthetic.js';
 
 const GiB = 2 ** 30;
@@ -19,9 +22,13 @@ export interface BenchRow {
   requests_per_s: number;
   events_per_s: number;
   peak_rss_mb: number;
+  /** Oracle workloads: the largest relative error against theory. */
+  max_relative_error?: number;
 }
 
 type Measure = Omit<BenchRow, 'workload' | 'peak_rss_mb' | 'requests_per_s' | 'events_per_s'>;
+
+export type { Measure };
 
 /**
  * 10 models (4–22 GiB, 2–12 s loads) on one 80 GiB GPU: together they do not
@@ -100,7 +107,33 @@ function bestOf(n: number, run: () => Measure): Measure {
   return best!;
 }
 
+/**
+ * Theory as an oracle at full size: M/M/c mean waits against Erlang C and
+ * M/D/1 against Pollaczek–Khinchine, 1 M requests each; the largest relative
+ * error is reported (target ≤ 2 %).
+ */
+function oracle(): Measure {
+  const cases = [[1, 0.5], [1, 0.7], [1, 0.9], [2, 0.7], [4, 0.5], [4, 0.7], [4, 0.9]] as const;
+  const t0 = process.hrtime.bigint();
+  let worst = 0;
+  let requests = 0;
+  let events = 0;
+  const run = (sc: ResolvedScenario, done: (r: Req) => void) => {
+    const [r] = runScenario(sc, { requests: () => ({ done }) });
+    requests += r!.stats.requests;
+    events += r!.stats.engineEvents;
+  };
+  for (const [c, rho] of cases) {
+    const sc = poissonWorld({ n: 1_000_000, lambda: rho * c, service: 1, exponential: true, slots: c, keepAlive: '-1', warm: true, seed: 7 });
+    worst = Math.max(worst, Math.abs(meanWaitSeconds(sc, run) / mmcMeanWait(c, rho * c, 1) - 1));
+  }
+  const md1 = poissonWorld({ n: 1_000_000, lambda: 0.7, service: 1, exponential: false, slots: 1, keepAlive: '-1', warm: true, seed: 7 });
+  worst = Math.max(worst, Math.abs(meanWaitSeconds(md1, run) / md1MeanWait(0.7, 1) - 1));
+  return { requests, events, seconds: Number(process.hrtime.bigint() - t0) / 1e9, max_relative_error: Math.round(worst * 1e5) / 1e5 };
+}
+
 export const WORKLOADS: Record<string, () => Measure> = {
+  'oracle: M/M/1, M/M/2, M/M/4 (ρ 0.5–0.9) and M/D/1, 1M requests each, mean wait vs theory': oracle,
   'engine: 2M events, 10k pending (best of 3)': () => bestOf(3, () => engineOnly(2_000_000)),
   'core: 1M requests, 10 models, 80 GiB GPU, 3 candidates, summary only (best of 3)': () => {
     const sc = tenModelScenario(1_000_000);
