@@ -3,8 +3,13 @@ import { ABSENT, INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js'
 import { Op, OP_NAMES, TraceBuilder, type Trace } from '../workload/trace.js';
 import { describe } from './validate.js';
 
-export const REQUEST_FIELDS = ['id', 'at', 'model', 'duration', 'keep_alive', 'num_ctx', 'timeout', 'op'] as const;
+export const REQUEST_FIELDS = ['id', 'at', 'model', 'duration', 'keep_alive', 'num_ctx', 'timeout', 'op', 'prompt_tokens', 'output_tokens'] as const;
 export type RequestField = (typeof REQUEST_FIELDS)[number];
+
+export interface ModelRates {
+  prefillTps: number;
+  decodeTps: number;
+}
 
 /** Reports a problem with one field of the current row, at its line. */
 export type FieldError = (field: RequestField, message: Message) => InputError;
@@ -22,7 +27,11 @@ export class RequestRows {
   invalidKeepAlive = 0;
   firstInvalid: string | null = null;
 
-  constructor(private readonly modelNames: readonly string[]) {
+  /**
+   * `rates`: per model, prompt-processing and generation speed in tokens/s
+   * (NaN = not given), for requests written as tokens rather than a duration.
+   */
+  constructor(private readonly modelNames: readonly string[], private readonly rates: readonly ModelRates[] = []) {
     this.modelIndex = new Map(modelNames.map((n, i) => [n, i]));
   }
 
@@ -36,12 +45,36 @@ export class RequestRows {
     const model = this.modelIndex.get(String(modelName));
     if (model === undefined) throw fail('model', msg.unknownModel(String(modelName), this.modelNames));
     const op = this.op(get('op'), fail);
-    const duration = this.time(get('duration'), 'duration', fail, op === Op.generate) ?? 0;
+    const prompt = this.tokenCount(get('prompt_tokens'), 'prompt_tokens', fail);
+    const output = this.tokenCount(get('output_tokens'), 'output_tokens', fail);
+    const hasTokens = !Number.isNaN(prompt) || !Number.isNaN(output);
+    let duration = this.time(get('duration'), 'duration', fail, op === Op.generate && !hasTokens);
+    if (duration === undefined && hasTokens && op === Op.generate) duration = this.fromTokens(model, prompt, output, fail);
     const keepAlive = this.keepAlive(get('keep_alive'), where, csv);
     const numCtx = this.positiveInt(get('num_ctx'), 'num_ctx', fail);
     const timeout = this.time(get('timeout'), 'timeout', fail, false) ?? Infinity;
     const id = get('id');
-    this.builder.push(at, model, duration, keepAlive, numCtx, timeout, op, id === undefined || id === '' ? null : String(id));
+    this.builder.push(at, model, duration ?? 0, keepAlive, numCtx, timeout, op, id === undefined || id === '' ? null : String(id));
+    this.builder.tokens(prompt, output);
+  }
+
+  /** Seconds of work for a request given as tokens: prefill at prefill_tps, then decode at decode_tps (µs). */
+  private fromTokens(model: number, prompt: number, output: number, fail: FieldError): number {
+    const r = this.rates[model];
+    if (!r || !(r.prefillTps > 0) || !(r.decodeTps > 0)) {
+      throw fail(Number.isNaN(prompt) ? 'output_tokens' : 'prompt_tokens', msg.noTokenRates(this.modelNames[model]!));
+    }
+    const s = (Number.isNaN(prompt) ? 0 : prompt / r.prefillTps) + (Number.isNaN(output) ? 0 : output / r.decodeTps);
+    return Math.round(s * 1e6);
+  }
+
+  /** A token count: a whole number ≥ 0; NaN = not given. */
+  private tokenCount(v: unknown, field: RequestField, fail: FieldError): number {
+    if (v === undefined || v === '' || v === null) return NaN;
+    const n = typeof v === 'string' ? Number(v.trim()) : v;
+    if (typeof n !== 'number' || !Number.isInteger(n)) throw fail(field, msg.notTokenCount(String(v)));
+    if (n < 0) throw fail(field, msg.negativeTokens(String(v)));
+    return n;
   }
 
   build(): Trace {

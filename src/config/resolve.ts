@@ -4,6 +4,7 @@ import type { Path, YamlSource } from '../io/yaml-source.js';
 import { HOUR } from '../engine/index.js';
 import { INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js';
 import { parseServerEnv } from '../ollama/envconfig.js';
+import { resolveFaults, resolveRetry } from './faults.js';
 import { architecture, CATALOGUE_MODEL_TAGS, catalogueModel, resolveHost } from './hardware.js';
 import type { CandidateFile, ModelFile, ScenarioFile, WarmFile } from './schema.js';
 import type { ResolvedCandidate, ResolvedHost, ResolvedModel, ResolvedWarm } from './types.js';
@@ -118,6 +119,9 @@ export class Resolver {
     const baseModels = this.baseModels();
     const baseHost = this.host(this.file.host, ['host']);
     const baseWarm = this.warm(this.file.warm, ['warm']);
+    const dur = (v: unknown, p: Path) => this.duration(v, p);
+    const baseFaults = resolveFaults(this.src, this.file.faults, ['faults'], this.modelNames, dur);
+    const baseRetry = resolveRetry(this.src, this.file.retry, ['retry'], dur);
     const list: CandidateFile[] = this.file.candidates?.length ? this.file.candidates : [{ name: this.name() }];
     const seen = new Set<string>();
     const candidates: ResolvedCandidate[] = [];
@@ -148,6 +152,8 @@ export class Resolver {
         host: c.host ? this.host(c.host, [...path, 'host'], baseHost) : baseHost,
         models,
         warm: c.warm ? this.warm(c.warm, [...path, 'warm']) : baseWarm,
+        ...(c.faults ? resolveFaults(this.src, c.faults, [...path, 'faults'], this.modelNames, dur) : baseFaults),
+        retry: c.retry !== undefined ? resolveRetry(this.src, c.retry, [...path, 'retry'], dur) : baseRetry,
         raw: c,
       });
     });

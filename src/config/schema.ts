@@ -40,12 +40,27 @@ export const HostSchema = z.strictObject({
 
 const WarmSchema = z.array(z.union([z.string(), z.strictObject({ model: z.string(), keep_alive: KeepAlive.optional() })]));
 
+/** Faults (issue "Trust"): a server restart, a runtime OOM on a model, a period when a model's loads crash. */
+export const FaultSchema = z.strictObject({
+  kind: z.enum(['restart', 'runtime_oom', 'load_crash']),
+  at: Quantity.optional(),
+  model: z.string().optional(),
+  from: Quantity.optional(),
+  until: Quantity.optional(),
+  after: Quantity.optional(),
+});
+
+/** Clients re-send 503s and 500s: at most `attempts` sends in all, waiting backoff × 2^(k−1) before the k-th retry. */
+export const RetrySchema = z.strictObject({ attempts: z.number(), backoff: Quantity });
+
 export const CandidateSchema = z.strictObject({
   name: z.string(),
   server: ServerSchema.optional(),
   host: HostSchema.partial().optional(),
   models: z.record(z.string(), ModelSchema.partial()).optional(),
   warm: WarmSchema.optional(),
+  faults: z.array(FaultSchema).optional(),
+  retry: RetrySchema.nullable().optional(),
 });
 
 export const ScenarioSchema = z.strictObject({
@@ -56,6 +71,8 @@ export const ScenarioSchema = z.strictObject({
   host: HostSchema,
   models: z.record(z.string(), ModelSchema),
   warm: WarmSchema.optional(),
+  faults: z.array(FaultSchema).optional(),
+  retry: RetrySchema.optional(),
   workload: z.strictObject({
     trace: z.string().optional(),
     requests: z.array(z.record(z.string(), z.unknown())).optional(),
@@ -67,3 +84,5 @@ export type ScenarioFile = z.infer<typeof ScenarioSchema>;
 export type CandidateFile = z.infer<typeof CandidateSchema>;
 export type ModelFile = z.infer<typeof ModelSchema>;
 export type WarmFile = z.infer<typeof WarmSchema>;
+export type FaultFile = z.infer<typeof FaultSchema>;
+export type RetryFile = z.infer<typeof RetrySchema>;

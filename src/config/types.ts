@@ -54,6 +54,12 @@ export interface ResolvedCandidate {
   models: ResolvedModel[];
   /** Models resident at t = 0 for this candidate. */
   warm: ResolvedWarm[];
+  /** Server restarts and runtime OOMs (µs, model index; model 0 for a restart). */
+  faults?: { at: number; kind: 'restart' | 'runtime_oom'; model: number }[];
+  /** Periods when every load of a model crashes `after` µs into it. */
+  loadCrashes?: { model: number; from: number; until: number; after: number }[];
+  /** Client retry policy, or null. */
+  retry?: { attempts: number; backoff: number } | null;
   /** The candidate as the user wrote it (after merging), for reports. */
   raw: unknown;
 }

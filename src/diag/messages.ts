@@ -44,6 +44,25 @@ export const msg = {
   warmDuplicate: (name: string): Message => [`model "${name}" is listed twice`],
   noGpus: (): Message => ['missing (required)', 'give gpus: [ { vram: 24GiB } ], gpu: rtx-4090 (with count), or gpus: [] for a CPU-only host'],
   unknownCatalogue: (kind: string, name: string, known: readonly string[]): Message => [`unknown ${kind} "${name}"`, didYouMean(name, known)],
+  noTokenRates: (model: string): Message => [
+    `a request for "${model}" is given as tokens but the model has no token rates`,
+    `give models.${model}.prefill_tps and decode_tps, or a duration per request`,
+  ],
+  notTokenCount: (value: string): Message => [`"${value}" is not a whole number of tokens`],
+  negativeTokens: (value: string): Message => [`${value} tokens is negative`, 'token counts must be ≥ 0'],
+  unknownFormat: (value: string, known: readonly string[]): Message => [`unknown trace format "${value}"`, didYouMean(value, known)],
+  badTime: (value: string, unit: string): Message => [
+    `"${value}" is not a time in ${unit === 'iso' ? 'ISO-8601' : unit === 'ms' ? 'milliseconds' : 'seconds'}`,
+    unit === 'iso' ? 'e.g. 2023-11-16 18:17:03.98 or 2023-11-16T18:17:03Z; set time: s or ms for numbers' : 'a number; set time: iso for dates',
+  ],
+  unmappedModel: (value: string, mapped: readonly string[]): Message => [`trace model "${value}" is not mapped to a scenario model`, mapped.length ? `add it to models: (mapped: ${mapped.join(', ')})` : 'add models: { TRACE_VALUE: SCENARIO_MODEL }, or model: for the whole trace'],
+  sourceOutOfOrder: (at: number, previous: number): Message => [`arrivals out of order: ${at} after ${previous}`, 'sort the file by time, or set sort: true on this source (--sort on the command line)'],
+  oneModelMapping: (): Message => ['give exactly one of model, models or split'],
+  needsModelMapping: (format: string): Message => [`a ${format} trace names no model`, 'give model: NAME (or split: { models: [...] })'],
+  badJson: (detail: string): Message => [`JSON error: ${detail}`],
+  notPositive: (value: string): Message => [`${value} must be greater than 0`],
+  badWindow: (): Message => ['window end is not after its start'],
+  tokenRatesPerCandidate: (field: string): Message => [`${field} cannot differ per candidate`, 'the trace is built once for all candidates: set it on the scenario model'],
   notInCatalogue: (name: string, known: readonly string[]): Message => {
     const n = nearest(name, known);
     return [`"${name}" is not in the model catalogue, so it needs vram and load`, n ? `did you mean ${n}? or give vram and load` : 'give vram and load, or a catalogue tag (ollamasim models)'];

@@ -20,6 +20,10 @@ export const EventKind = {
   unload: 13,
   unloaded: 14,
   drop: 15,
+  /** The client will send this request again (its retry policy). */
+  retry: 16,
+  /** A fault from the scenario happens (server restart, runtime OOM). */
+  fault: 17,
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 export const EVENT_NAMES: readonly string[] = Object.keys(EventKind);
@@ -40,6 +44,9 @@ export const Reason = {
   client_timeout: 11,
   preload: 12,
   no_op: 13,
+  runtime_oom: 14,
+  restart: 15,
+  load_crash: 16,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 export const REASON_NAMES: readonly string[] = Object.keys(Reason).map((k) => (k === 'none' ? '' : k));

@@ -40,9 +40,9 @@ export class RunOutputs implements RunHooks {
       done(r: Req) {
         const answered = !Number.isNaN(r.end);
         out.write(
-          `${c},${csvField(requestId(trace, r.index))},${models[r.model]},${seconds(r.arrival)},` +
+          `${c},${csvField(requestId(trace, r.index))},${models[r.model]},${seconds(r.firstArrival)},` +
           `${seconds(r.admitted)},${seconds(r.start)},${seconds(r.end)},${STATUS_NAMES[r.status]},` +
-          `${r.status === Status.stuck ? '' : r.http},${r.cold ? 1 : 0},${answered ? seconds(r.end - r.arrival) : ''}\n`,
+          `${r.status === Status.stuck ? '' : r.http},${r.cold ? 1 : 0},${answered ? seconds(r.end - r.firstArrival) : ''}\n`,
         );
       },
     };

@@ -15,6 +15,8 @@ import type { Req, RequestSink } from '../ollama/index.js';
 export class MetricsCollector implements EventSink, RequestSink {
   readonly counts = { requests: 0, ok: 0, rejected503: 0, rejected400: 0, failed500: 0, cancelled: 0, stuck: 0, cold: 0 };
   readonly runners = { loads: 0, loadFailures: 0, evictions: 0, reloads: 0, unloads: 0, expiries: 0 };
+  /** 500s by cause, and client retries sent. */
+  readonly failures = { loadFailed: 0, restart: 0, runtimeOom: 0, retries: 0 };
   private latencies = new Float64Array(1024);
   private nLatencies = 0;
 
@@ -71,9 +73,17 @@ export class MetricsCollector implements EventSink, RequestSink {
         else if (reason === Reason.reload) this.runners.reloads++;
         else if (reason === Reason.expired) this.runners.expiries++;
         break;
+      case EventKind.fail:
+        if (reason === Reason.load_failed) this.failures.loadFailed++;
+        else if (reason === Reason.restart) this.failures.restart++;
+        else if (reason === Reason.runtime_oom) this.failures.runtimeOom++;
+        this.markWindow(t);
+        break;
+      case EventKind.retry:
+        this.failures.retries++;
+        break;
       case EventKind.arrive:
       case EventKind.rejected:
-      case EventKind.fail:
         this.markWindow(t);
         break;
       default:
@@ -87,7 +97,7 @@ export class MetricsCollector implements EventSink, RequestSink {
       case Status.ok:
         this.counts.ok++;
         if (r.cold) this.counts.cold++;
-        this.pushLatency(r.end - r.arrival);
+        this.pushLatency(r.end - r.firstArrival);
         break;
       case Status.rejected:
         if (r.http === 400) this.counts.rejected400++;

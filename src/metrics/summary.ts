@@ -37,6 +37,12 @@ export interface CandidateSummary {
   resident_gib_hours: number;
   idle_resident_gib_hours: number;
   window_s: number;
+  /** 500s by cause: load failures, server restarts, runtime OOMs (faults). */
+  failed_load: number;
+  failed_restart: number;
+  failed_runtime_oom: number;
+  /** Client retries sent (the scenario's `retry` policy). */
+  retries: number;
 }
 
 export function summarize(candidate: string, m: MetricsCollector): CandidateSummary {
@@ -74,6 +80,10 @@ export function summarize(candidate: string, m: MetricsCollector): CandidateSumm
     resident_gib_hours: round(held / GiB / HOUR),
     idle_resident_gib_hours: round(idle / GiB / HOUR),
     window_s: round(window / SECOND),
+    failed_load: m.failures.loadFailed,
+    failed_restart: m.failures.restart,
+    failed_runtime_oom: m.failures.runtimeOom,
+    retries: m.failures.retries,
   };
 }
 

@@ -1,15 +1,23 @@
 import { Reason } from '../events/index.js';
 import { onClientTimeout } from './cancel.js';
 import { getRunner } from './get-runner.js';
+import { checkInvariants } from './invariants.js';
 import { failLoad, onLoadDone } from './load.js';
 import { onExpire, onUnloaded } from './process-completed.js';
 import { Ev, type Scheduler } from './sched.js';
+import { runtimeOom } from './runtime-oom.js';
+import { restartServer } from './server-restart.js';
 import { onFinish } from './slots.js';
 import { Status } from '../events/index.js';
 import type { Req } from './types.js';
 
 /** Routes the scheduler's own engine events to the rule that handles them. */
 export function handleEvent(s: Scheduler, kind: number, arg: number): void {
+  route(s, kind, arg);
+  if (s.cfg.checkInvariants) checkInvariants(s);
+}
+
+function route(s: Scheduler, kind: number, arg: number): void {
   switch (kind) {
     case Ev.finish: return onFinish(s, arg);
     case Ev.loadDone: return onLoadDone(s, arg);
@@ -19,6 +27,8 @@ export function handleEvent(s: Scheduler, kind: number, arg: number): void {
     case Ev.expire: return onExpire(s, arg);
     case Ev.unloaded: return onUnloaded(s, arg);
     case Ev.cancel: return onClientTimeout(s, arg);
+    case Ev.restart: return restartServer(s);
+    case Ev.runtimeOom: return runtimeOom(s, arg);
     default: throw new Error(`scheduler: unknown event kind ${kind}`);
   }
 }
@@ -26,6 +36,7 @@ export function handleEvent(s: Scheduler, kind: number, arg: number): void {
 /** A request arrives from the client side. */
 export function arrive(s: Scheduler, r: Req): void {
   getRunner(s, r);
+  if (s.cfg.checkInvariants) checkInvariants(s);
 }
 
 /**

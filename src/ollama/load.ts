@@ -28,8 +28,9 @@ export function startLoad(s: Scheduler, r: Req, model: SchedModel, placement: Pl
   }
   s.mode = 'loading';
   s.loadingRunner = runner;
-  if (model.loadFailsAfter < Infinity) {
-    s.loadHandle = s.engine.schedule(s.now + model.loadFailsAfter, Prio.load, Ev.loadFail, runner.id);
+  const failsAfter = s.loadFailsAfter(r.model);
+  if (failsAfter < Infinity) {
+    s.loadHandle = s.engine.schedule(s.now + failsAfter, Prio.load, Ev.loadFail, runner.id);
   } else {
     s.loadHandle = s.engine.schedule(s.now + s.loadTime(r.model), Prio.load, Ev.loadDone, runner.id);
   }

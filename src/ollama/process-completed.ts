@@ -54,7 +54,9 @@ export function unloadRunner(s: Scheduler, runner: RunnerRef, reason: Reason): v
 }
 
 export function onUnloaded(s: Scheduler, runnerId: number): void {
-  const runner = s.runners[runnerId]!;
+  const runner = s.runners[runnerId];
+  if (!runner) return; // gone with a server restart
+
   s.freeRunner(runner);
   s.emit(EventKind.unloaded, runner.model, -1, Reason.none, runner.memory);
   onUnloadedSignal(s);

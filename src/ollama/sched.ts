@@ -13,7 +13,7 @@ import { type LoadTimer, type Op, type Req, type SchedModel, Where } from './typ
  */
 
 /** Engine event kinds the scheduler schedules for itself. */
-export const Ev = { finish: 0, loadDone: 1, loadFail: 2, expire: 3, unloaded: 4, cancel: 5 } as const;
+export const Ev = { finish: 0, loadDone: 1, loadFail: 2, expire: 3, unloaded: 4, cancel: 5, restart: 6, runtimeOom: 7 } as const;
 
 /**
  * Same-instant order (spec §9.6): the server settles everything at t —
@@ -21,7 +21,7 @@ export const Ev = { finish: 0, loadDone: 1, loadFail: 2, expire: 3, unloaded: 4,
  * before clients act (client timeouts, then arrivals, which the engine always
  * delivers after heap events of the same time).
  */
-export const Prio = { finish: 0, load: 1, expire: 2, unloaded: 3, cancel: 4 } as const;
+export const Prio = { finish: 0, load: 1, expire: 2, unloaded: 3, cancel: 4, fault: 5 } as const;
 
 export interface SchedulerConfig {
   env: ServerEnv;
@@ -34,6 +34,17 @@ export interface SchedulerConfig {
   keyNames: readonly string[];
   /** Load times for models without a fixed `load` (hardware catalogue). */
   loadTimer?: LoadTimer;
+  /** Periods during which every load of a model crashes after `after` µs (scenario faults). */
+  loadCrashes?: readonly LoadCrash[];
+  /** Check the scheduler's invariants after every event (tests, soak runs). */
+  checkInvariants?: boolean;
+}
+
+export interface LoadCrash {
+  model: number;
+  from: number;
+  until: number;
+  after: number;
 }
 
 /** Receives every request exactly once, when it ends. */
@@ -108,7 +119,7 @@ export class Scheduler {
   /** A new in-flight request (recycled from the pool). */
   newRequest(
     index: number, model: number, duration: number, keepAlive: number,
-    numCtx: number, timeout: number, op: Op,
+    numCtx: number, timeout: number, op: Op, attempt = 1, firstArrival = this.engine.now,
   ): Req {
     let r: Req;
     const slot = this.freeSlots.pop();
@@ -121,6 +132,8 @@ export class Scheduler {
     r.index = index;
     r.model = model;
     r.arrival = this.engine.now;
+    r.firstArrival = firstArrival;
+    r.attempt = attempt;
     r.duration = duration;
     r.keepAlive = keepAlive;
     r.numCtx = numCtx;
@@ -179,18 +192,30 @@ export class Scheduler {
     return runner;
   }
 
-  /** VRAM is back: forget the runner. */
-  freeRunner(runner: RunnerRef): void {
+  /**
+   * VRAM is back: forget the runner. `reuseId` false (after a restart) keeps its
+   * id out of circulation, so events still pending for it can never reach a new runner.
+   */
+  freeRunner(runner: RunnerRef, reuseId = true): void {
     for (let g = 0; g < runner.gpuShare.length; g++) this.gpuUsed[g]! -= runner.gpuShare[g]!;
     this.addCpu(-(runner.vram - runner.gpuShare.reduce((a, b) => a + b, 0)));
     this.runners[runner.id] = null;
-    this.freeRunnerIds.push(runner.id);
+    if (reuseId) this.freeRunnerIds.push(runner.id);
   }
 
   private addCpu(bytes: number): void {
     if (bytes === 0) return;
     this.cpuUsed += bytes;
     this.cfg.loadTimer?.cpuInUse(this.cpuUsed);
+  }
+
+  /** When a load of this model starting now crashes (µs after its start), or Infinity. */
+  loadFailsAfter(model: number): number {
+    let after = this.cfg.models[model]!.loadFailsAfter;
+    for (const c of this.cfg.loadCrashes ?? []) {
+      if (c.model === model && this.now >= c.from && this.now < c.until) after = Math.min(after, c.after);
+    }
+    return after;
   }
 
   /** How long this load of a model takes: its fixed `load`, else the host's timer. */

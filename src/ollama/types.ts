@@ -47,7 +47,12 @@ export interface Req {
   slot: number; // index in the scheduler's pool (event payloads carry it)
   index: number; // position in the trace
   model: number;
+  /** When this attempt reached the server (the scheduler's clock for it). */
   arrival: number;
+  /** When the client first sent it: arrival of attempt 1 (client retries keep it). */
+  firstArrival: number;
+  /** 1 for the first attempt, then 2, 3, … for client retries. */
+  attempt: number;
   duration: number;
   keepAlive: number; // µs; ABSENT, INVALID, FOREVER or a duration
   numCtx: number; // request option; 0 = absent

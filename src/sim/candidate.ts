@@ -40,6 +40,7 @@ export function schedulerConfig(c: ResolvedCandidate): SchedulerConfig {
   return {
     env,
     loadTimer: loadTimer(c),
+    loadCrashes: c.loadCrashes,
     gpus: c.host.gpus,
     unload: c.host.unload,
     models,

@@ -11,6 +11,8 @@ export interface RunHooks {
   requests?(candidate: string): RequestSink | null;
   /** Requests replayed so far over all candidates, out of candidates × trace length. */
   progress?(done: number, total: number): void;
+  /** Check the scheduler's invariants after every event (slower; tests and soak runs). */
+  checkInvariants?: boolean;
 }
 
 export interface CandidateResult {
@@ -26,7 +28,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
   const total = sc.candidates.length * sc.trace.length;
   return sc.candidates.map((c, ci) => {
     const before = ci * sc.trace.length;
-    const sched = schedulerConfig(c);
+    const sched = { ...schedulerConfig(c), checkInvariants: hooks.checkInvariants === true };
     const { keyOf, keyNames } = runnerKeys(c.models);
     const metrics = new MetricsCollector(keyOf, keyNames.length);
     const ev = hooks.events?.(c.name);
@@ -36,6 +38,8 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       sched,
       clientKeepAlive: Float64Array.from(c.models, (m) => m.keepAlive),
       warm: c.warm,
+      faults: c.faults,
+      retry: c.retry ?? undefined,
       horizon: sc.horizon,
       events: ev ? new TeeSink([metrics, ev]) : metrics,
       requests: rq ? teeRequests(metrics, rq) : metrics,

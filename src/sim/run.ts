@@ -1,8 +1,9 @@
-import { Engine, HOUR } from '../engine/index.js';
+import { type ArrivalSource, Engine, HOUR } from '../engine/index.js';
 import type { EventSink } from '../events/index.js';
 import {
-  arrive, endRun, handleEvent, loadWarm, Scheduler, type RequestSink, type SchedulerConfig,
+  arrive, endRun, Ev, handleEvent, loadWarm, Prio, Scheduler, type RequestSink, type SchedulerConfig,
 } from '../ollama/index.js';
+import { RetryingClients, type RetryPolicy } from './retry.js';
 import type { Trace } from '../workload/trace.js';
 
 /** A model resident before the first request (the scenario's `warm` list). */
@@ -23,6 +24,16 @@ export interface RunInput {
   requests: RequestSink;
   /** Called every PROGRESS_EVERY arrivals with the number delivered so far. */
   onProgress?: (arrived: number) => void;
+  /** Server restarts and runtime OOMs at given times (load crashes go in sched.loadCrashes). */
+  faults?: readonly TimedFault[];
+  /** Clients re-send requests answered 503 or 500. */
+  retry?: RetryPolicy;
+}
+
+export interface TimedFault {
+  at: number;
+  kind: 'restart' | 'runtime_oom';
+  model: number;
 }
 
 export const PROGRESS_EVERY = 1 << 16;
@@ -33,6 +44,8 @@ export interface RunStats {
   engineEvents: number;
   /** Simulated time of the last thing that happened, µs. */
   end: number;
+  /** Client retries sent. */
+  retries: number;
 }
 
 export const DEFAULT_HORIZON = 24 * HOUR;
@@ -45,31 +58,41 @@ export const DEFAULT_HORIZON = 24 * HOUR;
 export function simulate(input: RunInput): RunStats {
   const { trace } = input;
   const engine = new Engine();
-  const s = new Scheduler(engine, input.sched, input.events, input.requests);
+  const lastArrival = trace.length > 0 ? trace.at[trace.length - 1]! : 0;
+  const until = lastArrival + input.horizon;
+  const clients = input.retry && input.retry.attempts > 1 ? new RetryingClients(input.retry, input.requests, input.events, until) : null;
+  const s = new Scheduler(engine, input.sched, input.events, clients ?? input.requests);
   for (const w of input.warm) {
     if (!loadWarm(s, w.model, w.keepAlive)) {
       throw new Error(`warm model ${input.sched.models[w.model]!.name} does not fit beside the others`);
     }
   }
+  for (const f of input.faults ?? []) {
+    engine.schedule(f.at, Prio.fault, f.kind === 'restart' ? Ev.restart : Ev.runtimeOom, f.model);
+  }
+  /** A request (or a client's retry of it) reaches the server now. */
+  const send = (i: number, attempt: number, firstArrival: number) => {
+    const model = trace.model[i]!;
+    let keepAlive = trace.keepAlive[i]!;
+    if (Number.isNaN(keepAlive)) keepAlive = input.clientKeepAlive[model]!;
+    const r = s.newRequest(
+      i, model, trace.duration[i]!, keepAlive, trace.numCtx[i]!, trace.timeout[i]!, trace.op[i] as 0 | 1 | 2,
+      attempt, firstArrival,
+    );
+    arrive(s, r);
+  };
   let i = 0;
   const n = trace.length;
-  const source = {
+  const fromTrace: ArrivalSource = {
     peekTime: () => (i < n ? trace.at[i]! : Infinity),
     deliver: () => {
-      const model = trace.model[i]!;
-      let keepAlive = trace.keepAlive[i]!;
-      if (Number.isNaN(keepAlive)) keepAlive = input.clientKeepAlive[model]!;
-      const r = s.newRequest(
-        i, model, trace.duration[i]!, keepAlive,
-        trace.numCtx[i]!, trace.timeout[i]!, trace.op[i] as 0 | 1 | 2,
-      );
+      send(i, 1, trace.at[i]!);
       i++;
-      arrive(s, r);
       if ((i & (PROGRESS_EVERY - 1)) === 0) input.onProgress?.(i);
     },
   };
-  const lastArrival = n > 0 ? trace.at[n - 1]! : 0;
-  const end = engine.run((kind, arg) => handleEvent(s, kind, arg), source, lastArrival + input.horizon);
+  const source = clients ? clients.source(fromTrace, send) : fromTrace;
+  const end = engine.run((kind, arg) => handleEvent(s, kind, arg), source, until);
   endRun(s);
-  return { requests: n, engineEvents: engine.handled + n, end };
+  return { requests: n, engineEvents: engine.handled + n + (clients?.retries ?? 0), end, retries: clients?.retries ?? 0 };
 }

@@ -15,6 +15,9 @@ export interface Trace {
   op: Uint8Array;
   /** Request ids as given; null entries (or a null array) mean the 1-based position. */
   ids: (string | null)[] | null;
+  /** Prompt and output tokens where the trace gives them (NaN = not given); absent when none does. */
+  promptTokens?: Float64Array;
+  outputTokens?: Float64Array;
 }
 
 /** What a request asks: generate (default), preload (empty prompt), unload (empty prompt, keep_alive 0). */
@@ -38,6 +41,8 @@ export class TraceBuilder {
   timeout: Float64Array;
   op: Uint8Array;
   ids: (string | null)[] | null = null;
+  promptTokens: Float64Array | null = null;
+  outputTokens: Float64Array | null = null;
 
   constructor(capacity = 1024) {
     this.cap = capacity;
@@ -66,10 +71,22 @@ export class TraceBuilder {
     }
   }
 
+  /** Token counts of the row just pushed (NaN = not given); the columns exist only once a row has them. */
+  tokens(prompt: number, output: number): void {
+    if (Number.isNaN(prompt) && Number.isNaN(output) && !this.promptTokens) return;
+    if (!this.promptTokens) {
+      this.promptTokens = new Float64Array(this.cap).fill(NaN);
+      this.outputTokens = new Float64Array(this.cap).fill(NaN);
+    }
+    this.promptTokens[this.length - 1] = prompt;
+    this.outputTokens![this.length - 1] = output;
+  }
+
   build(): Trace {
     const n = this.length;
     if (this.ids) this.ids.length = n;
     return {
+      ...(this.promptTokens ? { promptTokens: this.promptTokens.subarray(0, n), outputTokens: this.outputTokens!.subarray(0, n) } : {}),
       length: n,
       at: this.at.subarray(0, n),
       model: this.model.subarray(0, n),
@@ -92,6 +109,11 @@ export class TraceBuilder {
     this.keepAlive = g64(this.keepAlive);
     this.numCtx = g32(this.numCtx);
     this.timeout = g64(this.timeout);
+    if (this.promptTokens) {
+      const gNaN = (a: Float64Array) => { const b = new Float64Array(this.cap).fill(NaN); b.set(a); return b; };
+      this.promptTokens = gNaN(this.promptTokens);
+      this.outputTokens = gNaN(this.outputTokens!);
+    }
     const op = new Uint8Array(this.cap);
     op.set(this.op);
     this.op = op;

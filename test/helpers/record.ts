@@ -47,7 +47,7 @@ export function record(sc: ResolvedScenario): Map<string, Recorded> {
       done(r: Req) {
         const id = requestId(sc.trace, r.index);
         slot(c).requests.set(id, {
-          id, model: sc.modelNames[r.model]!, arrival: r.arrival / 1e6,
+          id, model: sc.modelNames[r.model]!, arrival: r.firstArrival / 1e6,
           admitted: s(r.admitted), start: s(r.start), end: s(r.end),
           status: STATUS_NAMES[r.status]!, http: r.http, cold: r.cold,
         });

@@ -5,7 +5,9 @@
  *   INV-2 its times are ordered: arrival ≤ admitted ≤ start ≤ end;
  *   INV-3 events come in time order, and memory held never goes negative;
  *   INV-4 a runner key is never loaded twice at once;
- *   INV-5 the same input gives the same events (determinism).
+ *   INV-5 the same input gives the same events (determinism);
+ *   and the scheduler's own S1–S4 (src/ollama/invariants.ts) after every event;
+ * with server restarts, runtime OOMs and retrying clients thrown in.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -31,6 +33,8 @@ const world = fc.record({
     OLLAMA_MAX_LOADED_MODELS: fc.integer({ min: 0, max: 3 }),
     OLLAMA_MAX_QUEUE: fc.integer({ min: 0, max: 6 }),
   }),
+  faults: fc.array(fc.record({ at: fc.integer({ min: 0, max: 400 }), kind: fc.constantFrom('restart', 'runtime_oom'), model: fc.nat() }), { maxLength: 2 }),
+  retry: fc.option(fc.record({ attempts: fc.integer({ min: 1, max: 3 }), backoff: fc.integer({ min: 0, max: 20 }) })),
   requests: fc.array(
     fc.record({
       gap: fc.integer({ min: 0, max: 40 }),
@@ -61,7 +65,12 @@ function scenarioOf(w: World): ResolvedScenario {
   return {
     file: 'w', name: 'w', seed: 1, horizon: 3600e6, modelNames: models.map((m) => m.name), warm: [], warnings: [],
     trace: b.build(),
-    candidates: [{ name: 'c', server: w.server, host: simpleHost(w.gpus.map((g) => g * GiB)), models, warm: [], raw: {} }],
+    candidates: [{
+      name: 'c', server: w.server, host: simpleHost(w.gpus.map((g) => g * GiB)), models, warm: [], raw: {},
+      faults: w.faults.map((f) => ({ at: f.at * 1e6, kind: f.kind as 'restart' | 'runtime_oom', model: f.model % models.length }))
+        .sort((a, b) => a.at - b.at),
+      retry: w.retry ? { attempts: w.retry.attempts, backoff: w.retry.backoff * 1e6 } : null,
+    }],
   };
 }
 
@@ -69,6 +78,7 @@ function observe(sc: ResolvedScenario) {
   const events: number[][] = [];
   const done: Req[] = [];
   runScenario(sc, {
+    checkInvariants: true,
     events: () => ({ event: (t, kind, model, request, reason, value) => events.push([t, kind, model, request, reason, value]) }),
     requests: () => ({ done: (r) => done.push({ ...r }) }),
   });

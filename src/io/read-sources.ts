@@ -1,0 +1,79 @@
+import { RequestRows, type ModelRates } from '../config/request-rows.js';
+import { SourceMapper, type RowFail, type RowGet, type SourceSpec } from '../config/source-mapper.js';
+import { msg } from '../diag/index.js';
+import { FORMATS, type SourceField, SOURCE_FIELDS } from '../workload/formats.js';
+import { mergeTraces } from '../workload/merge.js';
+import type { Trace } from '../workload/trace.js';
+import { failIn, streamCsv, streamJsonl } from './read-rows.js';
+
+export interface SourcesResult {
+  trace: Trace;
+  invalidKeepAlive: number;
+  firstInvalid: string | null;
+}
+
+/**
+ * Reads every `workload.sources` entry (streamed) and merges them by time.
+ * Each source gets its own random streams (`source1`, `source2`, …), so adding
+ * a source never changes the requests another one yields.
+ */
+export async function readSources(specs: readonly SourceSpec[], columns: readonly Partial<Record<SourceField, string>>[], modelNames: readonly string[], rates: readonly ModelRates[], seed: number): Promise<SourcesResult> {
+  const traces: Trace[] = [];
+  let invalidKeepAlive = 0;
+  let firstInvalid: string | null = null;
+  for (let i = 0; i < specs.length; i++) {
+    const rows = new RequestRows(modelNames, rates);
+    await readSource(specs[i]!, columns[i] ?? {}, rows, seed, `source${i + 1}`);
+    traces.push(rows.build());
+    invalidKeepAlive += rows.invalidKeepAlive;
+    firstInvalid ??= rows.firstInvalid;
+  }
+  return { trace: mergeTraces(traces), invalidKeepAlive, firstInvalid };
+}
+
+/** One source into `rows`. `columns` overrides the format's own column names (csv, jsonl). */
+export async function readSource(spec: SourceSpec, columns: Partial<Record<SourceField, string>>, rows: RequestRows, seed: number, tag: string): Promise<void> {
+  const format = FORMATS[spec.format]!;
+  const names = { ...format.columns, ...columns };
+  const fail = failIn(spec.file);
+  const mapper = new SourceMapper(spec, rows, seed, tag, format.kind === 'csv');
+  const atColumn = names.at ?? 'at';
+  const sorted: { t: number; get: RowGet; fail: RowFail; where: string }[] = [];
+  const take = (get: RowGet, line: number) => {
+    const f: RowFail = (field, m) => fail(line, field === 'at' ? atColumn : (names[field as SourceField] ?? field), m);
+    const where = `${spec.file}:${line}`;
+    if (spec.sort) sorted.push({ t: mapper.rawTime(get, f, atColumn), get, fail: f, where });
+    else mapper.add(get, f, where, atColumn);
+  };
+  if (format.kind === 'csv') {
+    const index = new Map<SourceField, number>();
+    await streamCsv(
+      spec.file,
+      (header) => {
+        if (format.strictHeader) {
+          for (const h of header) if (!(SOURCE_FIELDS as readonly string[]).includes(h) || h === 'session') throw fail(1, h, msg.unknownColumn(h, SOURCE_FIELDS.filter((x) => x !== 'session')));
+        }
+        for (const [field, col] of Object.entries(names) as [SourceField, string][]) {
+          const k = header.indexOf(col);
+          if (k >= 0) index.set(field, k);
+        }
+        if (!index.has('at')) throw fail(1, atColumn, msg.missingColumn(atColumn));
+        if (format.hasModel && !spec.model && !spec.split && !index.has('model')) throw fail(1, names.model ?? 'model', msg.missingColumn(names.model ?? 'model'));
+      },
+      (cells, line) => {
+        // A sorted read keeps the row, so copy what the getter needs.
+        const row = spec.sort ? cells.slice() : cells;
+        take((f) => { const k = index.get(f); return k === undefined ? undefined : row[k]?.trim(); }, line);
+      },
+    );
+  } else {
+    await streamJsonl(spec.file, (obj, line) => {
+      take((f) => (f === 'session' && format.session ? format.session(obj) : obj[names[f] ?? f]), line);
+    });
+  }
+  if (spec.sort) {
+    sorted.sort((a, b) => a.t - b.t);
+    for (const r of sorted) mapper.add(r.get, r.fail, r.where, atColumn);
+  }
+  mapper.finish();
+}
