@@ -12,7 +12,18 @@ export interface Diagnostic {
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}: ${d.field}: ${d.problem}${d.hint ? ` (${d.hint})` : ''}`;
+  return `${d.file}:${d.line}: ${clip(d.field)}: ${clip(d.problem)}${d.hint ? ` (${clip(d.hint)})` : ''}`;
+}
+
+/**
+ * User text quoted in a message stays on one line and readable: control
+ * characters are escaped, and a very long value (a 10 000-character model
+ * name) is shortened in the middle.
+ */
+function clip(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return flat.length > 300 ? `${flat.slice(0, 140)}…${flat.slice(-140)}` : flat;
 }
 
 export class InputError extends Error {

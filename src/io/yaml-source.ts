@@ -20,8 +20,13 @@ export class YamlSource {
     }
   }
 
+  /** Plain values; an alias that points nowhere (or expands too far) is the user's mistake, not ours. */
   toJS(): unknown {
-    return this.doc.toJS({ maxAliasCount: 1000 });
+    try {
+      return this.doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      throw new InputError({ file: this.file, line: 1, field: '(yaml)', problem: msg.yamlSyntax((e as Error).message.split('\n')[0]!)[0] });
+    }
   }
 
   /** The line of the node at `path` (of its key with `key`), or of the deepest ancestor that exists. */

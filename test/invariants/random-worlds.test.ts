@@ -85,8 +85,11 @@ function observe(sc: ResolvedScenario) {
   return { events, done };
 }
 
+/** 300 worlds in `npm test`; `npm run soak` sets OLLAMASIM_SOAK_RUNS=10000. */
+const RUNS = Number(process.env.OLLAMASIM_SOAK_RUNS ?? 300);
+
 describe('invariants on random worlds', () => {
-  test('INV-1..5 hold on 300 random worlds (fixed seed)', () => {
+  test(`INV-1..5 and S1–S4 hold on ${RUNS} random worlds (fixed seed)`, () => {
     fc.assert(
       fc.property(world, (w) => {
         const sc = scenarioOf(w);
@@ -122,7 +125,7 @@ describe('invariants on random worlds', () => {
         // INV-5
         expect(observe(sc).events).toEqual(events);
       }),
-      { seed: 20261125, numRuns: 300 },
+      { seed: 20261125, numRuns: RUNS },
     );
   });
 });
