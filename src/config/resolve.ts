@@ -88,7 +88,7 @@ export class Resolver {
       if (!spec && f.load === undefined) throw this.src.error([...path, 'load'], msg.missing());
       return {
         // vram given: it is P and the actual VRAM (the core contract); `p: auto` asks for Ollama's estimate.
-        name, vram: f.vram ?? NaN, p: f.p ?? f.vram ?? NaN, arch: spec ? architecture(spec) : null,
+        name, vram: f.vram ?? NaN, p: f.p ?? f.vram ?? NaN, arch: spec ? architecture(spec) : null, tag: spec?.tag ?? null,
         load: f.load ?? NaN, keepAlive: f.keepAlive ?? NaN, key: f.key ?? name,
         loadFailsAfter: f.loadFailsAfter ?? Infinity, numCtx: f.numCtx ?? 0, nCtxTrain: f.nCtxTrain ?? spec?.ctxTrain ?? 0,
       };

@@ -13,6 +13,8 @@ export interface ResolvedModel {
   p: number;
   /** Architecture from the model catalogue, for Ollama's memory estimate; null when sizes are given. */
   arch: ModelArchitecture | null;
+  /** The catalogue tag it was resolved from, if any (reports, answer-time rates). */
+  tag?: string | null;
   /** Cold-load time. */
   load: number;
   /** keep_alive clients send for this model when a request carries none (µs; NaN = absent). */

@@ -22,6 +22,9 @@ export function explainText(list: CandidateExplanation[]): string {
       out.push(m.loadFixed
         ? `    load ${m.loadCold.toFixed(2)} s (given in the scenario)`
         : `    load ${m.loadCold.toFixed(2)} s cold from storage, ${m.loadWarm.toFixed(2)} s from the page cache (runner start + file ÷ min(read, host link))`);
+      if (m.rates) {
+        out.push(`    answer: prefill ${m.rates.prefill.toFixed(0)} t/s, decode ${m.rates.decode.toFixed(1)} t/s (${m.rates.basis}); 500 prompt + 200 output tokens ≈ ${m.rates.typical.toFixed(2)} s`);
+      }
       if (m.medianDuration !== null) out.push(`    typical request: ${m.medianDuration.toFixed(2)} s of work (median in the trace)`);
     }
   }

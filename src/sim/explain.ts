@@ -1,5 +1,8 @@
 import type { ResolvedCandidate, ResolvedScenario } from '../config/types.js';
+import { gpuById } from '../hardware/gpus.js';
 import { loadSeconds } from '../hardware/load-time.js';
+import { modelByTag } from '../hardware/models.js';
+import { answerSeconds, ratesFor } from '../hardware/throughput.js';
 import { PAGE_CACHE } from '../hardware/storage.js';
 import { defaultContextTier } from '../ollama/index.js';
 import { modelFit } from '../ollama/model-fit.js';
@@ -27,6 +30,8 @@ export interface ModelExplanation {
   loadWarm: number; // s
   loadFixed: boolean;
   medianDuration: number | null; // s, from the trace
+  /** Catalogue rates on the host's first GPU, and a typical request (500 prompt + 200 output tokens). */
+  rates: { decode: number; prefill: number; basis: string; typical: number } | null;
 }
 
 export interface CandidateExplanation {
@@ -70,6 +75,7 @@ function explainCandidate(c: ResolvedCandidate, medians: (number | null)[]): Can
       loadWarm: Number.isNaN(m.load) ? loadSeconds(file, read, true) : m.load / 1e6,
       loadFixed: !Number.isNaN(m.load),
       medianDuration: medians[i] ?? null,
+      rates: typicalAnswer(c, i),
     };
   });
   return { candidate: c.name, tier, gpus: cfg.gpus.slice(), models };
@@ -86,4 +92,13 @@ function medianDurations(sc: ResolvedScenario): (number | null)[] {
   const per: number[][] = sc.modelNames.map(() => []);
   for (let i = 0; i < sc.trace.length; i++) per[sc.trace.model[i]!]!.push(sc.trace.duration[i]! / 1e6);
   return per.map((d) => (d.length ? d.sort((a, b) => a - b)[Math.ceil(d.length / 2) - 1]! : null));
+}
+
+function typicalAnswer(c: ResolvedCandidate, i: number) {
+  const tag = c.models[i]!.tag;
+  const gpu = c.host.gpuIds[0] ? gpuById(c.host.gpuIds[0]) : undefined;
+  const spec = tag ? modelByTag(tag) : undefined;
+  if (!gpu || !spec) return null;
+  const r = ratesFor(gpu, spec);
+  return { ...r, typical: answerSeconds(500, 200, r) };
 }
