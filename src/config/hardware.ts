@@ -31,12 +31,17 @@ export function resolveHost(
     out.gpus = Array.from({ length: count }, () => spec.vram);
     out.gpuIds = out.gpus.map(() => spec.id);
     out.link = spec.link;
+    out.unified = spec.unified;
+    if (spec.ram !== undefined) out.ram = spec.ram;
   }
   if (h.gpus !== undefined) {
     out.gpus = h.gpus.map((g, i) => {
       const spec = g.gpu !== undefined ? catalogueGpu(src, g.gpu, [...path, 'gpus', i, 'gpu']) : null;
       if (g.vram === undefined && !spec) throw src.error([...path, 'gpus', i, 'vram'], msg.missing());
-      if (spec) out.link = spec.link;
+      if (spec) {
+        out.link = spec.link;
+        out.unified = spec.unified;
+      }
       return g.vram !== undefined ? size(g.vram, [...path, 'gpus', i, 'vram']) : spec!.vram;
     });
     out.gpuIds = h.gpus.map((g) => g.gpu ?? null);
@@ -49,6 +54,7 @@ export function resolveHost(
     out.storageBandwidth = st.bandwidth;
   }
   if (h.ram !== undefined) out.ram = size(h.ram, [...path, 'ram']);
+  if (h.unified !== undefined) out.unified = h.unified;
   if (h.runner_start !== undefined) out.runnerStart = duration(h.runner_start, [...path, 'runner_start']);
   if (h.unload !== undefined) out.unload = duration(h.unload, [...path, 'unload']);
   return out;

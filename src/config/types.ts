@@ -45,6 +45,8 @@ export interface ResolvedHost {
   ram: number;
   /** Runner (llama-server) start time, µs. */
   runnerStart: number;
+  /** Unified memory (Apple, iGPU): the GPU's free memory is also capped by free system RAM. */
+  unified?: boolean;
 }
 
 export interface ResolvedCandidate {

@@ -23,6 +23,8 @@ export interface GpuSpec {
   linkName: string;
   /** Unified memory (Apple, iGPU): available memory is also capped by system RAM (spec §9.7). */
   unified: boolean;
+  /** Unified memory: the machine's RAM (its GPU may use about 75 % of it, the `vram` here). */
+  ram?: number;
   pricePerHour?: number;
   priceToBuy?: number;
   source: string;
@@ -45,8 +47,8 @@ export const GPUS: readonly GpuSpec[] = [
   { id: 'h100-pcie', name: 'NVIDIA H100 PCIe', vram: 80 * GiB, bandwidth: 2000 * GBps, ...GEN5, unified: false, pricePerHour: 2.5, priceToBuy: 25000, source: '[spec] 80 GB HBM2e, 2.0 TB/s; [est.] link, prices' },
   { id: 'h100-sxm', name: 'NVIDIA H100 SXM', vram: 80 * GiB, bandwidth: 3350 * GBps, ...GEN5, unified: false, pricePerHour: 3.0, priceToBuy: 30000, source: '[spec] 80 GB HBM3, 3.35 TB/s; [est.] link, prices' },
   { id: 'h200', name: 'NVIDIA H200', vram: 141 * GiB, bandwidth: 4800 * GBps, ...GEN5, unified: false, pricePerHour: 3.8, source: '[spec] 141 GB HBM3e, 4.8 TB/s; [est.] link, price' },
-  { id: 'm2-ultra', name: 'Apple M2 Ultra (unified memory)', vram: 192 * GiB, bandwidth: 800 * GBps, link: 800 * GBps, linkName: 'unified memory', unified: true, priceToBuy: 5600, source: '[spec] 192 GB unified, 800 GB/s; no host link: loads are bound by storage; [est.] price' },
-  { id: 'm4-max', name: 'Apple M4 Max (unified memory)', vram: 128 * GiB, bandwidth: 546 * GBps, link: 546 * GBps, linkName: 'unified memory', unified: true, priceToBuy: 4700, source: '[spec] 128 GB unified, 546 GB/s; [est.] price' },
+  { id: 'm2-ultra', name: 'Apple M2 Ultra (unified memory)', vram: 144 * GiB, ram: 192 * GiB, bandwidth: 800 * GBps, link: 800 * GBps, linkName: 'unified memory', unified: true, priceToBuy: 5600, source: '[spec] 192 GB unified, 800 GB/s; GPU working set ≈ 75 % of RAM (Metal recommendedMaxWorkingSetSize) [est.]; no host link: loads are bound by storage; [est.] price' },
+  { id: 'm4-max', name: 'Apple M4 Max (unified memory)', vram: 96 * GiB, ram: 128 * GiB, bandwidth: 546 * GBps, link: 546 * GBps, linkName: 'unified memory', unified: true, priceToBuy: 4700, source: '[spec] 128 GB unified, 546 GB/s; GPU working set ≈ 75 % of RAM [est.]; [est.] price' },
 ];
 
 export function gpuById(id: string): GpuSpec | undefined {

@@ -80,7 +80,7 @@ export function failLoad(s: Scheduler, runnerId: number, reason: Reason): void {
 export function loadWarm(s: Scheduler, modelIndex: number, keepAlive: number): boolean {
   const model = s.cfg.models[modelIndex]!;
   const ctx = requestContext(0, model, s.cfg.env, s.tier);
-  const placement = selectPlacement(modelFit(model, ctx), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0);
+  const placement = selectPlacement(modelFit(model, ctx), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree());
   if (!placement || s.loaded[model.key] || s.loadedCount >= s.maxRunners) return false;
   const runner = s.newRunner(model.key, modelIndex, placement.vram, placement.gpuShare, ctx.numCtx, ctx.auto);
   runner.sessionDuration = Number.isNaN(keepAlive) ? s.cfg.env.keepAlive : keepAlive;

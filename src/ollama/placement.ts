@@ -14,6 +14,8 @@
  *    selected GPUs' free memory means no placement: the caller must evict. With
  *    nothing loaded the model loads unchecked, partly on the CPU if it is larger
  *    than what is free. A CPU-only host loads alongside with no check.
+ * On a unified-memory host each GPU's free memory is also capped by the
+ * system's free RAM (`systemFree`, spec §5.5, §9.7).
  */
 export const FIT_THRESHOLD = 0.8;
 
@@ -39,6 +41,7 @@ export interface Placement {
 
 export function selectPlacement(
   fit: Fit, gpus: readonly number[], used: Float64Array, spread: boolean, nothingLoaded: boolean,
+  systemFree = Infinity,
 ): Placement | null {
   const n = gpus.length;
   if (n === 0) {
@@ -46,7 +49,8 @@ export function selectPlacement(
     return { gpuShare: [], pLoad, available: 0, vram: fit.actual(pLoad) };
   }
   const free: number[] = [];
-  for (let g = 0; g < n; g++) free.push(Math.max(0, gpus[g]! - used[g]!));
+  // Unified memory (Apple, iGPU): what a GPU can take is also capped by the system's free RAM (spec §9.7).
+  for (let g = 0; g < n; g++) free.push(Math.max(0, Math.min(gpus[g]! - used[g]!, systemFree)));
   let single = -1;
   if (!spread || n === 1) {
     for (let g = 0; g < n; g++) {

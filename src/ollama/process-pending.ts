@@ -63,7 +63,7 @@ function schedule(s: Scheduler, r: Req): void {
       victim = findRunnerToUnload(s.loaded, s.cfg.keyNames);
     } else {
       // c. Fits (or nothing is loaded, or CPU-only) → load; else evict.
-      const placement = selectPlacement(modelFit(model, ctx), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0);
+      const placement = selectPlacement(modelFit(model, ctx), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree());
       if (placement) {
         startLoad(s, r, model, placement, ctx);
         return;

@@ -38,6 +38,8 @@ export interface SchedulerConfig {
   loadCrashes?: readonly LoadCrash[];
   /** Check the scheduler's invariants after every event (tests, soak runs). */
   checkInvariants?: boolean;
+  /** Unified memory (Apple, iGPU): system RAM in bytes, which also caps what the GPU can take (spec §9.7). */
+  unifiedRam?: number;
 }
 
 export interface LoadCrash {
@@ -207,6 +209,15 @@ export class Scheduler {
     if (bytes === 0) return;
     this.cpuUsed += bytes;
     this.cfg.loadTimer?.cpuInUse(this.cpuUsed);
+  }
+
+  /** Free system RAM as the unified-memory clamp sees it (Infinity on discrete GPUs). */
+  systemFree(): number {
+    const ram = this.cfg.unifiedRam;
+    if (ram === undefined) return Infinity;
+    let held = this.cpuUsed;
+    for (let g = 0; g < this.gpuUsed.length; g++) held += this.gpuUsed[g]!;
+    return Math.max(0, ram - held);
   }
 
   /** When a load of this model starting now crashes (µs after its start), or Infinity. */

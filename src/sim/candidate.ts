@@ -41,6 +41,7 @@ export function schedulerConfig(c: ResolvedCandidate): SchedulerConfig {
     env,
     loadTimer: loadTimer(c),
     loadCrashes: c.loadCrashes,
+    unifiedRam: c.host.unified ? c.host.ram : undefined,
     gpus: c.host.gpus,
     unload: c.host.unload,
     models,

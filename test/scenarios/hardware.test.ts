@@ -88,3 +88,20 @@ workload: { requests: [] }
 `)).rejects.toThrow(/models.llama3.1:7b: "llama3.1:7b" is not in the model catalogue, so it needs vram and load \(did you mean llama3.1:8b\?/);
   });
 });
+
+describe('§9.7 unified memory', () => {
+  const scenario = (host: string) => `
+host: ${host}
+models: { A: { vram: 20GiB, load: 1s }, B: { vram: 17GiB, load: 1s } }
+warm: [ A ]
+workload: { requests: [ { at: 0, model: B, duration: 1 } ] }
+`;
+  test('free system RAM caps what the GPU can take: the clamp alone evicts the only idle model', async () => {
+    const apple = await run1(scenario('{ gpu: m4-max, ram: 40GiB }'));
+    expect(only(apple.events, 'mark')).toEqual([[0, 'mark', 'A', '', 'evicted']]);
+    const discrete = await run1(scenario('{ gpus: [ { vram: 96GiB } ], ram: 40GiB }'));
+    expect(only(discrete.events, 'mark')).toEqual([]);
+    const igpu = await run1(scenario('{ gpus: [ { vram: 96GiB } ], ram: 40GiB, unified: true }'));
+    expect(only(igpu.events, 'mark')).toEqual([[0, 'mark', 'A', '', 'evicted']]);
+  });
+});
