@@ -1,0 +1,72 @@
+/**
+ * The command line as a user runs it: exit codes, the output contract, one
+ * line for bad input, and nothing written outside --out.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { EVENTS_HEADER, REQUESTS_HEADER } from '../../src/io/run-outputs.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const tsx = join(root, 'node_modules/.bin/tsx');
+const main = join(root, 'src/cli/main.ts');
+
+function cli(args: string[], cwd: string) {
+  return spawnSync(tsx, [main, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
+}
+
+function listAll(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listAll(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]);
+}
+
+const SCENARIO = `name: contract check
+server: { OLLAMA_KEEP_ALIVE: 5m }
+host: { gpus: [ { vram: 24GiB } ], unload: 1s }
+models:
+  A: { vram: 5GiB, load: 2s }
+workload:
+  requests:
+    - { id: r1, at: 0, model: A, duration: 3 }
+    - { id: r2, at: 400, model: A, duration: 1, keep_alive: 0 }
+`;
+
+describe('ollamasim run', () => {
+  test('prints the comparison, writes the contract files, and nothing outside --out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ollamasim-cli-'));
+    writeFileSync(join(dir, 's.yaml'), SCENARIO);
+    const r = cli(['run', 's.yaml', '--out', 'out'], dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('contract check');
+    expect(listAll(dir).sort()).toEqual(['out/events.csv', 'out/requests.csv', 'out/summary.json', 's.yaml']);
+    const requests = readFileSync(join(dir, 'out/requests.csv'), 'utf8').split('\n');
+    expect(requests[0]).toBe(REQUESTS_HEADER);
+    expect(REQUESTS_HEADER).toBe('candidate,id,model,arrival,admitted,start,end,status,http_status,cold,latency');
+    expect(requests[1]).toBe('contract check,r1,A,0,2,2,5,ok,200,1,5');
+    expect(readFileSync(join(dir, 'out/events.csv'), 'utf8').split('\n')[0]).toBe(EVENTS_HEADER);
+    expect(EVENTS_HEADER).toBe('candidate,t,event,model,request,reason');
+    const summary = JSON.parse(readFileSync(join(dir, 'out/summary.json'), 'utf8'));
+    expect(summary.candidates[0]).toMatchObject({ candidate: 'contract check', ok: 2, loads: 2 });
+  });
+
+  test('--json prints summary.json; the same seed gives the same bytes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ollamasim-cli-'));
+    writeFileSync(join(dir, 's.yaml'), SCENARIO);
+    const a = execFileSync(tsx, [main, 'run', 's.yaml', '--json'], { cwd: dir, encoding: 'utf8' });
+    const b = execFileSync(tsx, [main, 'run', 's.yaml', '--json'], { cwd: dir, encoding: 'utf8' });
+    expect(JSON.parse(a).candidates[0].ok).toBe(2);
+    expect(a).toBe(b);
+    expect(listAll(dir)).toEqual(['s.yaml']);
+  });
+
+  test('bad input: exit 2 and one line naming file, line and field — no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ollamasim-cli-'));
+    writeFileSync(join(dir, 's.yaml'), SCENARIO.replace('OLLAMA_KEEP_ALIVE', 'OLLAMA_KEEPALIVE'));
+    const r = cli(['run', 's.yaml'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('s.yaml:2: server.OLLAMA_KEEPALIVE: unknown field "OLLAMA_KEEPALIVE" (did you mean OLLAMA_KEEP_ALIVE?)');
+    expect(r.stdout).toBe('');
+  });
+});
