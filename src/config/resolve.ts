@@ -70,6 +70,10 @@ export class Resolver {
     if (m.load_fails_after !== undefined) out.loadFailsAfter = this.duration(m.load_fails_after, [...path, 'load_fails_after']);
     if (m.num_ctx !== undefined) out.numCtx = this.positiveInt(m.num_ctx, [...path, 'num_ctx']);
     if (m.n_ctx_train !== undefined) out.nCtxTrain = this.positiveInt(m.n_ctx_train, [...path, 'n_ctx_train']);
+    if (m.num_gpu !== undefined) {
+      if (!Number.isInteger(m.num_gpu) || m.num_gpu < -1) throw this.src.error([...path, 'num_gpu'], msg.notPositiveInt(String(m.num_gpu)));
+      out.numGpu = m.num_gpu;
+    }
     return out;
   }
 
@@ -91,6 +95,7 @@ export class Resolver {
         name, vram: f.vram ?? NaN, p: f.p ?? f.vram ?? NaN, arch: spec ? architecture(spec) : null, tag: spec?.tag ?? null,
         load: f.load ?? NaN, keepAlive: f.keepAlive ?? NaN, key: f.key ?? name,
         loadFailsAfter: f.loadFailsAfter ?? Infinity, numCtx: f.numCtx ?? 0, nCtxTrain: f.nCtxTrain ?? spec?.ctxTrain ?? 0,
+        numGpu: f.numGpu ?? -1,
       };
     });
   }

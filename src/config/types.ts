@@ -27,6 +27,8 @@ export interface ResolvedModel {
   numCtx: number;
   /** Training context; 0 = unknown. */
   nCtxTrain: number;
+  /** Modelfile num_gpu: -1 (default) automatic, 0 CPU only, 1…layers explicit partial offload. */
+  numGpu?: number;
 }
 
 export interface ResolvedHost {

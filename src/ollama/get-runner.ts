@@ -44,7 +44,7 @@ export function getRunner(s: Scheduler, r: Req): void {
   }
 
   if (runner) {
-    if (!needsReload(runner, s.contextOf(r))) {
+    if (!needsReload(runner, s.contextOf(r), model.numGpu)) {
       useLoadedRunner(s, r, runner, Reason.fast_path);
       return;
     }

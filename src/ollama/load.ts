@@ -1,6 +1,6 @@
 import { EventKind, Reason, Status } from '../events/index.js';
 import { requestContext, type RequestContext } from './needs-reload.js';
-import { modelFit } from './model-fit.js';
+import { gpuFraction, modelFit } from './model-fit.js';
 import { selectPlacement, type Placement } from './placement.js';
 import { releaseRunner } from './process-completed.js';
 import { schedulerFree } from './process-pending.js';
@@ -19,6 +19,7 @@ import { useLoadedRunner } from './use-loaded-runner.js';
 export function startLoad(s: Scheduler, r: Req, model: SchedModel, placement: Placement, ctx: RequestContext): void {
   const runner = s.newRunner(model.key, r.model, placement.vram, placement.gpuShare, ctx.numCtx, ctx.auto);
   runner.sessionDuration = s.initialDuration(r);
+  runner.numGpu = model.numGpu ?? -1;
   s.emit(EventKind.load_start, r.model, r.index, Reason.none, runner.memory);
   if (r.gone) {
     // Its client left during the eviction wait: llama-server starts, sees the
@@ -80,7 +81,7 @@ export function failLoad(s: Scheduler, runnerId: number, reason: Reason): void {
 export function loadWarm(s: Scheduler, modelIndex: number, keepAlive: number): boolean {
   const model = s.cfg.models[modelIndex]!;
   const ctx = requestContext(0, model, s.cfg.env, s.tier);
-  const placement = selectPlacement(modelFit(model, ctx), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree());
+  const placement = selectPlacement(modelFit(model, ctx), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model));
   if (!placement || s.loaded[model.key] || s.loadedCount >= s.maxRunners) return false;
   const runner = s.newRunner(model.key, modelIndex, placement.vram, placement.gpuShare, ctx.numCtx, ctx.auto);
   runner.sessionDuration = Number.isNaN(keepAlive) ? s.cfg.env.keepAlive : keepAlive;

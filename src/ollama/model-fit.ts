@@ -24,3 +24,12 @@ export function modelFit(model: SchedModel, ctx: RequestContext): Fit {
     actual: (pLoad) => (Number.isNaN(model.vram) ? pLoad : model.vram),
   };
 }
+
+/** num_gpu as a share of the model's layers for placement: -1 automatic, 0 CPU only, else layers on the GPU ÷ layers. */
+export function gpuFraction(model: SchedModel): number {
+  const n = model.numGpu ?? -1;
+  if (n < 0) return -1;
+  if (n === 0) return 0;
+  if (!model.arch || n >= model.arch.layers) return -1; // all layers: the automatic rules
+  return n / model.arch.layers;
+}

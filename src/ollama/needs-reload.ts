@@ -36,11 +36,13 @@ export function defaultContextTier(gpus: readonly number[], gpuOverhead: number)
 }
 
 /**
- * needsReload (spec §4.5): of the load-time options the simulator models, only
- * num_ctx; it is ignored when both the runner and the request use the automatic
- * context. keep_alive and sampling options never reload.
+ * needsReload (spec §4.5): of the load-time options the simulator models,
+ * num_ctx (ignored when both the runner and the request use the automatic
+ * context) and the Modelfile's num_gpu. keep_alive and sampling options never reload.
  */
-export function needsReload(runner: RunnerRef, ctx: RequestContext): boolean {
+export function needsReload(runner: RunnerRef, ctx: RequestContext, numGpu = -1): boolean {
+  // num_gpu < 0 on the request side matches anything.
+  if (numGpu >= 0 && numGpu !== runner.numGpu) return true;
   if (runner.ctxAuto && ctx.auto) return false;
   return runner.numCtx !== ctx.numCtx;
 }

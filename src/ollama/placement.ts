@@ -16,6 +16,9 @@
  *    than what is free. A CPU-only host loads alongside with no check.
  * On a unified-memory host each GPU's free memory is also capped by the
  * system's free RAM (`systemFree`, spec §5.5, §9.7).
+ * `gpuFraction` is the Modelfile's num_gpu as a share of the layers: 0 = CPU
+ * only and 0 < f < 1 an explicit partial offload, both without the pre-flight;
+ * -1 (automatic) or ≥ 1 = the rules above.
  */
 export const FIT_THRESHOLD = 0.8;
 
@@ -41,12 +44,13 @@ export interface Placement {
 
 export function selectPlacement(
   fit: Fit, gpus: readonly number[], used: Float64Array, spread: boolean, nothingLoaded: boolean,
-  systemFree = Infinity,
+  systemFree = Infinity, gpuFraction = -1,
 ): Placement | null {
   const n = gpus.length;
-  if (n === 0) {
+  if (n === 0 || gpuFraction === 0) {
+    // CPU only (a CPU-only host, or num_gpu 0): alongside, no check (spec §5.2c, scenario 26).
     const pLoad = fit.predicted + fit.surcharge(0);
-    return { gpuShare: [], pLoad, available: 0, vram: fit.actual(pLoad) };
+    return { gpuShare: new Array<number>(n).fill(0), pLoad, available: 0, vram: fit.actual(pLoad) };
   }
   const free: number[] = [];
   // Unified memory (Apple, iGPU): what a GPU can take is also capped by the system's free RAM (spec §9.7).
@@ -59,6 +63,11 @@ export function selectPlacement(
   }
   const available = single >= 0 ? free[single]! : free.reduce((a, b) => a + b, 0);
   const pLoad = fit.predicted + fit.surcharge(available);
+  if (gpuFraction > 0 && gpuFraction < 1) {
+    // An explicit partial num_gpu skips the pre-flight: that share of the layers goes on the GPU(s).
+    const vram = fit.actual(pLoad);
+    return { gpuShare: split(vram * gpuFraction, single >= 0 ? free.map((f, g) => (g === single ? f : 0)) : free), pLoad, available, vram };
+  }
   if (!nothingLoaded && pLoad > FIT_THRESHOLD * available) return null;
   const vram = fit.actual(pLoad);
   const gpuShare = single >= 0 && vram <= free[single]!

@@ -3,7 +3,7 @@ import { markRunner } from './expire-runner.js';
 import { findRunnerToUnload } from './find-runner-to-unload.js';
 import { startLoad } from './load.js';
 import { needsReload } from './needs-reload.js';
-import { modelFit } from './model-fit.js';
+import { gpuFraction, modelFit } from './model-fit.js';
 import { selectPlacement } from './placement.js';
 import type { RunnerRef } from './runner-ref.js';
 import type { Scheduler } from './sched.js';
@@ -55,7 +55,7 @@ function schedule(s: Scheduler, r: Req): void {
     let reason: Reason = Reason.evicted;
     if (runner) {
       // a. Loaded and usable → admit; loaded but needing a reload → evict it.
-      if (!needsReload(runner, ctx)) return admit(s, r, runner);
+      if (!needsReload(runner, ctx, model.numGpu)) return admit(s, r, runner);
       victim = runner;
       reason = Reason.reload;
     } else if (s.loadedCount >= s.maxRunners) {
@@ -63,7 +63,7 @@ function schedule(s: Scheduler, r: Req): void {
       victim = findRunnerToUnload(s.loaded, s.cfg.keyNames);
     } else {
       // c. Fits (or nothing is loaded, or CPU-only) → load; else evict.
-      const placement = selectPlacement(modelFit(model, ctx), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree());
+      const placement = selectPlacement(modelFit(model, ctx), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model));
       if (placement) {
         startLoad(s, r, model, placement, ctx);
         return;

@@ -18,6 +18,8 @@ export class RunnerRef {
   /** Why the runner was marked (duration forced to 0), or Reason.none. */
   markReason: Reason = Reason.none;
   loadedAt = -1;
+  /** num_gpu it was loaded with (-1 automatic): a load-time option (spec §4.5). */
+  numGpu = -1;
   busySlots = 0;
   /** Admitted requests waiting for a slot, FIFO (pool slots). */
   slotQueue: number[] = [];

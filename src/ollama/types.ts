@@ -23,6 +23,8 @@ export interface SchedModel {
   numCtx: number;
   /** Training context; 0 = unknown (no clamp). */
   nCtxTrain: number;
+  /** Modelfile num_gpu: -1 automatic, 0 CPU only, 1…layers an explicit partial offload (spec §5.2c). */
+  numGpu?: number;
 }
 
 export { Op } from '../workload/trace.js';

@@ -36,6 +36,7 @@ export function schedulerConfig(c: ResolvedCandidate): SchedulerConfig {
     loadFailsAfter: m.loadFailsAfter,
     numCtx: m.numCtx,
     nCtxTrain: m.nCtxTrain,
+    numGpu: m.numGpu ?? -1,
   }));
   return {
     env,

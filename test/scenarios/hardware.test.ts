@@ -105,3 +105,34 @@ workload: { requests: [ { at: 0, model: B, duration: 1 } ] }
     expect(only(igpu.events, 'mark')).toEqual([[0, 'mark', 'A', '', 'evicted']]);
   });
 });
+
+describe('spec scenario 26 and explicit num_gpu (§5.2c)', () => {
+  test('num_gpu 0: the model loads on the CPU alongside, with no check, and counts toward the cap', async () => {
+    const r = await run1(`
+host: { gpus: [ { vram: 24GiB } ] }
+server: { OLLAMA_MAX_LOADED_MODELS: 2 }
+models: { A: { vram: 20GiB, load: 1s }, C: { vram: 40GiB, load: 1s, num_gpu: 0 }, D: { vram: 1GiB, load: 1s } }
+warm: [ A ]
+workload:
+  requests:
+    - { at: 0, model: C, duration: 1 }
+    - { at: 10, model: D, duration: 1 }
+`);
+    expect(only(r.events, 'mark', 'load_start')).toEqual([
+      [0, 'load_start', 'A', '', ''], [0, 'load_start', 'C', '1', ''], [10, 'mark', 'A', '', 'evicted'], [11, 'load_start', 'D', '2', ''],
+    ]);
+  });
+
+  test('an explicit partial num_gpu skips the pre-flight; without it the same model would evict', async () => {
+    const yaml = (numGpu: string) => `
+host: { gpus: [ { vram: 24GiB } ] }
+models: { A: { vram: 10GiB, load: 1s }, llama3.1:8b: { num_ctx: 4096${numGpu} } }
+warm: [ A ]
+workload: { requests: [ { at: 0, model: llama3.1:8b, duration: 1 } ] }
+`;
+    expect(only((await run1(yaml(''))).events, 'mark')).toEqual([]);
+    const big = (n: string) => yaml(n).replace('A: { vram: 10GiB', 'A: { vram: 20GiB');
+    expect(only((await run1(big(''))).events, 'mark')).toEqual([[0, 'mark', 'A', '', 'evicted']]);
+    expect(only((await run1(big(', num_gpu: 16'))).events, 'mark')).toEqual([]);
+  });
+});
