@@ -15,8 +15,8 @@ function runChild(name: string): BenchRow {
   return JSON.parse(out) as BenchRow;
 }
 
-function runOne(name: string): void {
-  const m = WORKLOADS[name]!();
+async function runOne(name: string): Promise<void> {
+  const m = await WORKLOADS[name]!();
   const row: BenchRow = {
     workload: name,
     ...m,
@@ -31,7 +31,7 @@ function runOne(name: string): void {
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 if (process.argv[2] === '--one') {
-  runOne(process.argv[3]!);
+  await runOne(process.argv[3]!);
 } else {
   const rows: BenchRow[] = [];
   for (const name of Object.keys(WORKLOADS)) {

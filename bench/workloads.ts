@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { RequestRows } from '../src/config/request-rows.js';
+import { readTraceCsv } from '../src/io/read-trace.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedCandidate, ResolvedModel, ResolvedScenario } from '../src/config/types.js';
@@ -132,7 +134,33 @@ function oracle(): Measure {
   return { requests, events, seconds: Number(process.hrtime.bigint() - t0) / 1e9, max_relative_error: Math.round(worst * 1e5) / 1e5 };
 }
 
-export const WORKLOADS: Record<string, () => Measure> = {
+/**
+ * Trace parsing: 1 M rows of the core CSV written to a temp file, then streamed
+ * through the loader's reader (csv-parse stream API → RequestRows → columns).
+ * `requests` = rows parsed; peak RSS should stay flat in trace length.
+ */
+async function parseWorkload(rows: number): Promise<Measure> {
+  const dir = mkdtempSync(join(tmpdir(), 'ollamasim-parse-'));
+  const file = join(dir, 'trace.csv');
+  const out = createWriteStream(file);
+  let buf = 'at,model,duration\n';
+  for (let i = 0; i < rows; i++) {
+    buf += `${(i * 0.25).toFixed(3)},m${i % 10},${(0.5 + (i % 17) / 4).toFixed(2)}\n`;
+    if (buf.length > 1 << 20) { if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r())); buf = ''; }
+  }
+  out.end(buf);
+  await new Promise<void>((r) => out.once('finish', () => r()));
+  const t0 = process.hrtime.bigint();
+  const reader = new RequestRows(Array.from({ length: 10 }, (_, i) => `m${i}`));
+  await readTraceCsv(file, reader);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const n = reader.build().length;
+  rmSync(dir, { recursive: true, force: true });
+  return { requests: n, events: 0, seconds };
+}
+
+export const WORKLOADS: Record<string, () => Measure | Promise<Measure>> = {
+  'parse: 1M-row core CSV streamed into columns (rows/s in requests_per_s)': () => parseWorkload(1_000_000),
   'oracle: M/M/1, M/M/2, M/M/4 (ρ 0.5–0.9) and M/D/1, 1M requests each, mean wait vs theory': oracle,
   'engine: 2M events, 10k pending (best of 3)': () => bestOf(3, () => engineOnly(2_000_000)),
   'core: 1M requests, 10 models, 80 GiB GPU, 3 candidates, summary only (best of 3)': () => {

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { InputError } from '../diag/index.js';
 import { explainCommand, gpusCommand, modelsCommand } from './catalogue.js';
 import { runCommand } from './run.js';
+import { traceConvertCommand, traceStatsCommand, traceSynthCommand } from './trace.js';
 
 /**
  * The command line only wires: parse arguments, call the library, turn an
@@ -31,6 +32,32 @@ program
   .argument('<scenario>', 'scenario file (YAML or JSON)')
   .description("per model: Ollama's memory estimate P, placement, load time cold and warm, a typical request")
   .action(explainCommand);
+
+const trace = program.command('trace').description('inspect, convert and synthesize request traces');
+trace
+  .command('stats')
+  .argument('<file>', 'a trace file (any supported format) or a scenario')
+  .description('requests, span, rate, inter-arrival CV, per-model counts, token percentiles, idle-gap shares')
+  .option('--format <name>', 'trace format of a bare file (ollamasim, csv, jsonl, azure-llm-2023, mooncake, burstgpt)')
+  .option('--model <name>', 'model name for a trace that names none')
+  .option('--sort', 'accept a file whose arrivals are out of order')
+  .option('--json', 'print JSON')
+  .action(traceStatsCommand);
+trace
+  .command('convert')
+  .argument('<file>', 'a trace file (any supported format) or a scenario')
+  .description('write a trace as the core CSV (at,model,duration,...)')
+  .option('--format <name>', 'trace format of the input')
+  .option('--model <name>', 'model name for a trace that names none')
+  .option('--sort', 'accept a file whose arrivals are out of order')
+  .option('--out <file>', 'output file (default: stdout)')
+  .action(traceConvertCommand);
+trace
+  .command('synth')
+  .argument('<scenario>', 'scenario file')
+  .description("write the requests a scenario's workload generates as the core CSV")
+  .option('--out <file>', 'output file (default: stdout)')
+  .action(traceSynthCommand);
 
 try {
   await program.parseAsync();

@@ -31,8 +31,21 @@ export class RequestRows {
    * `rates`: per model, prompt-processing and generation speed in tokens/s
    * (NaN = not given), for requests written as tokens rather than a duration.
    */
-  constructor(private readonly modelNames: readonly string[], private readonly rates: readonly ModelRates[] = []) {
+  constructor(private readonly modelNames: readonly string[], private readonly rates: readonly ModelRates[] = [], private readonly open = false) {
     this.modelIndex = new Map(modelNames.map((n, i) => [n, i]));
+  }
+
+  /**
+   * For inspecting a bare trace file (`ollamasim trace stats|convert`): any
+   * model name is taken as it comes, and token requests without rates get no duration.
+   */
+  static open(): RequestRows {
+    return new RequestRows([], [], true);
+  }
+
+  /** The model names, in index order (grows for an open reader). */
+  get models(): readonly string[] {
+    return this.open ? [...this.modelIndex.keys()] : this.modelNames;
   }
 
   /** `csv`: cells are text, and a keep_alive cell that reads as a number is a number. */
@@ -42,6 +55,7 @@ export class RequestRows {
     this.lastAt = at;
     const modelName = get('model');
     if (modelName === undefined || modelName === '') throw fail('model', msg.missing());
+    if (this.open && !this.modelIndex.has(String(modelName))) this.modelIndex.set(String(modelName), this.modelIndex.size);
     const model = this.modelIndex.get(String(modelName));
     if (model === undefined) throw fail('model', msg.unknownModel(String(modelName), this.modelNames));
     const op = this.op(get('op'), fail);
@@ -61,6 +75,7 @@ export class RequestRows {
   /** Seconds of work for a request given as tokens: prefill at prefill_tps, then decode at decode_tps (µs). */
   private fromTokens(model: number, prompt: number, output: number, fail: FieldError): number {
     const r = this.rates[model];
+    if (this.open && !r) return 0;
     if (!r || !(r.prefillTps > 0) || !(r.decodeTps > 0)) {
       throw fail(Number.isNaN(prompt) ? 'output_tokens' : 'prompt_tokens', msg.noTokenRates(this.modelNames[model]!));
     }

@@ -25,6 +25,11 @@ export const ModelSchema = z.strictObject({
   load_fails_after: Quantity.optional(),
   num_ctx: z.number().optional(),
   n_ctx_train: z.number().optional(),
+  /** Modelfile num_gpu: 0 = CPU only, 1…layers = that many layers on the GPU (no pre-flight), -1 = automatic. */
+  num_gpu: z.number().optional(),
+  /** Prompt processing and generation speed, tokens/s: requests given as tokens take prompt/prefill_tps + output/decode_tps. */
+  prefill_tps: z.number().optional(),
+  decode_tps: z.number().optional(),
 });
 
 export const HostSchema = z.strictObject({
@@ -35,6 +40,8 @@ export const HostSchema = z.strictObject({
   storage: z.string().optional(),
   ram: Quantity.optional(),
   runner_start: Quantity.optional(),
+  /** Unified memory (an iGPU, or an Apple GPU given by vram): free RAM caps the GPU (spec §9.7). */
+  unified: z.boolean().optional(),
   unload: Quantity.optional(),
 });
 
@@ -52,6 +59,45 @@ export const FaultSchema = z.strictObject({
 
 /** Clients re-send 503s and 500s: at most `attempts` sends in all, waiting backoff × 2^(k−1) before the k-th retry. */
 export const RetrySchema = z.strictObject({ attempts: z.number(), backoff: Quantity });
+
+/** A length distribution: a fixed number, { uniform: [lo, hi] } or lognormal { median, p95 }. */
+const DistSchema = z.union([z.number(), z.strictObject({ uniform: z.tuple([z.number(), z.number()]) }), z.strictObject({ median: z.number(), p95: z.number() })]);
+
+/** Synthetic traffic for one model (or, under zipf, shared by many). */
+export const SynthModelSchema = z.strictObject({
+  rate: Quantity,
+  process: z.enum(['poisson', 'gamma', 'onoff']).optional(),
+  cv: z.number().optional(),
+  on: Quantity.optional(),
+  off: Quantity.optional(),
+  peak_hour: z.number().optional(),
+  trough: z.number().optional(),
+  profile: z.array(z.number()).optional(),
+  duration: DistSchema.optional(),
+  prompt_tokens: DistSchema.optional(),
+  output_tokens: DistSchema.optional(),
+});
+
+export const SyntheticSchema = z.strictObject({
+  length: Quantity.optional(),
+  models: z.record(z.string(), SynthModelSchema).optional(),
+  zipf: SynthModelSchema.extend({ models: z.array(z.string()), s: z.number().optional() }).optional(),
+});
+
+/** One trace file in `workload.sources` (see src/workload/formats.ts for the formats). */
+export const SourceSchema = z.strictObject({
+  file: z.string(),
+  format: z.string(),
+  columns: z.record(z.string(), z.string()).optional(),
+  time: z.enum(['iso', 's', 'ms']).optional(),
+  model: z.string().optional(),
+  models: z.record(z.string(), z.string()).optional(),
+  split: z.strictObject({ models: z.array(z.string()), by: z.enum(['zipf']).optional(), s: z.number().optional() }).optional(),
+  time_scale: z.number().optional(),
+  window: z.strictObject({ start: Quantity.optional(), end: Quantity.optional() }).optional(),
+  rate_scale: z.number().optional(),
+  sort: z.boolean().optional(),
+});
 
 export const CandidateSchema = z.strictObject({
   name: z.string(),
@@ -76,6 +122,8 @@ export const ScenarioSchema = z.strictObject({
   workload: z.strictObject({
     trace: z.string().optional(),
     requests: z.array(z.record(z.string(), z.unknown())).optional(),
+    sources: z.array(SourceSchema).optional(),
+    synthetic: SyntheticSchema.optional(),
   }),
   candidates: z.array(CandidateSchema).optional(),
 });
@@ -84,5 +132,8 @@ export type ScenarioFile = z.infer<typeof ScenarioSchema>;
 export type CandidateFile = z.infer<typeof CandidateSchema>;
 export type ModelFile = z.infer<typeof ModelSchema>;
 export type WarmFile = z.infer<typeof WarmSchema>;
+export type SourceFile = z.infer<typeof SourceSchema>;
+export type SyntheticFile = z.infer<typeof SyntheticSchema>;
+export type SynthModelFile = z.infer<typeof SynthModelSchema>;
 export type FaultFile = z.infer<typeof FaultSchema>;
 export type RetryFile = z.infer<typeof RetrySchema>;

@@ -42,7 +42,8 @@ export class SourceMapper {
   private readonly cumulative: number[] = [];
   private pending: { at: number; get: RowGet; fail: RowFail; where: string } | null = null;
 
-  constructor(private readonly spec: SourceSpec, private readonly rows: RequestRows, private readonly seed: number, private readonly tag: string, private readonly csv: boolean) {
+  constructor(private readonly spec: SourceSpec, private readonly rows: RequestRows, private readonly seed: number, private readonly tag: string, private readonly csv: boolean, origin?: number) {
+    if (origin !== undefined) this.first = spec.rebase ? origin : 0;
     this.thin = rngStream(seed, `workload/${tag}/rate_scale`);
     this.pick = rngStream(seed, `workload/${tag}/split`);
     if (spec.split) {

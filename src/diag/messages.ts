@@ -33,8 +33,8 @@ export const msg = {
   ],
   badKeepAlive: (value: string): Message => [`${value} is not a keep_alive Ollama accepts`, 'a number of seconds, or a Go duration such as "5m" or "-1m"'],
   outOfOrder: (at: number, previous: number): Message => [`arrivals out of order: ${at} after ${previous}`, 'sort the trace by its arrival time'],
-  noWorkload: (): Message => ['give either trace or requests'],
-  bothWorkloads: (): Message => ['give trace or requests, not both'],
+  noWorkload: (): Message => ['give one of trace, requests, sources or synthetic'],
+  bothWorkloads: (): Message => ['give only one of trace, requests, sources or synthetic'],
   duplicateCandidate: (name: string): Message => [`candidate name "${name}" is used twice`, 'each candidate needs its own name'],
   emptyName: (): Message => ['candidate name is empty'],
   missingColumn: (column: string): Message => [`the header has no "${column}" column`, 'a trace needs at least at,model,duration'],
@@ -58,11 +58,13 @@ export const msg = {
   unmappedModel: (value: string, mapped: readonly string[]): Message => [`trace model "${value}" is not mapped to a scenario model`, mapped.length ? `add it to models: (mapped: ${mapped.join(', ')})` : 'add models: { TRACE_VALUE: SCENARIO_MODEL }, or model: for the whole trace'],
   sourceOutOfOrder: (at: number, previous: number): Message => [`arrivals out of order: ${at} after ${previous}`, 'sort the file by time, or set sort: true on this source (--sort on the command line)'],
   oneModelMapping: (): Message => ['give exactly one of model, models or split'],
-  needsModelMapping: (format: string): Message => [`a ${format} trace names no model`, 'give model: NAME (or split: { models: [...] })'],
+  needsModelMapping: (format: string): Message => [`${format} traces name no model`, 'give model: NAME (or split: { models: [...] })'],
   badJson: (detail: string): Message => [`JSON error: ${detail}`],
   notPositive: (value: string): Message => [`${value} must be greater than 0`],
   badWindow: (): Message => ['window end is not after its start'],
   tokenRatesPerCandidate: (field: string): Message => [`${field} cannot differ per candidate`, 'the trace is built once for all candidates: set it on the scenario model'],
+  badRate: (value: string): Message => [`"${value}" is not a rate`, 'write requests per unit of time, e.g. 120/h, 2/s, 30/m, 1000/d'],
+  badProfile: (): Message => ['a daily profile needs 24 values ≥ 0, not all 0', 'one value per hour of the day, from 00:00'],
   notInCatalogue: (name: string, known: readonly string[]): Message => {
     const n = nearest(name, known);
     return [`"${name}" is not in the model catalogue, so it needs vram and load`, n ? `did you mean ${n}? or give vram and load` : 'give vram and load, or a catalogue tag (ollamasim models)'];

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { InputError, msg } from '../diag/index.js';
-import { RequestRows } from '../config/request-rows.js';
+import { REQUEST_FIELDS, RequestRows } from '../config/request-rows.js';
 import { Resolver } from '../config/resolve.js';
 import type { ResolvedScenario } from '../config/types.js';
 import { validateShape } from '../config/validate.js';
+import { modelRates, resolveSources } from '../config/sources.js';
+import { synthesizeWorkload } from '../config/synthetic.js';
+import { readSources } from './read-sources.js';
 import { readTraceCsv } from './read-trace.js';
 import { YamlSource } from './yaml-source.js';
 
@@ -29,16 +32,25 @@ export async function loadScenario(file: string): Promise<ResolvedScenario> {
   const resolver = new Resolver(src, shape);
   const warnings: string[] = [];
   const candidates = resolver.candidates(warnings);
-  const rows = new RequestRows(resolver.modelNames);
-  const { trace, requests } = shape.workload;
-  if (trace !== undefined && requests !== undefined) throw src.error(['workload'], msg.bothWorkloads());
-  if (trace !== undefined) {
-    readTraceCsv(resolvePath(dirname(file), trace), rows);
+  const rates = modelRates(src, shape, resolver.modelNames);
+  const rows = new RequestRows(resolver.modelNames, rates);
+  const { trace, requests, sources, synthetic } = shape.workload;
+  if ([trace, requests, sources, synthetic].filter((w) => w !== undefined).length > 1) throw src.error(['workload'], msg.bothWorkloads());
+  let fromSources: Awaited<ReturnType<typeof readSources>> | null = null;
+  if (synthetic !== undefined) {
+    fromSources = { trace: synthesizeWorkload(src, synthetic, resolver.modelNames, rates, shape.seed ?? 1, (v, p) => resolver.duration(v, p)), invalidKeepAlive: 0, firstInvalid: null };
+  } else if (sources !== undefined) {
+    const resolved = resolveSources(src, sources, resolver.modelNames, (f) => resolvePath(dirname(file), f), (v, p) => resolver.duration(v, p));
+    fromSources = await readSources(resolved.specs, resolved.columns, resolver.modelNames, rates, shape.seed ?? 1);
+    rows.invalidKeepAlive = fromSources.invalidKeepAlive;
+    rows.firstInvalid = fromSources.firstInvalid;
+  } else if (trace !== undefined) {
+    await readTraceCsv(resolvePath(dirname(file), trace), rows);
   } else if (requests !== undefined) {
     requests.forEach((req, i) => {
       for (const key of Object.keys(req)) {
-        if (!(['id', 'at', 'model', 'duration', 'keep_alive', 'num_ctx', 'timeout', 'op'] as string[]).includes(key)) {
-          throw src.error(['workload', 'requests', i, key], msg.unknownKey(key, ['id', 'at', 'model', 'duration', 'keep_alive', 'num_ctx', 'timeout', 'op']), true);
+        if (!(REQUEST_FIELDS as readonly string[]).includes(key)) {
+          throw src.error(['workload', 'requests', i, key], msg.unknownKey(key, REQUEST_FIELDS), true);
         }
       }
       rows.add(
@@ -60,7 +72,7 @@ export async function loadScenario(file: string): Promise<ResolvedScenario> {
       warnings.push(`${file}: candidate "${c.name}": OLLAMA_MAX_QUEUE below 2 also shrinks Ollama's internal channels; a real server may stall (spec §9.4)`);
     }
   }
-  const built = rows.build();
+  const built = fromSources?.trace ?? rows.build();
   if (built.length === 0) warnings.push(`${file}: the workload has no requests`);
   return {
     file,

@@ -89,8 +89,9 @@ export async function streamJsonl(file: string, row: (obj: Record<string, unknow
     }
   } catch (e) {
     input.destroy();
-    if (e instanceof InputError) throw e;
-    throw fail(1, '(file)', msg.cannotRead((e as NodeJS.ErrnoException).code ?? String(e)));
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && !(e instanceof InputError)) throw fail(1, '(file)', msg.cannotRead(code));
+    throw e;
   }
   if (rest !== '') handle(rest);
 }

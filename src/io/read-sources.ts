@@ -21,9 +21,17 @@ export async function readSources(specs: readonly SourceSpec[], columns: readonl
   const traces: Trace[] = [];
   let invalidKeepAlive = 0;
   let firstInvalid: string | null = null;
+  // Files on one clock (e.g. Azure code + conv, same hour) share the origin, so they stay aligned.
+  const origin = new Map<string, number>();
+  for (let i = 0; i < specs.length; i++) {
+    if (!specs[i]!.rebase) continue;
+    const t = await firstArrival(specs[i]!, columns[i] ?? {}, modelNames, seed);
+    origin.set(specs[i]!.time, Math.min(origin.get(specs[i]!.time) ?? Infinity, t));
+  }
   for (let i = 0; i < specs.length; i++) {
     const rows = new RequestRows(modelNames, rates);
-    await readSource(specs[i]!, columns[i] ?? {}, rows, seed, `source${i + 1}`);
+    const o = origin.get(specs[i]!.time);
+    await readSource(specs[i]!, columns[i] ?? {}, rows, seed, `source${i + 1}`, o !== undefined && Number.isFinite(o) ? o : undefined);
     traces.push(rows.build());
     invalidKeepAlive += rows.invalidKeepAlive;
     firstInvalid ??= rows.firstInvalid;
@@ -31,18 +39,45 @@ export async function readSources(specs: readonly SourceSpec[], columns: readonl
   return { trace: mergeTraces(traces), invalidKeepAlive, firstInvalid };
 }
 
-/** One source into `rows`. `columns` overrides the format's own column names (csv, jsonl). */
-export async function readSource(spec: SourceSpec, columns: Partial<Record<SourceField, string>>, rows: RequestRows, seed: number, tag: string): Promise<void> {
+class Peeked {
+  constructor(readonly t: number) {}
+}
+
+/** The earliest arrival of a source as written, µs (the first row; every row when it is to be sorted). */
+async function firstArrival(spec: SourceSpec, columns: Partial<Record<SourceField, string>>, modelNames: readonly string[], seed: number): Promise<number> {
+  let min = Infinity;
+  try {
+    await readSource(spec, columns, new RequestRows(modelNames), seed, 'peek', undefined, (t) => {
+      if (!spec.sort) throw new Peeked(t);
+      min = Math.min(min, t);
+    });
+  } catch (e) {
+    if (e instanceof Peeked) return e.t;
+    throw e;
+  }
+  return min;
+}
+
+/**
+ * One source into `rows`. `columns` overrides the format's own column names
+ * (csv, jsonl); `origin` (µs) is what a rebased source subtracts; `peek`, when
+ * given, receives each row's time instead of the mapper.
+ */
+export async function readSource(
+  spec: SourceSpec, columns: Partial<Record<SourceField, string>>, rows: RequestRows, seed: number, tag: string,
+  origin?: number, peek?: (t: number) => void,
+): Promise<void> {
   const format = FORMATS[spec.format]!;
   const names = { ...format.columns, ...columns };
   const fail = failIn(spec.file);
-  const mapper = new SourceMapper(spec, rows, seed, tag, format.kind === 'csv');
+  const mapper = new SourceMapper(spec, rows, seed, tag, format.kind === 'csv', origin);
   const atColumn = names.at ?? 'at';
   const sorted: { t: number; get: RowGet; fail: RowFail; where: string }[] = [];
   const take = (get: RowGet, line: number) => {
     const f: RowFail = (field, m) => fail(line, field === 'at' ? atColumn : (names[field as SourceField] ?? field), m);
     const where = `${spec.file}:${line}`;
-    if (spec.sort) sorted.push({ t: mapper.rawTime(get, f, atColumn), get, fail: f, where });
+    if (peek) peek(mapper.rawTime(get, f, atColumn));
+    else if (spec.sort) sorted.push({ t: mapper.rawTime(get, f, atColumn), get, fail: f, where });
     else mapper.add(get, f, where, atColumn);
   };
   if (format.kind === 'csv') {

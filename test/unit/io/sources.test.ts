@@ -1,0 +1,161 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { InputError, msg, type Message } from '../../../src/diag/index.js';
+import { loadScenario } from '../../../src/io/load-scenario.js';
+
+/** The real traces, never copied into the repo (../shared/traces/README.md). */
+const TRACES = resolve(__dirname, '../../../../shared/traces');
+const CODE = join(TRACES, 'azure-llm-2023/AzureLLMInferenceTrace_code.csv');
+const CONV = join(TRACES, 'azure-llm-2023/AzureLLMInferenceTrace_conv.csv');
+const MOONCAKE = join(TRACES, 'mooncake-fast25/conversation_trace.jsonl');
+
+const HEAD = `host: { gpus: [ { vram: 24GiB } ] }
+models:
+  coder: { vram: 5GiB, load: 5s, prefill_tps: 4000, decode_tps: 100 }
+  chat: { vram: 6GiB, load: 5s, prefill_tps: 3000, decode_tps: 80 }
+  plain: { vram: 3GiB, load: 2s }
+`;
+
+function dir(extra: Record<string, string> = {}): string {
+  const d = mkdtempSync(join(tmpdir(), 'ollamasim-src-'));
+  for (const [name, text] of Object.entries(extra)) writeFileSync(join(d, name), text);
+  return d;
+}
+
+async function load(sources: string, extra: Record<string, string> = {}, head = HEAD) {
+  const d = dir({ 's.yaml': `${head}workload:\n  sources:\n${sources}`, ...extra });
+  return loadScenario(join(d, 's.yaml'));
+}
+
+async function fails(sources: string, extra: Record<string, string>, file: string, line: number, field: string, m: Message) {
+  const d = dir({ 's.yaml': `${HEAD}workload:\n  sources:\n${sources}`, ...extra });
+  const err = await loadScenario(join(d, 's.yaml')).then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(InputError);
+  expect((err as InputError).message).toBe(`${join(d, file)}:${line}: ${field}: ${m[0]}${m[1] ? ` (${m[1]})` : ''}`);
+}
+
+const span = (at: Float64Array) => (at[at.length - 1]! - at[0]!) / 1e6;
+
+describe('real traces (../shared/traces/README.md figures)', () => {
+  test('Azure 2023 code and conversation as two models: 8,819 + 19,366 = 28,185 requests, spans 3,436 / 3,502 / 3,513 s', async () => {
+    const code = await load(`    - { file: ${CODE}, format: azure-llm-2023, model: coder }\n`);
+    const conv = await load(`    - { file: ${CONV}, format: azure-llm-2023, model: chat }\n`);
+    const both = await load(`    - { file: ${CODE}, format: azure-llm-2023, model: coder }\n    - { file: ${CONV}, format: azure-llm-2023, model: chat }\n`);
+    expect(code.trace.length).toBe(8819);
+    expect(conv.trace.length).toBe(19366);
+    expect(both.trace.length).toBe(28185);
+    expect(Math.round(span(code.trace.at))).toBe(3436);
+    expect(Math.round(span(conv.trace.at))).toBe(3502);
+    expect(Math.round(span(both.trace.at))).toBe(3513);
+    // Rebased together: conv starts first (18:15:46.68), code 77.3 s later (18:17:03.98).
+    expect(both.trace.at[0]).toBe(0);
+    const firstCode = both.trace.model.indexOf(0);
+    expect(both.trace.at[firstCode]! / 1e6).toBeCloseTo(77.29937, 4);
+    // Merged in time order; per-model counts kept.
+    for (let i = 1; i < both.trace.length; i++) expect(both.trace.at[i]! >= both.trace.at[i - 1]!).toBe(true);
+    expect(both.trace.model.filter((m) => m === 0).length).toBe(8819);
+    // Tokens → duration: first code row 4808 prompt, 10 output at 4000 / 100 tok/s.
+    expect(code.trace.duration[0]).toBe(Math.round((4808 / 4000 + 10 / 100) * 1e6));
+    expect(code.trace.promptTokens?.[0]).toBe(4808);
+  });
+
+  test('Mooncake conversation trace: 12,031 requests over 3,537 s; split by session keeps a conversation on one model', async () => {
+    const one = await load(`    - { file: ${MOONCAKE}, format: mooncake, model: chat }\n`);
+    expect(one.trace.length).toBe(12031);
+    expect(Math.round(span(one.trace.at))).toBe(3537);
+    const split = await load(`    - { file: ${MOONCAKE}, format: mooncake, split: { models: [chat, coder], by: zipf, s: 1.1 } }\n`);
+    expect(split.trace.length).toBe(12031);
+    const chat = split.trace.model.filter((m) => m === 1).length;
+    // Zipf s = 1.1 over 2 models: rank 1 gets 1 / (1 + 2^-1.1) ≈ 68 % of sessions (requests vary with session length).
+    expect(chat / 12031).toBeGreaterThan(0.55);
+    expect(chat / 12031).toBeLessThan(0.8);
+  });
+});
+
+describe('workload.sources on small files', () => {
+  const CSV = 'ts,svc,in,out\n2024-01-01T00:00:10Z,a,100,10\n2024-01-01T00:00:11.5Z,b,200,20\n2024-01-01T00:01:10Z,a,0,5\n';
+
+  test('csv with a column map, ISO time rebased to 0, models map, tokens → duration', async () => {
+    const sc = await load(`    - { file: t.csv, format: csv, time: iso, columns: { at: ts, model: svc, prompt_tokens: in, output_tokens: out }, models: { a: coder, b: chat } }\n`, { 't.csv': CSV });
+    expect([...sc.trace.at]).toEqual([0, 1.5e6, 60e6]);
+    expect([...sc.trace.model]).toEqual([0, 1, 0]);
+    expect(sc.trace.duration[1]).toBe(Math.round((200 / 3000 + 20 / 80) * 1e6));
+  });
+
+  test('time_scale and window', async () => {
+    const sc = await load(`    - { file: t.csv, format: csv, time: iso, columns: { at: ts, model: svc, prompt_tokens: in, output_tokens: out }, models: { a: coder, b: chat }, window: { start: 1s, end: 1m }, time_scale: 10 }\n`, { 't.csv': CSV });
+    expect([...sc.trace.at]).toEqual([5e6]);
+  });
+
+  test('jsonl with ms times and an explicit duration that wins over tokens', async () => {
+    const sc = await load(`    - { file: t.jsonl, format: jsonl, time: ms, model: plain }\n`, {
+      't.jsonl': '{"at": 1000, "duration": 2, "prompt_tokens": 5}\n\n{"at": 4000, "duration": 1}\n',
+    });
+    expect([...sc.trace.at]).toEqual([0, 3e6]);
+    expect([...sc.trace.duration]).toEqual([2e6, 1e6]);
+  });
+
+  test('rate_scale thins and repeats, seeded (same seed, same trace)', async () => {
+    const rows = ['at,model,duration', ...Array.from({ length: 2000 }, (_, i) => `${i},plain,1`)].join('\n');
+    const half = await load(`    - { file: t.csv, format: ollamasim, rate_scale: 0.5 }\n`, { 't.csv': rows });
+    expect(half.trace.length).toBeGreaterThan(1900 * 0.5 - 80);
+    expect(half.trace.length).toBeLessThan(2000 * 0.5 + 80);
+    const again = await load(`    - { file: t.csv, format: ollamasim, rate_scale: 0.5 }\n`, { 't.csv': rows });
+    expect([...again.trace.at]).toEqual([...half.trace.at]);
+    const more = await load(`    - { file: t.csv, format: ollamasim, rate_scale: 2.5 }\n`, { 't.csv': rows });
+    expect(more.trace.length).toBeGreaterThan(5000 - 150);
+    expect(more.trace.length).toBeLessThan(5000 + 150);
+    for (let i = 1; i < more.trace.length; i++) expect(more.trace.at[i]! >= more.trace.at[i - 1]!).toBe(true);
+  });
+
+  test('burstgpt maps its Model column', async () => {
+    const sc = await load(`    - { file: b.csv, format: burstgpt, models: { ChatGPT: chat, GPT-4: coder } }\n`, {
+      'b.csv': 'Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n5,ChatGPT,100,10,110,Conversation log\n7,GPT-4,50,5,55,Conversation log\n',
+    });
+    expect([...sc.trace.at]).toEqual([0, 2e6]);
+    expect([...sc.trace.model]).toEqual([1, 0]);
+  });
+
+  test('sort: true accepts an unsorted file', async () => {
+    const sc = await load(`    - { file: t.csv, format: ollamasim, sort: true }\n`, { 't.csv': 'at,model,duration\n5,plain,1\n2,plain,1\n' });
+    expect([...sc.trace.at]).toEqual([2e6, 5e6]);
+  });
+});
+
+describe('bad sources: FILE:LINE: field: problem (hint)', () => {
+  test('unknown format', async () => {
+    await fails(`    - { file: t.csv, format: azure }\n`, {}, 's.yaml', 8, 'workload.sources[0].format', msg.unknownFormat('azure', ['ollamasim', 'csv', 'jsonl', 'azure-llm-2023', 'mooncake', 'burstgpt']));
+  });
+  test('unmapped model value', async () => {
+    await fails(`    - { file: b.csv, format: burstgpt, models: { ChatGPT: chat } }\n`, { 'b.csv': 'Timestamp,Model,Request tokens,Response tokens\n1,ChatGPT,1,1\n2,GPT-4,1,1\n' }, 'b.csv', 3, 'Model', msg.unmappedModel('GPT-4', ['ChatGPT']));
+  });
+  test('unparseable time', async () => {
+    await fails(`    - { file: t.csv, format: azure-llm-2023, model: chat }\n`, { 't.csv': 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.9,1,1\nyesterday,1,1\n' }, 't.csv', 3, 'TIMESTAMP', msg.badTime('yesterday', 'iso'));
+  });
+  test('negative tokens', async () => {
+    await fails(`    - { file: t.csv, format: azure-llm-2023, model: chat }\n`, { 't.csv': 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.9,-4,1\n' }, 't.csv', 2, 'ContextTokens', msg.negativeTokens('-4'));
+  });
+  test('out of order names the sort escape hatch', async () => {
+    await fails(`    - { file: t.csv, format: ollamasim }\n`, { 't.csv': 'at,model,duration\n5,plain,1\n2,plain,1\n' }, 't.csv', 3, 'at', msg.sourceOutOfOrder(2, 5));
+  });
+  test('tokens for a model without rates name the model', async () => {
+    await fails(`    - { file: t.jsonl, format: mooncake, model: plain }\n`, { 't.jsonl': '{"timestamp": 0, "input_length": 10, "output_length": 3, "hash_ids": [0]}\n' }, 't.jsonl', 1, 'input_length', msg.noTokenRates('plain'));
+  });
+  test('bad JSON line', async () => {
+    await fails(`    - { file: t.jsonl, format: mooncake, model: chat }\n`, { 't.jsonl': '{"timestamp": 0, "input_length": 1, "output_length": 1}\n{"timestamp": 1,\n' }, 't.jsonl', 2, '(json)', msg.badJson(jsonError('{"timestamp": 1,')));
+  });
+  test('a trace without a model column needs a mapping', async () => {
+    await fails(`    - { file: t.csv, format: azure-llm-2023 }\n`, {}, 's.yaml', 8, 'workload.sources[0]', msg.needsModelMapping('azure-llm-2023'));
+  });
+});
+
+function jsonError(text: string): string {
+  try {
+    JSON.parse(text);
+    return '';
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
