@@ -5,7 +5,9 @@ import { STORAGE, storageById } from '../hardware/storage.js';
 import type { Path, YamlSource } from '../io/yaml-source.js';
 import type { ModelArchitecture } from '../ollama/predict-server-vram.js';
 import type { ScenarioFile } from './schema.js';
-import type { ResolvedHost } from './types.js';
+import { ratesFor } from '../hardware/throughput.js';
+import type { ModelRates } from './request-rows.js';
+import type { ResolvedCandidate, ResolvedHost } from './types.js';
 
 const GiB = 2 ** 30;
 /** Defaults when the scenario does not say: PCIe 4.0 x16 (field-notes §5), NVMe, 64 GiB RAM, 1 s runner start (est.). */
@@ -87,4 +89,19 @@ export function simpleHost(gpus: number[], unload = HOST_DEFAULTS.unload): Resol
     storage: HOST_DEFAULTS.storage, storageBandwidth: storageById(HOST_DEFAULTS.storage)!.bandwidth,
     ram: HOST_DEFAULTS.ram, runnerStart: HOST_DEFAULTS.runnerStart,
   };
+}
+
+/**
+ * Token rates for answer times: where the scenario gives none, a catalogue model
+ * on a catalogue GPU gets the cited table's (src/hardware/throughput.ts), for the
+ * first candidate's first GPU (the trace is built once for all candidates).
+ */
+export function withCatalogueRates(rates: ModelRates[], c: ResolvedCandidate): ModelRates[] {
+  const gpu = c.host.gpuIds[0] ? gpuById(c.host.gpuIds[0]) : undefined;
+  return rates.map((r, i) => {
+    const spec = c.models[i]?.tag ? modelByTag(c.models[i]!.tag!) : undefined;
+    if (!gpu || !spec) return r;
+    const t = ratesFor(gpu, spec);
+    return { prefillTps: Number.isNaN(r.prefillTps) ? t.prefill : r.prefillTps, decodeTps: Number.isNaN(r.decodeTps) ? t.decode : r.decodeTps };
+  });
 }

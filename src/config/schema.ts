@@ -78,10 +78,27 @@ export const SynthModelSchema = z.strictObject({
   output_tokens: DistSchema.optional(),
 });
 
+/**
+ * Closed-loop users (chat UIs): each of `count` users sends a request, waits for
+ * the answer, thinks, and sends the next. think_time: a duration (the mean of an
+ * exponential) or a length distribution in seconds.
+ */
+export const UsersSchema = z.strictObject({
+  count: z.number(),
+  models: z.array(z.string()),
+  /** Zipf exponent over `models` (each request picks one); default: uniform. */
+  s: z.number().optional(),
+  think_time: z.union([Quantity, DistSchema]),
+  duration: DistSchema.optional(),
+  prompt_tokens: DistSchema.optional(),
+  output_tokens: DistSchema.optional(),
+});
+
 export const SyntheticSchema = z.strictObject({
   length: Quantity.optional(),
   models: z.record(z.string(), SynthModelSchema).optional(),
   zipf: SynthModelSchema.extend({ models: z.array(z.string()), s: z.number().optional() }).optional(),
+  users: UsersSchema.optional(),
 });
 
 /** One trace file in `workload.sources` (see src/workload/formats.ts for the formats). */

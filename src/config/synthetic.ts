@@ -3,7 +3,7 @@ import { rngStream } from '../engine/index.js';
 import type { Path, YamlSource } from '../io/yaml-source.js';
 import { arrivals, draw, type Distribution, type Process, profileShape } from '../workload/generators.js';
 import { diurnal } from '../workload/synthetic.js';
-import type { Trace } from '../workload/trace.js';
+import { TraceBuilder, type Trace } from '../workload/trace.js';
 import { mergeTraces } from '../workload/merge.js';
 import { RequestRows, type ModelRates } from './request-rows.js';
 import type { SynthModelFile, SyntheticFile } from './schema.js';
@@ -43,8 +43,8 @@ export function synthesizeWorkload(src: YamlSource, file: SyntheticFile, modelNa
     const sum = w.reduce((a, b) => a + b, 0);
     z.models.forEach((name, k) => one(name, z, (total * w[k]!) / sum, [...path, 'models', k]));
   }
-  if (traces.length === 0) throw src.error(['workload', 'synthetic'], msg.missing());
-  return mergeTraces(traces);
+  if (traces.length === 0 && !file.users) throw src.error(['workload', 'synthetic'], msg.missing());
+  return traces.length ? mergeTraces(traces) : new TraceBuilder(16).build();
 }
 
 function rateOf(src: YamlSource, v: string | number, path: Path): number {

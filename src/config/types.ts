@@ -1,4 +1,5 @@
 import type { ModelArchitecture } from '../ollama/predict-server-vram.js';
+import type { Distribution } from '../workload/generators.js';
 import type { Trace } from '../workload/trace.js';
 
 /**
@@ -87,6 +88,25 @@ export interface ResolvedScenario {
   /** Models resident at t = 0 in the base scenario (each candidate has its own list too). */
   warm: ResolvedWarm[];
   trace: Trace;
+  /** Closed-loop users whose requests are made during the run (workload.synthetic.users). */
+  users?: ResolvedUsers;
   /** Non-fatal findings for the user: one line each. */
   warnings: string[];
+}
+
+/** Closed-loop users, resolved: what each draws from, in seconds. */
+export interface ResolvedUsers {
+  count: number;
+  /** Model indices and their pick weights (normalised). */
+  models: number[];
+  weights: number[];
+  /** Think time: exponential with this mean (s), or a distribution. */
+  think: { mean: number } | Distribution;
+  duration: Distribution | null;
+  promptTokens: Distribution | null;
+  outputTokens: Distribution | null;
+  /** Per-model prefill/decode rates for token-sized requests (tokens/s), by model index. */
+  rates: readonly { prefillTps: number; decodeTps: number }[];
+  /** Users stop starting requests after this, µs. */
+  end: number;
 }

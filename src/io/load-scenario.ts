@@ -3,10 +3,12 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { InputError, msg } from '../diag/index.js';
 import { REQUEST_FIELDS, RequestRows } from '../config/request-rows.js';
 import { Resolver } from '../config/resolve.js';
-import type { ResolvedScenario } from '../config/types.js';
+import type { ResolvedScenario, ResolvedUsers } from '../config/types.js';
 import { validateShape } from '../config/validate.js';
 import { modelRates, resolveSources } from '../config/sources.js';
 import { synthesizeWorkload } from '../config/synthetic.js';
+import { resolveUsers } from '../config/users.js';
+import { withCatalogueRates } from '../config/hardware.js';
 import { readSources } from './read-sources.js';
 import { readTraceCsv } from './read-trace.js';
 import { YamlSource } from './yaml-source.js';
@@ -32,12 +34,15 @@ export async function loadScenario(file: string): Promise<ResolvedScenario> {
   const resolver = new Resolver(src, shape);
   const warnings: string[] = [];
   const candidates = resolver.candidates(warnings);
-  const rates = modelRates(src, shape, resolver.modelNames);
+  const rates = withCatalogueRates(modelRates(src, shape, resolver.modelNames), candidates[0]!);
   const rows = new RequestRows(resolver.modelNames, rates);
   const { trace, requests, sources, synthetic } = shape.workload;
   if ([trace, requests, sources, synthetic].filter((w) => w !== undefined).length > 1) throw src.error(['workload'], msg.bothWorkloads());
   let fromSources: Awaited<ReturnType<typeof readSources>> | null = null;
+  let users: ResolvedUsers | undefined;
   if (synthetic !== undefined) {
+    const length = synthetic.length !== undefined ? resolver.duration(synthetic.length, ['workload', 'synthetic', 'length']) : 86400e6;
+    if (synthetic.users) users = resolveUsers(src, synthetic.users, resolver.modelNames, rates, length);
     fromSources = { trace: synthesizeWorkload(src, synthetic, resolver.modelNames, rates, shape.seed ?? 1, (v, p) => resolver.duration(v, p)), invalidKeepAlive: 0, firstInvalid: null };
   } else if (sources !== undefined) {
     const resolved = resolveSources(src, sources, resolver.modelNames, (f) => resolvePath(dirname(file), f), (v, p) => resolver.duration(v, p));
@@ -83,6 +88,7 @@ export async function loadScenario(file: string): Promise<ResolvedScenario> {
     candidates,
     warm: candidates[0]?.warm ?? [],
     trace: built,
+    ...(users ? { users } : {}),
     warnings,
   };
 }

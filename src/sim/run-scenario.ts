@@ -39,6 +39,8 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       clientKeepAlive: Float64Array.from(c.models, (m) => m.keepAlive),
       warm: c.warm,
       faults: c.faults,
+      users: sc.users,
+      seed: sc.seed,
       retry: c.retry ?? undefined,
       horizon: sc.horizon,
       events: ev ? new TeeSink([metrics, ev]) : metrics,

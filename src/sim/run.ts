@@ -3,6 +3,8 @@ import type { EventSink } from '../events/index.js';
 import {
   arrive, endRun, Ev, handleEvent, loadWarm, Prio, Scheduler, type RequestSink, type SchedulerConfig,
 } from '../ollama/index.js';
+import type { ResolvedUsers } from '../config/types.js';
+import { ClosedLoopUsers } from './closed-loop.js';
 import { RetryingClients, type RetryPolicy } from './retry.js';
 import type { Trace } from '../workload/trace.js';
 
@@ -28,6 +30,9 @@ export interface RunInput {
   faults?: readonly TimedFault[];
   /** Clients re-send requests answered 503 or 500. */
   retry?: RetryPolicy;
+  /** Closed-loop users making requests during the run, and the seed their draws come from. */
+  users?: ResolvedUsers;
+  seed?: number;
 }
 
 export interface TimedFault {
@@ -57,11 +62,15 @@ export const DEFAULT_HORIZON = 24 * HOUR;
  */
 export function simulate(input: RunInput): RunStats {
   const { trace } = input;
+  const n = trace.length;
   const engine = new Engine();
-  const lastArrival = trace.length > 0 ? trace.at[trace.length - 1]! : 0;
+  const lastArrival = Math.max(n > 0 ? trace.at[n - 1]! : 0, input.users?.end ?? 0);
   const until = lastArrival + input.horizon;
-  const clients = input.retry && input.retry.attempts > 1 ? new RetryingClients(input.retry, input.requests, input.events, until) : null;
-  const s = new Scheduler(engine, input.sched, input.events, clients ?? input.requests);
+  // Results flow scheduler → retrying clients → closed-loop users → the caller's sink.
+  let users: ClosedLoopUsers | null = null;
+  const afterRetries: RequestSink = { done: (r) => (users ?? input.requests).done(r) };
+  const clients = input.retry && input.retry.attempts > 1 ? new RetryingClients(input.retry, afterRetries, input.events, until) : null;
+  const s = new Scheduler(engine, input.sched, input.events, clients ?? afterRetries);
   for (const w of input.warm) {
     if (!loadWarm(s, w.model, w.keepAlive)) {
       throw new Error(`warm model ${input.sched.models[w.model]!.name} does not fit beside the others`);
@@ -72,17 +81,18 @@ export function simulate(input: RunInput): RunStats {
   }
   /** A request (or a client's retry of it) reaches the server now. */
   const send = (i: number, attempt: number, firstArrival: number) => {
-    const model = trace.model[i]!;
-    let keepAlive = trace.keepAlive[i]!;
+    const own = i < n;
+    const made = own ? null : users!.request(i);
+    const model = made ? made.model : trace.model[i]!;
+    let keepAlive = own ? trace.keepAlive[i]! : NaN;
     if (Number.isNaN(keepAlive)) keepAlive = input.clientKeepAlive[model]!;
-    const r = s.newRequest(
-      i, model, trace.duration[i]!, keepAlive, trace.numCtx[i]!, trace.timeout[i]!, trace.op[i] as 0 | 1 | 2,
-      attempt, firstArrival,
-    );
+    const r = own
+      ? s.newRequest(i, model, trace.duration[i]!, keepAlive, trace.numCtx[i]!, trace.timeout[i]!, trace.op[i] as 0 | 1 | 2, attempt, firstArrival)
+      : s.newRequest(i, model, made!.duration, keepAlive, 0, Infinity, 0, attempt, firstArrival);
     arrive(s, r);
   };
+  if (input.users) users = new ClosedLoopUsers(input.users, input.seed ?? 1, n, input.requests, (i) => send(i, 1, engine.now));
   let i = 0;
-  const n = trace.length;
   const fromTrace: ArrivalSource = {
     peekTime: () => (i < n ? trace.at[i]! : Infinity),
     deliver: () => {
@@ -91,8 +101,18 @@ export function simulate(input: RunInput): RunStats {
       if ((i & (PROGRESS_EVERY - 1)) === 0) input.onProgress?.(i);
     },
   };
-  const source = clients ? clients.source(fromTrace, send) : fromTrace;
+  const opened = users ? mergeSources(fromTrace, users) : fromTrace;
+  const source = clients ? clients.source(opened, send) : opened;
   const end = engine.run((kind, arg) => handleEvent(s, kind, arg), source, until);
   endRun(s);
-  return { requests: n, engineEvents: engine.handled + n + (clients?.retries ?? 0), end, retries: clients?.retries ?? 0 };
+  const requests = n + (users?.count ?? 0);
+  return { requests, engineEvents: engine.handled + requests + (clients?.retries ?? 0), end, retries: clients?.retries ?? 0 };
+}
+
+/** Two arrival streams as one, the first going first at equal times. */
+function mergeSources(a: ArrivalSource, b: ArrivalSource): ArrivalSource {
+  return {
+    peekTime: () => Math.min(a.peekTime(), b.peekTime()),
+    deliver: () => (b.peekTime() < a.peekTime() ? b.deliver() : a.deliver()),
+  };
 }
