@@ -1,4 +1,4 @@
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { RequestRows } from '../src/config/request-rows.js';
 import { readTraceCsv } from '../src/io/read-trace.js';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { ResolvedCandidate, ResolvedModel, ResolvedScenario } from '../src/config/types.js';
 import { simpleHost } from '../src/config/hardware.js';
 import { Engine } from '../src/engine/index.js';
+import { loadScenario } from '../src/io/load-scenario.js';
 import { RunOutputs } from '../src/io/run-outputs.js';
 import { runScenario } from '../src/sim/run-scenario.js';
 import { md1MeanWait, mmcMeanWait } from '../src/metrics/queueing.js';
@@ -139,17 +140,39 @@ function oracle(): Measure {
  * through the loader's reader (csv-parse stream API → RequestRows → columns).
  * `requests` = rows parsed; peak RSS should stay flat in trace length.
  */
-async function parseWorkload(rows: number): Promise<Measure> {
+/** A core CSV of `rows` requests over 10 models, written to a temp folder. */
+async function writeTraceFile(rows: number): Promise<{ dir: string; file: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ollamasim-parse-'));
   const file = join(dir, 'trace.csv');
   const out = createWriteStream(file);
   let buf = 'at,model,duration\n';
   for (let i = 0; i < rows; i++) {
-    buf += `${(i * 0.25).toFixed(3)},m${i % 10},${(0.5 + (i % 17) / 4).toFixed(2)}\n`;
+    buf += `${(i * 0.25).toFixed(3)},m${i % 10},${(0.05 + (i % 17) / 400).toFixed(3)}\n`;
     if (buf.length > 1 << 20) { if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r())); buf = ''; }
   }
   out.end(buf);
   await new Promise<void>((r) => out.once('finish', () => r()));
+  return { dir, file };
+}
+
+/**
+ * 10 M rows from a CSV file through the CLI's own loader and one candidate,
+ * summary only: the peak-RSS workload (issue "Trust": ≤ 500 MB).
+ */
+async function tenMillionRows(): Promise<Measure> {
+  const { dir } = await writeTraceFile(10_000_000);
+  const models = Array.from({ length: 10 }, (_, i) => `  m${i}: { vram: ${4 + i}GiB, load: ${2 + i}s }`).join('\n');
+  writeFileSync(join(dir, 's.yaml'), `host: { gpus: [ { vram: 80GiB } ] }\nmodels:\n${models}\nworkload: { trace: trace.csv }\n`);
+  const t0 = process.hrtime.bigint();
+  const sc = await loadScenario(join(dir, 's.yaml'));
+  const [r] = runScenario(sc);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  rmSync(dir, { recursive: true, force: true });
+  return { requests: r!.stats.requests, events: r!.stats.engineEvents, seconds };
+}
+
+async function parseWorkload(rows: number): Promise<Measure> {
+  const { dir, file } = await writeTraceFile(rows);
   const t0 = process.hrtime.bigint();
   const reader = new RequestRows(Array.from({ length: 10 }, (_, i) => `m${i}`));
   await readTraceCsv(file, reader);
@@ -168,4 +191,5 @@ export const WORKLOADS: Record<string, () => Measure | Promise<Measure>> = {
     return bestOf(3, () => timeRun(sc, false));
   },
   'core: 1M requests, 10 models, 80 GiB GPU, 3 candidates, with requests.csv and events.csv': () => timeRun(tenModelScenario(1_000_000), true),
+  'stream: 10M-row trace CSV, load + 1 candidate, summary only (peak RSS target ≤ 500 MB)': tenMillionRows,
 };

@@ -67,6 +67,7 @@ export class RequestRows {
     const keepAlive = this.keepAlive(get('keep_alive'), where, csv);
     const numCtx = this.positiveInt(get('num_ctx'), 'num_ctx', fail);
     const timeout = this.time(get('timeout'), 'timeout', fail, false) ?? Infinity;
+    if (timeout === 0) throw fail('timeout', msg.zeroTimeout(String(get('timeout')).trim()));
     const id = get('id');
     this.builder.push(at, model, duration ?? 0, keepAlive, numCtx, timeout, op, id === undefined || id === '' ? null : String(id));
     this.builder.tokens(prompt, output);

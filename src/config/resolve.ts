@@ -1,10 +1,11 @@
 import { basename, extname } from 'node:path';
-import { msg } from '../diag/index.js';
+import { msg, warn } from '../diag/index.js';
 import type { Path, YamlSource } from '../io/yaml-source.js';
 import { HOUR } from '../engine/index.js';
 import { INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js';
 import { parseServerEnv } from '../ollama/envconfig.js';
 import { resolveFaults, resolveRetry } from './faults.js';
+import { deepMerge } from './merge.js';
 import { architecture, CATALOGUE_MODEL_TAGS, catalogueModel, resolveHost } from './hardware.js';
 import type { CandidateFile, ModelFile, ScenarioFile, WarmFile } from './schema.js';
 import type { ResolvedCandidate, ResolvedHost, ResolvedModel, ResolvedWarm } from './types.js';
@@ -32,8 +33,9 @@ export class Resolver {
 
   size(v: unknown, path: Path): number {
     const bytes = parseSize(v);
-    if (bytes === null) throw this.src.error(path, msg.badSize(String(v)));
-    return bytes;
+    if (bytes !== null) return bytes;
+    const bare = typeof v === 'number' || (typeof v === 'string' && /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(v));
+    throw this.src.error(path, bare ? msg.sizeNoUnit(String(v).trim()) : msg.badSize(String(v)));
   }
 
   duration(v: unknown, path: Path): number {
@@ -119,11 +121,16 @@ export class Resolver {
     });
   }
 
+  /** Models resident at t = 0 in the base scenario (before any candidate replaces the list). */
+  baseWarm(): ResolvedWarm[] {
+    return this.warm(this.file.warm, ['warm']);
+  }
+
   /** The candidates, each the base scenario with its overrides applied. */
   candidates(warnings: string[]): ResolvedCandidate[] {
     const baseModels = this.baseModels();
     const baseHost = this.host(this.file.host, ['host']);
-    const baseWarm = this.warm(this.file.warm, ['warm']);
+    const baseWarm = this.baseWarm();
     const dur = (v: unknown, p: Path) => this.duration(v, p);
     const baseFaults = resolveFaults(this.src, this.file.faults, ['faults'], this.modelNames, dur);
     const baseRetry = resolveRetry(this.src, this.file.retry, ['retry'], dur);
@@ -146,11 +153,7 @@ export class Resolver {
         }
       }
       const server = { ...this.file.server, ...c.server } as Record<string, string | number | boolean>;
-      parseServerEnv(server, (env, m) => {
-        if (warned.has(env + m)) return; // inherited from the base scenario: said once
-        warned.add(env + m);
-        warnings.push(`${this.src.file}: candidate "${c.name}": ${env}: ${m}`);
-      });
+      this.checkServer(server, c.name, warned, warnings);
       candidates.push({
         name: c.name,
         server,
@@ -159,9 +162,30 @@ export class Resolver {
         warm: c.warm ? this.warm(c.warm, [...path, 'warm']) : baseWarm,
         ...(c.faults ? resolveFaults(this.src, c.faults, [...path, 'faults'], this.modelNames, dur) : baseFaults),
         retry: c.retry !== undefined ? resolveRetry(this.src, c.retry, [...path, 'retry'], dur) : baseRetry,
-        raw: c,
+        raw: this.merged(c),
       });
     });
     return candidates;
+  }
+
+  /**
+   * Invalid OLLAMA_* values are not errors (Ollama silently falls back to its
+   * default, and so does the run), but the user should learn their setting had
+   * no effect. A value inherited by every candidate is reported once.
+   */
+  private checkServer(server: Record<string, string | number | boolean>, candidate: string, warned: Set<string>, warnings: string[]): void {
+    const env = parseServerEnv(server, (name, m) => {
+      if (warned.has(name + m)) return;
+      warned.add(name + m);
+      warnings.push(warn.serverEnv(this.src.file, candidate, name, m));
+    });
+    // The parsed value, so "1", 1 and '"1"' all count, and an invalid value (→ 512) does not.
+    if (env.maxQueue < 2) warnings.push(warn.smallMaxQueue(this.src.file, candidate, env.maxQueue));
+  }
+
+  /** The candidate as the user wrote it, on top of the base scenario: what reports show as its settings. */
+  private merged(c: CandidateFile): unknown {
+    const { server, host, models, warm, faults, retry } = this.file;
+    return deepMerge({ server: server ?? {}, host, models, warm: warm ?? [], faults: faults ?? [], retry: retry ?? null }, c);
   }
 }

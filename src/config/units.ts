@@ -12,6 +12,7 @@ const SIZE_UNITS: Record<string, number> = {
 export function parseSize(value: unknown): number | null {
   if (value === 0) return 0;
   if (typeof value !== 'string') return null;
+  if (value.trim() === '0') return 0; // zero bytes is zero in any unit
   const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]+)\s*$/.exec(value);
   if (!m) return null;
   const unit = SIZE_UNITS[m[2]!.toLowerCase()];

@@ -31,4 +31,17 @@ export class InputError extends Error {
     super(formatDiagnostic(diagnostic));
     this.name = 'InputError';
   }
+
+  /** Where the mistake is: the file as given, its 1-based line, the dotted field (or CSV column). */
+  get file(): string {
+    return this.diagnostic.file;
+  }
+
+  get line(): number {
+    return this.diagnostic.line;
+  }
+
+  get field(): string {
+    return this.diagnostic.field;
+  }
 }

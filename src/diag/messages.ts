@@ -21,6 +21,8 @@ export const msg = {
   wrongType: (expected: string, got: string): Message => [`expected ${expected}, got ${got}`],
   unknownModel: (name: string, models: readonly string[]): Message => [`model "${name}" is not defined in models`, didYouMean(name, models)],
   badSize: (value: string): Message => [`"${value}" is not a size`, 'write a number with a unit, e.g. 24GiB, 6.2GiB or 10GB'],
+  /** A bare number would be ambiguous (bytes? GB? GiB?), so only 0 may go without a unit. */
+  sizeNoUnit: (value: string): Message => [`${value} has no unit`, 'write a unit, e.g. 24GiB (powers of 2) or 24GB (powers of 10)'],
   badDuration: (value: string): Message => [`"${value}" is not a duration`, 'write seconds as a number, or a duration such as 8s, 1m30s, 250ms'],
   negative: (value: string): Message => [`${value} is negative`, 'times and durations must be ≥ 0'],
   notFinite: (value: string): Message => [`${value} is not a finite number`],
@@ -29,7 +31,7 @@ export const msg = {
   badOp: (value: string): Message => [`unknown op "${value}"`, didYouMean(value, ['generate', 'preload', 'unload'])],
   unitlessKeepAlive: (value: string): Message => [
     `"${value}" has no unit; Ollama would answer 400 "missing unit in duration"`,
-    'write a number of seconds, or a duration such as "5m"',
+    `write ${value.trim()} as a number or "${value.trim()}s"`,
   ],
   badKeepAlive: (value: string): Message => [`${value} is not a keep_alive Ollama accepts`, 'a number of seconds, or a Go duration such as "5m" or "-1m"'],
   outOfOrder: (at: number, previous: number): Message => [`arrivals out of order: ${at} after ${previous}`, 'sort the trace by its arrival time'],
@@ -61,6 +63,8 @@ export const msg = {
   needsModelMapping: (format: string): Message => [`${format} traces name no model`, 'give model: NAME (or split: { models: [...] })'],
   badJson: (detail: string): Message => [`JSON error: ${detail}`],
   notPositive: (value: string): Message => [`${value} must be greater than 0`],
+  /** A client timeout of 0 would give up before sending; "no timeout" is an empty cell or a missing field. */
+  zeroTimeout: (value: string): Message => [`${value} must be greater than 0`, 'leave timeout out for a client that waits forever'],
   badWindow: (): Message => ['window end is not after its start'],
   tokenRatesPerCandidate: (field: string): Message => [`${field} cannot differ per candidate`, 'the trace is built once for all candidates: set it on the scenario model'],
   badRate: (value: string): Message => [`"${value}" is not a rate`, 'write requests per unit of time, e.g. 120/h, 2/s, 30/m, 1000/d'],
@@ -69,4 +73,18 @@ export const msg = {
     const n = nearest(name, known);
     return [`"${name}" is not in the model catalogue, so it needs vram and load`, n ? `did you mean ${n}? or give vram and load` : 'give vram and load, or a catalogue tag (ollamasim models)'];
   },
+} as const;
+
+/**
+ * Non-fatal findings (ResolvedScenario.warnings), one line each. They do not
+ * stop a run: each says what Ollama itself would do with the value.
+ */
+export const warn = {
+  /** `first` is FILE:LINE of the first such request. */
+  rejectedKeepAlive: (count: number, first: string): string =>
+    `${count} ${count === 1 ? 'request carries' : 'requests carry'} a keep_alive Ollama rejects (400): e.g. ${first}`,
+  serverEnv: (file: string, candidate: string, env: string, detail: string): string => `${file}: candidate "${candidate}": ${env}: ${detail}`,
+  smallMaxQueue: (file: string, candidate: string, value: number): string =>
+    `${file}: candidate "${candidate}": OLLAMA_MAX_QUEUE ${value} is below 2, which also shrinks Ollama's internal channels; a real server may stall (spec §9.4)`,
+  emptyWorkload: (file: string): string => `${file}: the workload has no requests`,
 } as const;

@@ -1,5 +1,5 @@
 import { createWriteStream, writeSync } from 'node:fs';
-import { OP_NAMES, requestId, type Trace } from '../workload/trace.js';
+import { keepAliveOf, numCtxOf, OP_NAMES, opOf, requestId, timeoutOf, type Trace } from '../workload/trace.js';
 
 /**
  * Writes a trace as the core CSV (`at,model,duration,...`, seconds with µs
@@ -7,10 +7,10 @@ import { OP_NAMES, requestId, type Trace } from '../workload/trace.js';
  */
 export function writeCoreCsv(out: string, trace: Trace, models: readonly string[]): void {
   const hasIds = trace.ids !== null;
-  const hasKa = trace.keepAlive.some((k) => !Number.isNaN(k));
-  const hasCtx = trace.numCtx.some((c) => c > 0);
-  const hasTimeout = trace.timeout.some((t) => Number.isFinite(t));
-  const hasOp = trace.op.some((o) => o !== 0);
+  const hasKa = trace.keepAlive?.some((k) => !Number.isNaN(k)) ?? false;
+  const hasCtx = trace.numCtx?.some((c) => c > 0) ?? false;
+  const hasTimeout = trace.timeout?.some((t) => Number.isFinite(t)) ?? false;
+  const hasOp = trace.op?.some((o) => o !== 0) ?? false;
   const hasTokens = trace.promptTokens !== undefined;
   const cols = [hasIds && 'id', 'at', 'model', 'duration', hasKa && 'keep_alive', hasCtx && 'num_ctx', hasTimeout && 'timeout', hasOp && 'op', hasTokens && 'prompt_tokens', hasTokens && 'output_tokens'].filter(Boolean);
   const s = (us: number) => String(us / 1e6);
@@ -29,10 +29,10 @@ export function writeCoreCsv(out: string, trace: Trace, models: readonly string[
     // A token request read without model rates has no duration yet: leave it for the scenario's rates.
     const tokensOnly = hasTokens && trace.duration[i] === 0 && !Number.isNaN(trace.promptTokens![i]! + trace.outputTokens![i]!);
     row.push(s(trace.at[i]!), models[trace.model[i]!]!, tokensOnly ? '' : s(trace.duration[i]!));
-    if (hasKa) { const k = trace.keepAlive[i]!; row.push(Number.isNaN(k) ? '' : k === Infinity ? '-1' : k < 0 ? '' : s(k)); }
-    if (hasCtx) row.push(trace.numCtx[i] ? String(trace.numCtx[i]) : '');
-    if (hasTimeout) row.push(Number.isFinite(trace.timeout[i]!) ? s(trace.timeout[i]!) : '');
-    if (hasOp) row.push(OP_NAMES[trace.op[i]!]!);
+    if (hasKa) { const k = keepAliveOf(trace, i); row.push(Number.isNaN(k) ? '' : k === Infinity ? '-1' : k < 0 ? '' : s(k)); }
+    if (hasCtx) row.push(numCtxOf(trace, i) ? String(numCtxOf(trace, i)) : '');
+    if (hasTimeout) row.push(Number.isFinite(timeoutOf(trace, i)) ? s(timeoutOf(trace, i)) : '');
+    if (hasOp) row.push(OP_NAMES[opOf(trace, i)]!);
     if (hasTokens) row.push(cell(trace.promptTokens![i]!), cell(trace.outputTokens![i]!));
     buf += row.join(',') + '\n';
     flush(false);

@@ -6,7 +6,7 @@ import {
 import type { ResolvedUsers } from '../config/types.js';
 import { ClosedLoopUsers } from './closed-loop.js';
 import { RetryingClients, type RetryPolicy } from './retry.js';
-import type { Trace } from '../workload/trace.js';
+import { keepAliveOf, numCtxOf, opOf, timeoutOf, type Trace } from '../workload/trace.js';
 
 /** A model resident before the first request (the scenario's `warm` list). */
 export interface WarmModel {
@@ -84,10 +84,10 @@ export function simulate(input: RunInput): RunStats {
     const own = i < n;
     const made = own ? null : users!.request(i);
     const model = made ? made.model : trace.model[i]!;
-    let keepAlive = own ? trace.keepAlive[i]! : NaN;
+    let keepAlive = own ? keepAliveOf(trace, i) : NaN;
     if (Number.isNaN(keepAlive)) keepAlive = input.clientKeepAlive[model]!;
     const r = own
-      ? s.newRequest(i, model, trace.duration[i]!, keepAlive, trace.numCtx[i]!, trace.timeout[i]!, trace.op[i] as 0 | 1 | 2, attempt, firstArrival)
+      ? s.newRequest(i, model, trace.duration[i]!, keepAlive, numCtxOf(trace, i), timeoutOf(trace, i), opOf(trace, i), attempt, firstArrival)
       : s.newRequest(i, model, made!.duration, keepAlive, 0, Infinity, 0, attempt, firstArrival);
     arrive(s, r);
   };

@@ -1,4 +1,4 @@
-import { TraceBuilder, type Trace } from './trace.js';
+import { keepAliveOf, numCtxOf, opOf, timeoutOf, TraceBuilder, type Trace } from './trace.js';
 
 /**
  * Merges traces (each in time order) into one by arrival time; at equal times
@@ -16,7 +16,7 @@ export function mergeTraces(traces: readonly Trace[]): Trace {
     }
     const t = traces[best]!;
     const i = pos[best]!++;
-    b.push(t.at[i]!, t.model[i]!, t.duration[i]!, t.keepAlive[i]!, t.numCtx[i]!, t.timeout[i]!, t.op[i] as 0 | 1 | 2, t.ids?.[i] ?? null);
+    b.push(t.at[i]!, t.model[i]!, t.duration[i]!, keepAliveOf(t, i), numCtxOf(t, i), timeoutOf(t, i), opOf(t, i), t.ids?.[i] ?? null);
     b.tokens(t.promptTokens?.[i] ?? NaN, t.outputTokens?.[i] ?? NaN);
   }
   return b.build();

@@ -1,24 +1,31 @@
 /**
  * A request trace held as columns (one typed array per field), so a million
- * rows cost a few tens of MB, are parsed once and shared by every candidate.
- * Times are µs. keepAlive uses the scheduler's encoding (ABSENT = NaN,
- * INVALID = -1, FOREVER = Infinity); numCtx 0 = absent; timeout Infinity = none.
+ * rows cost about 20 MB, are parsed once and shared by every candidate.
+ * Times are µs. The optional columns exist only when some row sets them (most
+ * traces set none): read them through keepAliveOf, numCtxOf, timeoutOf, opOf.
+ * keepAlive uses the scheduler's encoding (ABSENT = NaN, INVALID = -1,
+ * FOREVER = Infinity); numCtx 0 = absent; timeout Infinity = none.
  */
 export interface Trace {
   length: number;
   at: Float64Array;
   model: Int32Array;
   duration: Float64Array;
-  keepAlive: Float64Array;
-  numCtx: Int32Array;
-  timeout: Float64Array;
-  op: Uint8Array;
+  keepAlive: Float64Array | null;
+  numCtx: Int32Array | null;
+  timeout: Float64Array | null;
+  op: Uint8Array | null;
   /** Request ids as given; null entries (or a null array) mean the 1-based position. */
   ids: (string | null)[] | null;
   /** Prompt and output tokens where the trace gives them (NaN = not given); absent when none does. */
   promptTokens?: Float64Array;
   outputTokens?: Float64Array;
 }
+
+export const keepAliveOf = (t: Trace, i: number): number => (t.keepAlive ? t.keepAlive[i]! : NaN);
+export const numCtxOf = (t: Trace, i: number): number => (t.numCtx ? t.numCtx[i]! : 0);
+export const timeoutOf = (t: Trace, i: number): number => (t.timeout ? t.timeout[i]! : Infinity);
+export const opOf = (t: Trace, i: number): Op => (t.op ? (t.op[i] as Op) : Op.generate);
 
 /** What a request asks: generate (default), preload (empty prompt), unload (empty prompt, keep_alive 0). */
 export const Op = { generate: 0, preload: 1, unload: 2 } as const;
@@ -29,30 +36,33 @@ export function requestId(trace: Trace, i: number): string {
   return trace.ids?.[i] ?? String(i + 1);
 }
 
-/** A growable columnar builder used by the trace readers. */
+type Column = Float64Array | Int32Array | Uint8Array;
+
+/**
+ * A growable columnar builder used by the trace readers. Capacity grows by half
+ * (not doubling), and the optional columns are created, filled with their
+ * default, only when a row first sets them: a 10 M-row trace of at,model,duration
+ * holds 20 bytes a row.
+ */
 export class TraceBuilder {
   private cap: number;
   length = 0;
   at: Float64Array;
   model: Int32Array;
   duration: Float64Array;
-  keepAlive: Float64Array;
-  numCtx: Int32Array;
-  timeout: Float64Array;
-  op: Uint8Array;
+  keepAlive: Float64Array | null = null;
+  numCtx: Int32Array | null = null;
+  timeout: Float64Array | null = null;
+  op: Uint8Array | null = null;
   ids: (string | null)[] | null = null;
   promptTokens: Float64Array | null = null;
   outputTokens: Float64Array | null = null;
 
   constructor(capacity = 1024) {
-    this.cap = capacity;
-    this.at = new Float64Array(capacity);
-    this.model = new Int32Array(capacity);
-    this.duration = new Float64Array(capacity);
-    this.keepAlive = new Float64Array(capacity);
-    this.numCtx = new Int32Array(capacity);
-    this.timeout = new Float64Array(capacity);
-    this.op = new Uint8Array(capacity);
+    this.cap = Math.max(16, capacity);
+    this.at = new Float64Array(this.cap);
+    this.model = new Int32Array(this.cap);
+    this.duration = new Float64Array(this.cap);
   }
 
   push(at: number, model: number, duration: number, keepAlive: number, numCtx: number, timeout: number, op: Op, id: string | null): void {
@@ -61,10 +71,10 @@ export class TraceBuilder {
     this.at[i] = at;
     this.model[i] = model;
     this.duration[i] = duration;
-    this.keepAlive[i] = keepAlive;
-    this.numCtx[i] = numCtx;
-    this.timeout[i] = timeout;
-    this.op[i] = op;
+    if (!Number.isNaN(keepAlive) || this.keepAlive) (this.keepAlive ??= filled(new Float64Array(this.cap), NaN))[i] = keepAlive;
+    if (numCtx !== 0 || this.numCtx) (this.numCtx ??= new Int32Array(this.cap))[i] = numCtx;
+    if (timeout !== Infinity || this.timeout) (this.timeout ??= filled(new Float64Array(this.cap), Infinity))[i] = timeout;
+    if (op !== Op.generate || this.op) (this.op ??= new Uint8Array(this.cap))[i] = op;
     if (id !== null) {
       this.ids ??= [];
       this.ids[i] = id;
@@ -74,12 +84,10 @@ export class TraceBuilder {
   /** Token counts of the row just pushed (NaN = not given); the columns exist only once a row has them. */
   tokens(prompt: number, output: number): void {
     if (Number.isNaN(prompt) && Number.isNaN(output) && !this.promptTokens) return;
-    if (!this.promptTokens) {
-      this.promptTokens = new Float64Array(this.cap).fill(NaN);
-      this.outputTokens = new Float64Array(this.cap).fill(NaN);
-    }
+    this.promptTokens ??= filled(new Float64Array(this.cap), NaN);
+    this.outputTokens ??= filled(new Float64Array(this.cap), NaN);
     this.promptTokens[this.length - 1] = prompt;
-    this.outputTokens![this.length - 1] = output;
+    this.outputTokens[this.length - 1] = output;
   }
 
   build(): Trace {
@@ -91,31 +99,38 @@ export class TraceBuilder {
       at: this.at.subarray(0, n),
       model: this.model.subarray(0, n),
       duration: this.duration.subarray(0, n),
-      keepAlive: this.keepAlive.subarray(0, n),
-      numCtx: this.numCtx.subarray(0, n),
-      timeout: this.timeout.subarray(0, n),
-      op: this.op.subarray(0, n),
+      keepAlive: this.keepAlive?.subarray(0, n) ?? null,
+      numCtx: this.numCtx?.subarray(0, n) ?? null,
+      timeout: this.timeout?.subarray(0, n) ?? null,
+      op: this.op?.subarray(0, n) ?? null,
       ids: this.ids,
     };
   }
 
   private grow(): void {
-    this.cap *= 2;
-    const g64 = (a: Float64Array) => { const b = new Float64Array(this.cap); b.set(a); return b; };
-    const g32 = (a: Int32Array) => { const b = new Int32Array(this.cap); b.set(a); return b; };
-    this.at = g64(this.at);
-    this.model = g32(this.model);
-    this.duration = g64(this.duration);
-    this.keepAlive = g64(this.keepAlive);
-    this.numCtx = g32(this.numCtx);
-    this.timeout = g64(this.timeout);
-    if (this.promptTokens) {
-      const gNaN = (a: Float64Array) => { const b = new Float64Array(this.cap).fill(NaN); b.set(a); return b; };
-      this.promptTokens = gNaN(this.promptTokens);
-      this.outputTokens = gNaN(this.outputTokens!);
-    }
-    const op = new Uint8Array(this.cap);
-    op.set(this.op);
-    this.op = op;
+    const cap = Math.ceil(this.cap * 1.5);
+    this.at = widen(this.at, cap, 0);
+    this.model = widen(this.model, cap, 0);
+    this.duration = widen(this.duration, cap, 0);
+    if (this.keepAlive) this.keepAlive = widen(this.keepAlive, cap, NaN);
+    if (this.numCtx) this.numCtx = widen(this.numCtx, cap, 0);
+    if (this.timeout) this.timeout = widen(this.timeout, cap, Infinity);
+    if (this.op) this.op = widen(this.op, cap, 0);
+    if (this.promptTokens) this.promptTokens = widen(this.promptTokens, cap, NaN);
+    if (this.outputTokens) this.outputTokens = widen(this.outputTokens, cap, NaN);
+    this.cap = cap;
   }
+}
+
+function filled<T extends Column>(a: T, value: number): T {
+  a.fill(value);
+  return a;
+}
+
+/** A longer copy of a column, the new part filled with the column's default. */
+function widen<T extends Column>(a: T, cap: number, fill: number): T {
+  const b = new (a.constructor as new (n: number) => T)(cap);
+  b.set(a as never);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
 }

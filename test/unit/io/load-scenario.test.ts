@@ -75,10 +75,10 @@ candidates:
     });
     expect(sc.trace.length).toBe(4);
     expect(Array.from(sc.trace.at)).toEqual([0, 1.5e6, 2e6, 3e6]);
-    expect(sc.trace.keepAlive[0]).toBeNaN();
-    expect(sc.trace.keepAlive[1]).toBe(FOREVER);
-    expect(sc.trace.keepAlive[2]).toBe(300e6);
-    expect(sc.trace.keepAlive[3]).toBe(300e6); // a CSV cell that reads as a number is a number
+    expect(sc.trace.keepAlive![0]).toBeNaN();
+    expect(sc.trace.keepAlive![1]).toBe(FOREVER);
+    expect(sc.trace.keepAlive![2]).toBe(300e6);
+    expect(sc.trace.keepAlive![3]).toBe(300e6); // a CSV cell that reads as a number is a number
     expect(sc.trace.ids?.[1]).toBe('x');
     expect(sc.trace.ids?.[0] ?? null).toBeNull();
   });
@@ -90,7 +90,7 @@ candidates:
     - { at: 1, model: phi3:mini, duration: 1, keep_alive: -1 }
     - { at: 2, model: phi3:mini, duration: 1, keep_alive: 0 }
 `);
-    expect(Array.from(sc.trace.keepAlive)).toEqual([INVALID, FOREVER, 0]);
+    expect(Array.from(sc.trace.keepAlive!)).toEqual([INVALID, FOREVER, 0]);
     expect(sc.warnings.join('\n')).toMatch(/1 request\(s\) carry a keep_alive Ollama rejects.*s\.yaml:8/);
   });
 
