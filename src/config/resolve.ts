@@ -162,6 +162,7 @@ export class Resolver {
         warm: c.warm ? this.warm(c.warm, [...path, 'warm']) : baseWarm,
         ...(c.faults ? resolveFaults(this.src, c.faults, [...path, 'faults'], this.modelNames, dur) : baseFaults),
         retry: c.retry !== undefined ? resolveRetry(this.src, c.retry, [...path, 'retry'], dur) : baseRetry,
+        eviction: c.policy?.eviction ?? this.file.policy?.eviction ?? 'ollama',
         raw: this.merged(c),
       });
     });

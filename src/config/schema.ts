@@ -116,6 +116,9 @@ export const SourceSchema = z.strictObject({
   sort: z.boolean().optional(),
 });
 
+/** What-ifs Ollama does not have, labelled not-Ollama in every output: `policy: { eviction: lru }`. */
+export const PolicySchema = z.strictObject({ eviction: z.enum(['ollama', 'lru', 'cost']) });
+
 export const CandidateSchema = z.strictObject({
   name: z.string(),
   server: ServerSchema.optional(),
@@ -124,6 +127,7 @@ export const CandidateSchema = z.strictObject({
   warm: WarmSchema.optional(),
   faults: z.array(FaultSchema).optional(),
   retry: RetrySchema.nullable().optional(),
+  policy: PolicySchema.optional(),
 });
 
 export const ScenarioSchema = z.strictObject({
@@ -136,6 +140,7 @@ export const ScenarioSchema = z.strictObject({
   warm: WarmSchema.optional(),
   faults: z.array(FaultSchema).optional(),
   retry: RetrySchema.optional(),
+  policy: PolicySchema.optional(),
   workload: z.strictObject({
     trace: z.string().optional(),
     requests: z.array(z.record(z.string(), z.unknown())).optional(),

@@ -67,6 +67,8 @@ export interface ResolvedCandidate {
   loadCrashes?: { model: number; from: number; until: number; after: number }[];
   /** Client retry policy, or null. */
   retry?: { attempts: number; backoff: number } | null;
+  /** A what-if eviction order Ollama does not have; absent or 'ollama' = Ollama's own. */
+  eviction?: 'ollama' | 'lru' | 'cost';
   /** The candidate as the user wrote it (after merging), for reports. */
   raw: unknown;
 }

@@ -43,9 +43,11 @@ export interface CandidateSummary {
   failed_runtime_oom: number;
   /** Client retries sent (the scenario's `retry` policy). */
   retries: number;
+  /** The victim order: "ollama", or a what-if labelled "lru (not Ollama)" / "cost (not Ollama)". */
+  eviction_order: string;
 }
 
-export function summarize(candidate: string, m: MetricsCollector): CandidateSummary {
+export function summarize(candidate: string, m: MetricsCollector, eviction = 'ollama'): CandidateSummary {
   const lat = m.sortedLatencies();
   const q = (p: number) => (lat.length ? round(quantileSorted(lat, p) / SECOND) : null);
   let sum = 0;
@@ -84,6 +86,7 @@ export function summarize(candidate: string, m: MetricsCollector): CandidateSumm
     failed_restart: m.failures.restart,
     failed_runtime_oom: m.failures.runtimeOom,
     retries: m.failures.retries,
+    eviction_order: eviction === 'ollama' ? 'ollama' : `${eviction} (not Ollama)`,
   };
 }
 

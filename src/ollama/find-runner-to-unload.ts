@@ -12,13 +12,20 @@ import type { RunnerRef } from './runner-ref.js';
 export function findRunnerToUnload(
   loaded: readonly (RunnerRef | null)[],
   keyNames: readonly string[],
+  order: VictimOrder = byDurationAndName,
 ): RunnerRef | null {
   const candidates: RunnerRef[] = [];
   for (const r of loaded) if (r) candidates.push(r);
   if (candidates.length === 0) return null;
-  candidates.sort((a, b) => byDurationAndName(a, b, keyNames));
+  candidates.sort((a, b) => order(a, b, keyNames));
   return candidates.find((r) => r.refCount === 0) ?? candidates[0]!;
 }
+
+/**
+ * A victim order. Ollama's is ByDurationAndName; what-if orders that Ollama
+ * does not have (src/whatif/) can be injected to show what its order costs.
+ */
+export type VictimOrder = (a: RunnerRef, b: RunnerRef, keyNames: readonly string[]) => number;
 
 /** Ollama's ByDurationAndName order. */
 export function byDurationAndName(a: RunnerRef, b: RunnerRef, keyNames: readonly string[]): number {

@@ -33,7 +33,9 @@ export function startLoad(s: Scheduler, r: Req, model: SchedModel, placement: Pl
   if (failsAfter < Infinity) {
     s.loadHandle = s.engine.schedule(s.now + failsAfter, Prio.load, Ev.loadFail, runner.id);
   } else {
-    s.loadHandle = s.engine.schedule(s.now + s.loadTime(r.model), Prio.load, Ev.loadDone, runner.id);
+    const loadTime = s.loadTime(r.model);
+    runner.loadSeconds = loadTime / 1e6;
+    s.loadHandle = s.engine.schedule(s.now + loadTime, Prio.load, Ev.loadDone, runner.id);
   }
 }
 

@@ -13,6 +13,7 @@ import { onUnloadedSignal } from './process-pending.js';
  */
 export function releaseRunner(s: Scheduler, runner: RunnerRef): void {
   runner.refCount--;
+  runner.lastUsed = s.now;
   if (runner.refCount > 0) return;
   if (runner.sessionDuration <= 0) {
     unloadRunner(s, runner, runner.markReason === Reason.none ? Reason.expired : runner.markReason);

@@ -60,7 +60,7 @@ function schedule(s: Scheduler, r: Req): void {
       reason = Reason.reload;
     } else if (s.loadedCount >= s.maxRunners) {
       // b. At OLLAMA_MAX_LOADED_MODELS.
-      victim = findRunnerToUnload(s.loaded, s.cfg.keyNames);
+      victim = findRunnerToUnload(s.loaded, s.cfg.keyNames, s.cfg.victimOrder);
     } else {
       // c. Fits (or nothing is loaded, or CPU-only) → load; else evict.
       const placement = selectPlacement(modelFit(model, ctx), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model));
@@ -68,7 +68,7 @@ function schedule(s: Scheduler, r: Req): void {
         startLoad(s, r, model, placement, ctx);
         return;
       }
-      victim = findRunnerToUnload(s.loaded, s.cfg.keyNames);
+      victim = findRunnerToUnload(s.loaded, s.cfg.keyNames, s.cfg.victimOrder);
     }
     if (!victim) throw new Error('scheduler: nothing to evict yet the model does not fit');
     // d. Mark the victim, then wait for any unloaded signal; signals buffered

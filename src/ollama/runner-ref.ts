@@ -18,6 +18,10 @@ export class RunnerRef {
   /** Why the runner was marked (duration forced to 0), or Reason.none. */
   markReason: Reason = Reason.none;
   loadedAt = -1;
+  /** Last admission or completion (what-if LRU order, not Ollama's). */
+  lastUsed = 0;
+  /** Seconds its load took (what-if cost-aware order, not Ollama's). */
+  loadSeconds = 0;
   /** num_gpu it was loaded with (-1 automatic): a load-time option (spec §4.5). */
   numGpu = -1;
   busySlots = 0;

@@ -2,6 +2,7 @@ import type { Engine } from '../engine/index.js';
 import { type EventKind, type EventSink, type Reason, Status } from '../events/index.js';
 import type { ServerEnv } from './envconfig.js';
 import { defaultContextTier, requestContext, type RequestContext } from './needs-reload.js';
+import type { VictimOrder } from './find-runner-to-unload.js';
 import { RunnerRef } from './runner-ref.js';
 import { type LoadTimer, type Op, type Req, type SchedModel, Where } from './types.js';
 
@@ -40,6 +41,8 @@ export interface SchedulerConfig {
   checkInvariants?: boolean;
   /** Unified memory (Apple, iGPU): system RAM in bytes, which also caps what the GPU can take (spec §9.7). */
   unifiedRam?: number;
+  /** A what-if victim order instead of Ollama's ByDurationAndName (labelled not-Ollama in reports). */
+  victimOrder?: VictimOrder;
 }
 
 export interface LoadCrash {

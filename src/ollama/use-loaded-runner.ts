@@ -19,6 +19,7 @@ import { Op, type Req } from './types.js';
  */
 export function useLoadedRunner(s: Scheduler, r: Req, runner: RunnerRef, how: Reason): void {
   runner.refCount++;
+  runner.lastUsed = s.now;
   stopTimer(s, runner);
   if (!isAbsent(r.keepAlive)) {
     runner.sessionDuration = r.keepAlive;

@@ -17,7 +17,7 @@ const gib = (x: number) => x.toFixed(1);
 const gibh = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 
 const COLUMNS: Column[] = [
-  { title: 'candidate', cell: (s) => s.candidate, left: true },
+  { title: 'candidate', cell: (s) => (s.eviction_order === 'ollama' ? s.candidate : `${s.candidate} [${s.eviction_order}]`), left: true },
   { title: 'ok', cell: (s) => num(s.ok) },
   { title: '503', cell: (s) => num(s.rejected_503) },
   { title: '400', cell: (s) => num(s.rejected_400) },

@@ -3,6 +3,7 @@ import { HostLoadTimer } from '../hardware/load-time.js';
 import { PAGE_CACHE } from '../hardware/storage.js';
 import { parseServerEnv, type SchedModel, type SchedulerConfig } from '../ollama/index.js';
 import type { LoadTimer } from '../ollama/types.js';
+import { victimOrder } from '../whatif/eviction-orders.js';
 
 /** Runner keys: models that name the same `key` (blob) share an index. */
 export function runnerKeys(models: readonly { key: string }[]): { keyOf: Int32Array; keyNames: string[] } {
@@ -43,6 +44,7 @@ export function schedulerConfig(c: ResolvedCandidate): SchedulerConfig {
     loadTimer: loadTimer(c),
     loadCrashes: c.loadCrashes,
     unifiedRam: c.host.unified ? c.host.ram : undefined,
+    victimOrder: victimOrder(c.eviction),
     gpus: c.host.gpus,
     unload: c.host.unload,
     models,

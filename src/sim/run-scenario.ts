@@ -48,7 +48,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       onProgress: hooks.progress ? (n) => hooks.progress!(before + n, total) : undefined,
     });
     hooks.progress?.(before + sc.trace.length, total);
-    return { summary: summarize(c.name, metrics), stats };
+    return { summary: summarize(c.name, metrics, c.eviction), stats };
   });
 }
 
