@@ -4,6 +4,8 @@ import { PAGE_CACHE, STORAGE } from '../hardware/storage.js';
 import { loadScenario } from '../io/load-scenario.js';
 import { explainText, gpusText, modelsText, storageText } from '../report/explain.js';
 import { explainScenario } from '../sim/explain.js';
+import { advise } from '../plan/advise.js';
+import { adviceText } from '../report/advice.js';
 
 export function gpusCommand(): void {
   process.stdout.write(gpusText(GPUS));
@@ -18,4 +20,11 @@ export async function explainCommand(file: string): Promise<void> {
   const sc = await loadScenario(file);
   for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(explainText(explainScenario(sc)));
+}
+
+export async function adviseCommand(file: string, opts: { json?: boolean }): Promise<void> {
+  const sc = await loadScenario(file);
+  for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
+  const advice = advise(sc);
+  process.stdout.write(opts.json ? JSON.stringify(advice, null, 2) + '\n' : adviceText(advice));
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { InputError } from '../diag/index.js';
-import { explainCommand, gpusCommand, modelsCommand } from './catalogue.js';
+import { adviseCommand, explainCommand, gpusCommand, modelsCommand } from './catalogue.js';
 import { runCommand } from './run.js';
 import { traceConvertCommand, traceStatsCommand, traceSynthCommand } from './trace.js';
 
@@ -25,6 +25,12 @@ program
   .option('--summary-only', 'skip requests.csv and events.csv (for very large runs)')
   .action(runCommand);
 
+program
+  .command('advise')
+  .argument('<scenario>', 'scenario file (YAML or JSON)')
+  .description('recommend a keep_alive per model from its idle gaps, and prove it against 5m, -1 and 0')
+  .option('--json', 'print the advice as JSON')
+  .action(adviseCommand);
 program.command('gpus').description('list the GPU and storage catalogue').action(gpusCommand);
 program.command('models').description('list the model catalogue').action(modelsCommand);
 program
