@@ -1,5 +1,5 @@
 import { msg } from '../diag/index.js';
-import type { Path, YamlSource } from '../io/yaml-source.js';
+import type { Path, YamlSource } from './yaml-source.js';
 import type { FaultFile, RetryFile } from './schema.js';
 import type { ResolvedCandidate } from './types.js';
 

@@ -2,7 +2,7 @@ import { msg } from '../diag/index.js';
 import { GPUS, gpuById } from '../hardware/gpus.js';
 import { MODELS, modelByTag, type ModelSpec } from '../hardware/models.js';
 import { STORAGE, storageById } from '../hardware/storage.js';
-import type { Path, YamlSource } from '../io/yaml-source.js';
+import type { Path, YamlSource } from './yaml-source.js';
 import type { ModelArchitecture } from '../ollama/predict-server-vram.js';
 import type { ScenarioFile } from './schema.js';
 import { ratesFor } from '../hardware/throughput.js';

@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import { msg, warn } from '../diag/index.js';
-import type { Path, YamlSource } from '../io/yaml-source.js';
+import type { Path, YamlSource } from './yaml-source.js';
 import { HOUR } from '../engine/index.js';
 import { INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js';
 import { parseServerEnv } from '../ollama/envconfig.js';

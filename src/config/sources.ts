@@ -1,5 +1,5 @@
 import { msg } from '../diag/index.js';
-import type { Path, YamlSource } from '../io/yaml-source.js';
+import type { Path, YamlSource } from './yaml-source.js';
 import { FORMAT_NAMES, FORMATS, SOURCE_FIELDS, type SourceField } from '../workload/formats.js';
 import type { ModelRates } from './request-rows.js';
 import type { ScenarioFile, SourceFile } from './schema.js';

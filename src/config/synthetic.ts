@@ -1,6 +1,6 @@
 import { msg } from '../diag/index.js';
 import { rngStream } from '../engine/index.js';
-import type { Path, YamlSource } from '../io/yaml-source.js';
+import type { Path, YamlSource } from './yaml-source.js';
 import { arrivals, draw, type Distribution, type Process, profileShape } from '../workload/generators.js';
 import { diurnal } from '../workload/synthetic.js';
 import { TraceBuilder, type Trace } from '../workload/trace.js';

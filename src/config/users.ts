@@ -1,5 +1,5 @@
 import { msg } from '../diag/index.js';
-import type { Path, YamlSource } from '../io/yaml-source.js';
+import type { Path, YamlSource } from './yaml-source.js';
 import type { Distribution } from '../workload/generators.js';
 import type { ModelRates } from './request-rows.js';
 import type { SyntheticFile } from './schema.js';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { msg, type InputError } from '../diag/index.js';
-import type { Path, YamlSource } from '../io/yaml-source.js';
+import type { Path, YamlSource } from './yaml-source.js';
 import { ScenarioSchema, type ScenarioFile } from './schema.js';
 
 /**

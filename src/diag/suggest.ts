@@ -1,10 +1,14 @@
 /**
  * The closest allowed name to a mistyped one, for "did you mean" hints:
- * case-insensitive optimal-string-alignment distance, accepted when it is at
- * most a third of the name's length (and at least 2 edits are always allowed).
+ * the only allowed name that the given one begins, else the case-insensitive
+ * optimal-string-alignment distance, accepted when it is at most a third of
+ * the name's length (and at least 2 edits are always allowed).
  */
 export function nearest(name: string, allowed: readonly string[]): string | null {
   const a = name.toLowerCase();
+  // A name cut short (OLLAMA_MAX_LOADED) means the one it starts, not a closer-spelled neighbour.
+  const longer = a.length >= 4 ? allowed.filter((c) => c.toLowerCase().startsWith(a)) : [];
+  if (longer.length === 1) return longer[0]!;
   let best: string | null = null;
   let bestD = Infinity;
   for (const candidate of allowed) {

@@ -1,84 +1,39 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { InputError, msg } from '../diag/index.js';
-import { REQUEST_FIELDS, RequestRows } from '../config/request-rows.js';
+import { InputError, msg, warn } from '../diag/index.js';
+import { REQUEST_FIELDS, RequestRows, type ModelRates } from '../config/request-rows.js';
 import { Resolver } from '../config/resolve.js';
+import type { ScenarioFile } from '../config/schema.js';
 import type { ResolvedScenario, ResolvedUsers } from '../config/types.js';
 import { validateShape } from '../config/validate.js';
 import { modelRates, resolveSources } from '../config/sources.js';
 import { synthesizeWorkload } from '../config/synthetic.js';
 import { resolveUsers } from '../config/users.js';
 import { withCatalogueRates } from '../config/hardware.js';
+import type { Trace } from '../workload/trace.js';
 import { readSources } from './read-sources.js';
 import { readTraceCsv } from './read-trace.js';
-import { YamlSource } from './yaml-source.js';
+import { YamlSource } from '../config/yaml-source.js';
 
 /**
  * Reads a scenario file (YAML or JSON) and everything it refers to, and
  * returns it resolved — or throws one InputError naming file, line and field.
  * Phases: read → parse (YAML with positions) → shape (zod) → units and
- * candidates → workload (inline requests or the trace CSV).
+ * candidates → workload (inline requests, trace CSV, sources or synthetic).
  */
 export async function loadScenario(file: string): Promise<ResolvedScenario> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const [problem, hint] = msg.cannotRead((e as NodeJS.ErrnoException).code ?? String(e));
-    throw new InputError({ file, line: 1, field: '(file)', problem, hint });
-  }
-  const src = new YamlSource(file, text);
+  const src = new YamlSource(file, readText(file));
   const raw = src.toJS();
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw src.error([], msg.notAnObject());
   const shape = validateShape(src, raw);
   const resolver = new Resolver(src, shape);
   const warnings: string[] = [];
   const candidates = resolver.candidates(warnings);
+  // Token rates belong to the scenario's models; the trace is built once, for the first candidate's GPU.
   const rates = withCatalogueRates(modelRates(src, shape, resolver.modelNames), candidates[0]!);
-  const rows = new RequestRows(resolver.modelNames, rates);
-  const { trace, requests, sources, synthetic } = shape.workload;
-  if ([trace, requests, sources, synthetic].filter((w) => w !== undefined).length > 1) throw src.error(['workload'], msg.bothWorkloads());
-  let fromSources: Awaited<ReturnType<typeof readSources>> | null = null;
-  let users: ResolvedUsers | undefined;
-  if (synthetic !== undefined) {
-    const length = synthetic.length !== undefined ? resolver.duration(synthetic.length, ['workload', 'synthetic', 'length']) : 86400e6;
-    if (synthetic.users) users = resolveUsers(src, synthetic.users, resolver.modelNames, rates, length);
-    fromSources = { trace: synthesizeWorkload(src, synthetic, resolver.modelNames, rates, shape.seed ?? 1, (v, p) => resolver.duration(v, p)), invalidKeepAlive: 0, firstInvalid: null };
-  } else if (sources !== undefined) {
-    const resolved = resolveSources(src, sources, resolver.modelNames, (f) => resolvePath(dirname(file), f), (v, p) => resolver.duration(v, p));
-    fromSources = await readSources(resolved.specs, resolved.columns, resolver.modelNames, rates, shape.seed ?? 1);
-    rows.invalidKeepAlive = fromSources.invalidKeepAlive;
-    rows.firstInvalid = fromSources.firstInvalid;
-  } else if (trace !== undefined) {
-    await readTraceCsv(resolvePath(dirname(file), trace), rows);
-  } else if (requests !== undefined) {
-    requests.forEach((req, i) => {
-      for (const key of Object.keys(req)) {
-        if (!(REQUEST_FIELDS as readonly string[]).includes(key)) {
-          throw src.error(['workload', 'requests', i, key], msg.unknownKey(key, REQUEST_FIELDS), true);
-        }
-      }
-      rows.add(
-        (f) => req[f],
-        (field, m) => src.error(['workload', 'requests', i, ...(field in req ? [field] : [])], m),
-        `${file}:${src.line(['workload', 'requests', i])}`,
-        false,
-      );
-    });
-  } else {
-    throw src.error(['workload'], msg.noWorkload());
-  }
-  if (rows.invalidKeepAlive > 0) {
-    warnings.push(`${rows.invalidKeepAlive} request(s) carry a keep_alive Ollama rejects; they get 400 in the results (first: ${rows.firstInvalid})`);
-  }
-  for (const c of candidates) {
-    const q = c.server.OLLAMA_MAX_QUEUE;
-    if (q !== undefined && /^\s*[01]\s*$/.test(String(q))) {
-      warnings.push(`${file}: candidate "${c.name}": OLLAMA_MAX_QUEUE below 2 also shrinks Ollama's internal channels; a real server may stall (spec §9.4)`);
-    }
-  }
-  const built = fromSources?.trace ?? rows.build();
-  if (built.length === 0) warnings.push(`${file}: the workload has no requests`);
+  const { trace, users, rejected } = await readWorkload(src, shape, resolver, rates);
+  if (rejected.count > 0) warnings.push(warn.rejectedKeepAlive(rejected.count, rejected.first ?? file));
+  if (trace.length === 0 && !users) warnings.push(warn.emptyWorkload(file));
   return {
     file,
     name: resolver.name(),
@@ -86,9 +41,69 @@ export async function loadScenario(file: string): Promise<ResolvedScenario> {
     horizon: resolver.horizon(),
     modelNames: resolver.modelNames,
     candidates,
-    warm: candidates[0]?.warm ?? [],
-    trace: built,
+    warm: resolver.baseWarm(),
+    trace,
     ...(users ? { users } : {}),
     warnings,
   };
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const [problem, hint] = msg.cannotRead((e as NodeJS.ErrnoException).code ?? String(e));
+    throw new InputError({ file, line: 1, field: '(file)', problem, hint });
+  }
+}
+
+interface Workload {
+  trace: Trace;
+  users?: ResolvedUsers;
+  /** Requests whose keep_alive Ollama answers with 400 (not an input error), and where the first is. */
+  rejected: { count: number; first: string | null };
+}
+
+/** Exactly one of workload.trace, requests, sources or synthetic. */
+async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Resolver, rates: ModelRates[]): Promise<Workload> {
+  const { trace, requests, sources, synthetic } = shape.workload;
+  const given = [trace, requests, sources, synthetic].filter((w) => w !== undefined).length;
+  if (given > 1) throw src.error(['workload'], msg.bothWorkloads());
+  if (given === 0) throw src.error(['workload'], msg.noWorkload());
+  const duration = (v: unknown, p: readonly (string | number)[]) => resolver.duration(v, p);
+  // Paths in the scenario are relative to the scenario file, not the working directory.
+  const near = (f: string) => resolvePath(dirname(src.file), f);
+  const none = { count: 0, first: null };
+  if (synthetic !== undefined) {
+    const length = synthetic.length !== undefined ? duration(synthetic.length, ['workload', 'synthetic', 'length']) : 86400e6;
+    const users = synthetic.users ? resolveUsers(src, synthetic.users, resolver.modelNames, rates, length) : undefined;
+    const built = synthesizeWorkload(src, synthetic, resolver.modelNames, rates, shape.seed ?? 1, duration);
+    return { trace: built, ...(users ? { users } : {}), rejected: none };
+  }
+  if (sources !== undefined) {
+    const resolved = resolveSources(src, sources, resolver.modelNames, near, duration);
+    const read = await readSources(resolved.specs, resolved.columns, resolver.modelNames, rates, shape.seed ?? 1);
+    return { trace: read.trace, rejected: { count: read.invalidKeepAlive, first: read.firstInvalid } };
+  }
+  const rows = new RequestRows(resolver.modelNames, rates);
+  if (trace !== undefined) await readTraceCsv(near(trace), rows);
+  else addInlineRequests(src, requests ?? [], rows);
+  return { trace: rows.build(), rejected: { count: rows.invalidKeepAlive, first: rows.firstInvalid } };
+}
+
+/** workload.requests: each entry is checked like a CSV row, at its own YAML line. */
+function addInlineRequests(src: YamlSource, requests: readonly Record<string, unknown>[], rows: RequestRows): void {
+  requests.forEach((req, i) => {
+    const path = ['workload', 'requests', i] as const;
+    for (const key of Object.keys(req)) {
+      if (!(REQUEST_FIELDS as readonly string[]).includes(key)) throw src.error([...path, key], msg.unknownKey(key, REQUEST_FIELDS), true);
+    }
+    rows.add(
+      (f) => req[f],
+      // A missing field is reported at the request's line; a bad one at its value.
+      (field, m) => src.error([...path, ...(field in req ? [field] : [])], m),
+      `${src.file}:${src.line(path)}`,
+      false,
+    );
+  });
 }

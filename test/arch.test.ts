@@ -1,0 +1,64 @@
+/**
+ * The layering, checked from the imports (as BLIS's static_test.go): data
+ * flows one way, trace → engine + scheduler → events → metrics → report. The
+ * engine knows nothing of Ollama; the scheduler nothing of files, CLIs or
+ * charts; only io/ and cli/ touch the file system; no hidden randomness or clock.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { expect, test } from 'vitest';
+
+const SRC = resolve(import.meta.dirname, '../src');
+
+/** Which folders each folder may import from (type-only imports included). */
+const ALLOWED: Record<string, string[]> = {
+  engine: [],
+  events: [],
+  diag: [],
+  hardware: [],
+  ollama: ['engine', 'events', 'workload'],
+  whatif: ['ollama'],
+  workload: ['engine', 'metrics'],
+  metrics: ['engine', 'events', 'ollama'],
+  sim: ['config', 'engine', 'events', 'hardware', 'metrics', 'ollama', 'whatif', 'workload'],
+  config: ['diag', 'engine', 'hardware', 'ollama', 'workload'],
+  plan: ['config', 'metrics', 'sim'],
+  report: ['hardware', 'metrics', 'plan', 'sim'],
+  io: ['config', 'diag', 'events', 'metrics', 'ollama', 'sim', 'workload'],
+  cli: ['config', 'diag', 'hardware', 'io', 'plan', 'report', 'sim', 'workload'],
+};
+
+function sources(): { folder: string; file: string; text: string }[] {
+  const out: { folder: string; file: string; text: string }[] = [];
+  for (const folder of readdirSync(SRC, { withFileTypes: true })) {
+    if (!folder.isDirectory()) continue;
+    for (const f of readdirSync(join(SRC, folder.name))) {
+      if (f.endsWith('.ts')) out.push({ folder: folder.name, file: `${folder.name}/${f}`, text: readFileSync(join(SRC, folder.name, f), 'utf8') });
+    }
+  }
+  return out;
+}
+
+test('every src folder is in the layering table', () => {
+  const folders = new Set(sources().map((s) => s.folder));
+  for (const f of folders) expect(Object.keys(ALLOWED)).toContain(f);
+});
+
+test('imports only go where the layering allows', () => {
+  const bad: string[] = [];
+  for (const { folder, file, text } of sources()) {
+    for (const m of text.matchAll(/from '\.\.\/([a-z]+)\//g)) {
+      if (!ALLOWED[folder]!.includes(m[1]!)) bad.push(`${file} imports ../${m[1]}`);
+    }
+  }
+  expect(bad).toEqual([]);
+});
+
+test('only io/ and cli/ touch the file system or the process; no Math.random or Date.now in src', () => {
+  const bad: string[] = [];
+  for (const { folder, file, text } of sources()) {
+    if (!['io', 'cli'].includes(folder) && /from 'node:fs'|process\.(exit|stdout|stderr)/.test(text)) bad.push(`${file}: fs/process`);
+    if (/Math\.random|Date\.now/.test(text)) bad.push(`${file}: unseeded randomness or wall clock`);
+  }
+  expect(bad).toEqual([]);
+});
