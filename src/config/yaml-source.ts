@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { InputError, msg, type Message } from '../diag/index.js';
 
 export type Path = readonly (string | number)[];
@@ -25,8 +25,22 @@ export class YamlSource {
     try {
       return this.doc.toJS({ maxAliasCount: 1000 });
     } catch (e) {
-      throw new InputError({ file: this.file, line: 1, field: '(yaml)', problem: msg.yamlSyntax((e as Error).message.split('\n')[0]!)[0] });
+      const line = this.danglingAliasLine() ?? 1;
+      throw new InputError({ file: this.file, line, field: '(yaml)', problem: msg.yamlSyntax((e as Error).message.split('\n')[0]!)[0] });
     }
+  }
+
+  /** The parser accepts `*x` without an `&x` and only fails when expanding it: find where it was written. */
+  private danglingAliasLine(): number | null {
+    let line: number | null = null;
+    visit(this.doc, {
+      Alias: (_, node) => {
+        if (node.resolve(this.doc) !== undefined) return undefined;
+        line = this.lineAt(node.range?.[0] ?? 0);
+        return visit.BREAK;
+      },
+    });
+    return line;
   }
 
   /** The line of the node at `path` (of its key with `key`), or of the deepest ancestor that exists. */
