@@ -126,6 +126,12 @@ export class Resolver {
     return this.warm(this.file.warm, ['warm']);
   }
 
+  private fleet(f: ScenarioFile['fleet'], path: Path): Pick<ResolvedCandidate, 'fleet'> {
+    if (!f) return {};
+    if (!Number.isInteger(f.hosts) || f.hosts < 1) throw this.src.error([...path, 'hosts'], msg.notPositiveInt(String(f.hosts)));
+    return f.hosts > 1 ? { fleet: { hosts: f.hosts, router: f.router ?? 'least-outstanding' } } : {};
+  }
+
   /** The candidates, each the base scenario with its overrides applied. */
   candidates(warnings: string[]): ResolvedCandidate[] {
     const baseModels = this.baseModels();
@@ -163,6 +169,7 @@ export class Resolver {
         ...(c.faults ? resolveFaults(this.src, c.faults, [...path, 'faults'], this.modelNames, dur) : baseFaults),
         retry: c.retry !== undefined ? resolveRetry(this.src, c.retry, [...path, 'retry'], dur) : baseRetry,
         eviction: c.policy?.eviction ?? this.file.policy?.eviction ?? 'ollama',
+        ...this.fleet(c.fleet ?? this.file.fleet, c.fleet ? [...path, 'fleet'] : ['fleet']),
         raw: this.merged(c),
       });
     });

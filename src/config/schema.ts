@@ -119,6 +119,12 @@ export const SourceSchema = z.strictObject({
 /** What-ifs Ollama does not have, labelled not-Ollama in every output: `policy: { eviction: lru }`. */
 export const PolicySchema = z.strictObject({ eviction: z.enum(['ollama', 'lru', 'cost']) });
 
+/** N Ollama servers, each with its own scheduler, GPUs and page cache, behind a router. */
+export const FleetSchema = z.strictObject({
+  hosts: z.number(),
+  router: z.enum(['round-robin', 'least-outstanding', 'model-affinity', 'random']).optional(),
+});
+
 export const CandidateSchema = z.strictObject({
   name: z.string(),
   server: ServerSchema.optional(),
@@ -128,6 +134,7 @@ export const CandidateSchema = z.strictObject({
   faults: z.array(FaultSchema).optional(),
   retry: RetrySchema.nullable().optional(),
   policy: PolicySchema.optional(),
+  fleet: FleetSchema.optional(),
 });
 
 export const ScenarioSchema = z.strictObject({
@@ -141,6 +148,7 @@ export const ScenarioSchema = z.strictObject({
   faults: z.array(FaultSchema).optional(),
   retry: RetrySchema.optional(),
   policy: PolicySchema.optional(),
+  fleet: FleetSchema.optional(),
   workload: z.strictObject({
     trace: z.string().optional(),
     requests: z.array(z.record(z.string(), z.unknown())).optional(),

@@ -24,6 +24,8 @@ export const EventKind = {
   retry: 16,
   /** A fault from the scenario happens (server restart, runtime OOM). */
   fault: 17,
+  /** A fleet's router sends a request to a host (value = host index). */
+  route: 18,
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 export const EVENT_NAMES: readonly string[] = Object.keys(EventKind);

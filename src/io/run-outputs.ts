@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedScenario } from '../config/types.js';
-import { EVENT_NAMES, type EventSink, REASON_NAMES, Status, STATUS_NAMES } from '../events/index.js';
+import { EVENT_NAMES, EventKind, type EventSink, REASON_NAMES, Status, STATUS_NAMES } from '../events/index.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import type { Req, RequestSink } from '../ollama/index.js';
 import type { RunHooks } from '../sim/run-scenario.js';
@@ -57,13 +57,15 @@ export class RunOutputs implements RunHooks {
     let lastT = -1;
     let lastCell = '';
     return {
-      event(t, kind, model, request, reason) {
+      event(t, kind, model, request, reason, value) {
         if (t !== lastT) {
           lastT = t;
           lastCell = `${c},${t / 1e6},`;
         }
         const id = request >= 0 ? csvField(requestId(trace, request)) : '';
-        out.write(`${lastCell}${EVENT_NAMES[kind]},${models[model]},${id},${REASON_NAMES[reason]}\n`);
+        // A fleet's routing decision names the host in the reason column.
+        const why = kind === EventKind.route ? `host${value}` : REASON_NAMES[reason];
+        out.write(`${lastCell}${EVENT_NAMES[kind]},${models[model]},${id},${why}\n`);
       },
     };
   }

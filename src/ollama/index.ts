@@ -1,4 +1,4 @@
-export { Scheduler, type SchedulerConfig, type RequestSink, type LoadCrash, maxRunners, Ev, Prio } from './sched.js';
+export { Scheduler, type SchedulerConfig, type SchedEngine, type RequestSink, type LoadCrash, maxRunners, Ev, Prio } from './sched.js';
 export { handleEvent, arrive, endRun } from './dispatch.js';
 export { loadWarm } from './load.js';
 export type { SchedModel, Req } from './types.js';

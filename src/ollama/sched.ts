@@ -1,4 +1,12 @@
-import type { Engine } from '../engine/index.js';
+/**
+ * What the scheduler needs of the event kernel: the clock, schedule and cancel.
+ * The Engine is one; a fleet gives each host a view that tags its events.
+ */
+export interface SchedEngine {
+  readonly now: number;
+  schedule(at: number, priority: number, kind: number, arg: number): number;
+  cancel(handle: number): void;
+}
 import { type EventKind, type EventSink, type Reason, Status } from '../events/index.js';
 import type { ServerEnv } from './envconfig.js';
 import { defaultContextTier, requestContext, type RequestContext } from './needs-reload.js';
@@ -94,7 +102,7 @@ export class Scheduler {
   inFlight = 0;
 
   constructor(
-    readonly engine: Engine,
+    readonly engine: SchedEngine,
     readonly cfg: SchedulerConfig,
     private readonly sink: EventSink,
     private readonly results: RequestSink,

@@ -30,9 +30,16 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
     const before = ci * sc.trace.length;
     const sched = { ...schedulerConfig(c), checkInvariants: hooks.checkInvariants === true };
     const { keyOf, keyNames } = runnerKeys(c.models);
-    const metrics = new MetricsCollector(keyOf, keyNames.length);
+    const hosts = c.fleet?.hosts ?? 1;
+    const metrics = new MetricsCollector(fleetKeys(keyOf, keyNames.length, hosts), keyNames.length * hosts);
     const ev = hooks.events?.(c.name);
     const rq = hooks.requests?.(c.name);
+    const models = c.models.length;
+    // In a fleet every host's runners are counted apart: host h's model m is (h × models + m) to the metrics.
+    const hostEvents = (h: number): EventSink => {
+      const forMetrics: EventSink = { event: (t, k, m, r, why, v) => metrics.event(t, k, h * models + m, r, why, v) };
+      return ev ? new TeeSink([forMetrics, ev]) : forMetrics;
+    };
     const stats = simulate({
       trace: sc.trace,
       sched,
@@ -42,6 +49,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       users: sc.users,
       seed: sc.seed,
       retry: c.retry ?? undefined,
+      ...(c.fleet ? { fleet: c.fleet, hostEvents } : {}),
       horizon: sc.horizon,
       events: ev ? new TeeSink([metrics, ev]) : metrics,
       requests: rq ? teeRequests(metrics, rq) : metrics,
@@ -50,6 +58,13 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
     hooks.progress?.(before + sc.trace.length, total);
     return { summary: summarize(c.name, metrics, c.eviction), stats };
   });
+}
+
+/** Runner keys of every host of a fleet, one block of keys per host. */
+function fleetKeys(keyOf: Int32Array, keys: number, hosts: number): Int32Array {
+  const out = new Int32Array(keyOf.length * hosts);
+  for (let h = 0; h < hosts; h++) for (let m = 0; m < keyOf.length; m++) out[h * keyOf.length + m] = h * keys + keyOf[m]!;
+  return out;
 }
 
 function teeRequests(a: RequestSink, b: RequestSink): RequestSink {

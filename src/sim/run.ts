@@ -1,10 +1,11 @@
 import { type ArrivalSource, Engine, HOUR } from '../engine/index.js';
-import type { EventSink } from '../events/index.js';
+import { EventKind, type EventSink, Reason } from '../events/index.js';
 import {
-  arrive, endRun, Ev, handleEvent, loadWarm, Prio, Scheduler, type RequestSink, type SchedulerConfig,
+  arrive, endRun, Ev, handleEvent, loadWarm, Prio, Scheduler, type RequestSink, type SchedEngine, type SchedulerConfig,
 } from '../ollama/index.js';
 import type { ResolvedUsers } from '../config/types.js';
 import { ClosedLoopUsers } from './closed-loop.js';
+import { type FleetSpec, Router } from './router.js';
 import { RetryingClients, type RetryPolicy } from './retry.js';
 import { keepAliveOf, numCtxOf, opOf, timeoutOf, type Trace } from '../workload/trace.js';
 
@@ -30,6 +31,9 @@ export interface RunInput {
   faults?: readonly TimedFault[];
   /** Clients re-send requests answered 503 or 500. */
   retry?: RetryPolicy;
+  /** Several Ollama servers behind a router; events of host h also go to hostEvents(h) when given. */
+  fleet?: FleetSpec;
+  hostEvents?: (host: number) => EventSink;
   /** Closed-loop users making requests during the run, and the seed their draws come from. */
   users?: ResolvedUsers;
   seed?: number;
@@ -70,20 +74,29 @@ export function simulate(input: RunInput): RunStats {
   let users: ClosedLoopUsers | null = null;
   const afterRetries: RequestSink = { done: (r) => (users ?? input.requests).done(r) };
   const clients = input.retry && input.retry.attempts > 1 ? new RetryingClients(input.retry, afterRetries, input.events, until) : null;
-  const s = new Scheduler(engine, input.sched, input.events, clients ?? afterRetries);
-  for (const w of input.warm) {
-    if (!loadWarm(s, w.model, w.keepAlive)) {
-      throw new Error(`warm model ${input.sched.models[w.model]!.name} does not fit beside the others`);
+  // One Ollama server per fleet host (one without a fleet), each with its own scheduler and GPUs.
+  const fleet = input.fleet ?? { hosts: 1, router: 'round-robin' as const };
+  const hosts = Array.from({ length: fleet.hosts }, (_, h) =>
+    new Scheduler(hostView(engine, h), input.sched, input.hostEvents?.(h) ?? input.events, clients ?? afterRetries));
+  const router = fleet.hosts > 1 ? new Router(fleet, hosts, input.seed ?? 1) : null;
+  for (const s of hosts) {
+    for (const w of input.warm) {
+      if (!loadWarm(s, w.model, w.keepAlive)) {
+        throw new Error(`warm model ${input.sched.models[w.model]!.name} does not fit beside the others`);
+      }
     }
   }
   for (const f of input.faults ?? []) {
-    engine.schedule(f.at, Prio.fault, f.kind === 'restart' ? Ev.restart : Ev.runtimeOom, f.model);
+    for (let h = 0; h < hosts.length; h++) engine.schedule(f.at, Prio.fault, hostKind(h, f.kind === 'restart' ? Ev.restart : Ev.runtimeOom), f.model);
   }
   /** A request (or a client's retry of it) reaches the server now. */
   const send = (i: number, attempt: number, firstArrival: number) => {
     const own = i < n;
     const made = own ? null : users!.request(i);
     const model = made ? made.model : trace.model[i]!;
+    const h = router ? router.route(model) : 0;
+    const s = hosts[h]!;
+    if (router) input.events.event(engine.now, EventKind.route, model, i, Reason.none, h);
     let keepAlive = own ? keepAliveOf(trace, i) : NaN;
     if (Number.isNaN(keepAlive)) keepAlive = input.clientKeepAlive[model]!;
     const r = own
@@ -103,10 +116,25 @@ export function simulate(input: RunInput): RunStats {
   };
   const opened = users ? mergeSources(fromTrace, users) : fromTrace;
   const source = clients ? clients.source(opened, send) : opened;
-  const end = engine.run((kind, arg) => handleEvent(s, kind, arg), source, until);
-  endRun(s);
+  const end = engine.run((kind, arg) => handleEvent(hosts[kind >> HOST_SHIFT]!, kind & KIND_MASK, arg), source, until);
+  for (const s of hosts) endRun(s);
   const requests = n + (users?.count ?? 0);
   return { requests, engineEvents: engine.handled + requests + (clients?.retries ?? 0), end, retries: clients?.retries ?? 0 };
+}
+
+/** A host's events carry its index in the high bits of the engine kind. */
+const HOST_SHIFT = 5;
+const KIND_MASK = (1 << HOST_SHIFT) - 1;
+const hostKind = (host: number, kind: number) => (host << HOST_SHIFT) | kind;
+
+/** The engine as one host's scheduler sees it: its events are tagged with the host. */
+function hostView(engine: Engine, host: number): SchedEngine {
+  if (host === 0) return engine;
+  return {
+    get now() { return engine.now; },
+    schedule: (at, priority, kind, arg) => engine.schedule(at, priority, hostKind(host, kind), arg),
+    cancel: (handle) => engine.cancel(handle),
+  };
 }
 
 /** Two arrival streams as one, the first going first at equal times. */

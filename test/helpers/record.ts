@@ -1,5 +1,5 @@
 import type { ResolvedScenario } from '../../src/config/types.js';
-import { EVENT_NAMES, type EventSink, REASON_NAMES, STATUS_NAMES } from '../../src/events/index.js';
+import { EVENT_NAMES, EventKind, type EventSink, REASON_NAMES, STATUS_NAMES } from '../../src/events/index.js';
 import type { Req } from '../../src/ollama/index.js';
 import { runScenario, type CandidateResult } from '../../src/sim/run-scenario.js';
 import { requestId } from '../../src/workload/trace.js';
@@ -38,9 +38,9 @@ export function record(sc: ResolvedScenario): Map<string, Recorded> {
   };
   const results = runScenario(sc, {
     events: (c): EventSink => ({
-      event(t, kind, model, request, reason) {
+      event(t, kind, model, request, reason, value) {
         slot(c).events.push([t / 1e6, EVENT_NAMES[kind]!, sc.modelNames[model]!,
-          request >= 0 ? requestId(sc.trace, request) : '', REASON_NAMES[reason]!]);
+          request >= 0 ? requestId(sc.trace, request) : '', kind === EventKind.route ? `host${value}` : REASON_NAMES[reason]!]);
       },
     }),
     requests: (c) => ({
