@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { InputError } from '../diag/index.js';
 import { adviseCommand, explainCommand, gpusCommand, modelsCommand } from './catalogue.js';
 import { runCommand } from './run.js';
+import { sweepCommand } from './sweep.js';
 import { traceConvertCommand, traceStatsCommand, traceSynthCommand } from './trace.js';
 
 /**
@@ -25,6 +26,16 @@ program
   .option('--summary-only', 'skip requests.csv and events.csv (for very large runs)')
   .action(runCommand);
 
+program
+  .command('sweep')
+  .argument('<scenario>', 'scenario file (YAML or JSON)')
+  .description('run every cell of a sweep (candidates × --grid axes × the scenario\'s sweep:), with replications and 95 % intervals')
+  .option('--grid <KEY=v1,v2,...>', 'an axis over a scenario field (repeatable), e.g. OLLAMA_KEEP_ALIVE=0,5m,-1', (v: string, prev: string[] = []) => [...prev, v])
+  .option('--replications <n>', 'runs per cell with derived seeds', '1')
+  .option('--jobs <n>', 'worker threads (default: all cores)')
+  .option('--out <dir>', 'write cells.csv and summary.json here')
+  .option('--json', 'print summary.json to stdout instead of the table')
+  .action(sweepCommand);
 program
   .command('advise')
   .argument('<scenario>', 'scenario file (YAML or JSON)')

@@ -156,6 +156,10 @@ export const ScenarioSchema = z.strictObject({
     synthetic: SyntheticSchema.optional(),
   }),
   candidates: z.array(CandidateSchema).optional(),
+  /** Axes of a sweep: a candidate field path → the values to try (the Cartesian product is run). */
+  sweep: z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))).optional(),
+  /** Statistics start after this (the run still simulates it). */
+  warmup: Quantity.optional(),
 });
 
 export type ScenarioFile = z.infer<typeof ScenarioSchema>;

@@ -87,6 +87,8 @@ export interface ResolvedScenario {
   seed: number;
   /** Timers firing later than this after the last arrival are not waited for, µs. */
   horizon: number;
+  /** Statistics start after this, µs (0 = from the start). */
+  warmup?: number;
   modelNames: string[];
   candidates: ResolvedCandidate[];
   /** Models resident at t = 0 in the base scenario (each candidate has its own list too). */

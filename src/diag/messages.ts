@@ -67,6 +67,8 @@ export const msg = {
   zeroTimeout: (value: string): Message => [`${value} must be greater than 0`, 'leave timeout out for a client that waits forever'],
   badWindow: (): Message => ['window end is not after its start'],
   tokenRatesPerCandidate: (field: string): Message => [`${field} cannot differ per candidate`, 'the trace is built once for all candidates: set it on the scenario model'],
+  badAxis: (key: string, problem: string): Message => [`cannot sweep ${key}: ${problem}`, 'an axis is a path a candidate may override, e.g. OLLAMA_KEEP_ALIVE, models.NAME.keep_alive, host.count'],
+  badGridArg: (arg: string): Message => [`"${arg}" is not KEY=v1,v2,…`, 'e.g. --grid OLLAMA_KEEP_ALIVE=0,5m,-1'],
   badRate: (value: string): Message => [`"${value}" is not a rate`, 'write requests per unit of time, e.g. 120/h, 2/s, 30/m, 1000/d'],
   badProfile: (): Message => ['a daily profile needs 24 values ≥ 0, not all 0', 'one value per hour of the day, from 00:00'],
   notInCatalogue: (name: string, known: readonly string[]): Message => {

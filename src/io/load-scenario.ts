@@ -14,6 +14,8 @@ import type { Trace } from '../workload/trace.js';
 import { readSources } from './read-sources.js';
 import { readTraceCsv } from './read-trace.js';
 import { YamlSource } from '../config/yaml-source.js';
+import { expandSweep } from '../config/sweep.js';
+import type { Axis } from '../config/grid.js';
 
 /**
  * Reads a scenario file (YAML or JSON) and everything it refers to, and
@@ -21,11 +23,19 @@ import { YamlSource } from '../config/yaml-source.js';
  * Phases: read → parse (YAML with positions) → shape (zod) → units and
  * candidates → workload (inline requests, trace CSV, sources or synthetic).
  */
-export async function loadScenario(file: string): Promise<ResolvedScenario> {
+export interface LoadOptions {
+  /** Sweep axes from the command line (--grid), after the scenario's own `sweep:`. */
+  axes?: readonly Axis[];
+  /** Another seed (replications): every random draw of the workload derives from it. */
+  seed?: number;
+}
+
+export async function loadScenario(file: string, opts: LoadOptions = {}): Promise<ResolvedScenario> {
   const src = new YamlSource(file, readText(file));
   const raw = src.toJS();
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw src.error([], msg.notAnObject());
-  const shape = validateShape(src, raw);
+  let shape = expandSweep(src, validateShape(src, raw), opts.axes ?? []);
+  if (opts.seed !== undefined) shape = { ...shape, seed: opts.seed };
   const resolver = new Resolver(src, shape);
   const warnings: string[] = [];
   const candidates = resolver.candidates(warnings);
@@ -39,6 +49,7 @@ export async function loadScenario(file: string): Promise<ResolvedScenario> {
     name: resolver.name(),
     seed: shape.seed ?? 1,
     horizon: resolver.horizon(),
+    warmup: shape.warmup !== undefined ? resolver.duration(shape.warmup, ['warmup']) : 0,
     modelNames: resolver.modelNames,
     candidates,
     warm: resolver.baseWarm(),

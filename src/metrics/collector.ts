@@ -35,7 +35,12 @@ export class MetricsCollector implements EventSink, RequestSink {
   private heldAreaAtEnd = 0;
   private idleAreaAtEnd = 0;
 
-  constructor(private readonly modelKey: ArrayLike<number>, keyCount: number) {
+  /**
+   * `from` (µs): a warm-up to leave out of the statistics — requests that arrive
+   * before it are not counted, runner events before it are not counted, and the
+   * occupancy integrals start there. The run itself is unchanged.
+   */
+  constructor(private readonly modelKey: ArrayLike<number>, keyCount: number, private readonly from = 0) {
     this.keyVram = new Float64Array(keyCount);
     this.keyRefs = new Int32Array(keyCount);
     this.keyLoaded = new Uint8Array(keyCount);
@@ -43,13 +48,17 @@ export class MetricsCollector implements EventSink, RequestSink {
 
   event(t: number, kind: EventKind, model: number, _request: number, reason: Reason, value: number): void {
     if (t !== this.t) this.advance(t);
-    const key = this.modelKey[model]!;
+    this.track(kind, this.modelKey[model]!, value);
+    if (t >= this.from) this.count(t, kind, reason);
+  }
+
+  /** Memory state: bytes held (load start → unloaded) and idle (loaded with refCount 0), per runner key. */
+  private track(kind: EventKind, key: number, value: number): void {
     switch (kind) {
-      case EventKind.load_start: this.setHeld(value); break;
-      case EventKind.load_fail: this.setHeld(-value); this.runners.loadFailures++; break;
-      case EventKind.unloaded: this.setHeld(-value); break;
+      case EventKind.load_start: this.held += value; break;
+      case EventKind.load_fail:
+      case EventKind.unloaded: this.held -= value; break;
       case EventKind.load_end:
-        this.runners.loads++;
         this.keyLoaded[key] = 1;
         this.keyVram[key] = value;
         this.keyRefs[key] = 0;
@@ -63,11 +72,23 @@ export class MetricsCollector implements EventSink, RequestSink {
       case EventKind.cancel:
         if (value === 0 && this.keyLoaded[key]) this.idle += this.keyVram[key]!;
         if (value >= 0) this.keyRefs[key] = value;
-        this.markWindow(t);
         break;
       case EventKind.unload:
         if (this.keyRefs[key] === 0) this.idle -= this.keyVram[key]!;
         this.keyLoaded[key] = 0;
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Counters and the traffic window (after any warm-up). */
+  private count(t: number, kind: EventKind, reason: Reason): void {
+    if (this.held > this.peakHeld) this.peakHeld = this.held;
+    switch (kind) {
+      case EventKind.load_fail: this.runners.loadFailures++; break;
+      case EventKind.load_end: this.runners.loads++; break;
+      case EventKind.unload:
         this.runners.unloads++;
         if (reason === Reason.evicted) this.runners.evictions++;
         else if (reason === Reason.reload) this.runners.reloads++;
@@ -79,9 +100,9 @@ export class MetricsCollector implements EventSink, RequestSink {
         else if (reason === Reason.runtime_oom) this.failures.runtimeOom++;
         this.markWindow(t);
         break;
-      case EventKind.retry:
-        this.failures.retries++;
-        break;
+      case EventKind.retry: this.failures.retries++; break;
+      case EventKind.finish:
+      case EventKind.cancel:
       case EventKind.arrive:
       case EventKind.rejected:
         this.markWindow(t);
@@ -92,6 +113,7 @@ export class MetricsCollector implements EventSink, RequestSink {
   }
 
   done(r: Req): void {
+    if (r.firstArrival < this.from) return;
     this.counts.requests++;
     switch (r.status) {
       case Status.ok:
@@ -121,16 +143,13 @@ export class MetricsCollector implements EventSink, RequestSink {
   }
 
   private advance(t: number): void {
-    const dt = t - this.t;
+    const dt = t - Math.max(this.t, this.from);
+    if (dt <= 0) { this.t = t; return; }
     this.heldArea += this.held * dt;
     this.idleArea += this.idle * dt;
     this.t = t;
   }
 
-  private setHeld(delta: number): void {
-    this.held += delta;
-    if (this.held > this.peakHeld) this.peakHeld = this.held;
-  }
 
   private markWindow(t: number): void {
     this.windowEnd = t;

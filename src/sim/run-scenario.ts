@@ -31,7 +31,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
     const sched = { ...schedulerConfig(c), checkInvariants: hooks.checkInvariants === true };
     const { keyOf, keyNames } = runnerKeys(c.models);
     const hosts = c.fleet?.hosts ?? 1;
-    const metrics = new MetricsCollector(fleetKeys(keyOf, keyNames.length, hosts), keyNames.length * hosts);
+    const metrics = new MetricsCollector(fleetKeys(keyOf, keyNames.length, hosts), keyNames.length * hosts, sc.warmup ?? 0);
     const ev = hooks.events?.(c.name);
     const rq = hooks.requests?.(c.name);
     const models = c.models.length;

@@ -1,0 +1,55 @@
+import { msg } from '../diag/index.js';
+import { type Axis, cells } from './grid.js';
+import { deepMerge } from './merge.js';
+import { CandidateSchema, type CandidateFile, type ScenarioFile } from './schema.js';
+import type { YamlSource } from './yaml-source.js';
+
+/**
+ * A sweep's axes (the scenario's `sweep:` then any `--grid`), applied to every
+ * candidate: each candidate × each cell becomes one candidate, named
+ * "candidate | KEY=v, …" (just the cell when the scenario has no candidates).
+ */
+export function expandSweep(src: YamlSource, shape: ScenarioFile, extra: readonly Axis[]): ScenarioFile {
+  const axes: Axis[] = [...Object.entries(shape.sweep ?? {}).map(([key, values]) => ({ key, values })), ...extra];
+  if (axes.length === 0) return shape;
+  for (const a of axes) checkAxis(src, a, shape.sweep?.[a.key] !== undefined);
+  const base: CandidateFile[] = shape.candidates?.length ? shape.candidates : [{ name: '' }];
+  const expanded: CandidateFile[] = [];
+  const seen = new Set<string>();
+  for (const c of base) {
+    for (const cell of cells(axes)) {
+      const merged = cell.patches.reduce<unknown>((acc, p) => deepMerge(acc, p), c) as CandidateFile;
+      // Candidates the axes override entirely collapse into one cell, named by its axis values.
+      const { name: _, ...what } = merged;
+      const key = canonical(what);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const own = canonical(cell.patches.reduce<unknown>((acc, p) => deepMerge(acc, p), {}));
+      expanded.push({ ...merged, name: c.name && key !== own ? `${c.name} | ${cell.label}` : cell.label });
+    }
+  }
+  return { ...shape, candidates: expanded };
+}
+
+/** Each value of an axis must make a valid candidate override. */
+function checkAxis(src: YamlSource, axis: Axis, inFile: boolean): void {
+  if (axis.values.length === 0) throw src.error(inFile ? ['sweep', axis.key] : [], msg.badAxis(axis.key, 'no values'));
+  for (const v of axis.values) {
+    const probe = cells([{ key: axis.key, values: [v] }])[0]!.patches[0]!;
+    const res = CandidateSchema.safeParse({ name: 'probe', ...probe });
+    if (!res.success) {
+      const issue = res.error.issues[0]!;
+      const problem = issue.code === 'unrecognized_keys' ? `unknown field "${issue.keys[0]}"` : `${String(v)}: ${issue.message}`;
+      throw src.error(inFile ? ['sweep', axis.key] : [], msg.badAxis(axis.key, problem), inFile);
+    }
+  }
+}
+
+/** JSON with sorted keys, so equal overrides compare equal whatever order they were written in. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'undefined';
+}

@@ -1,0 +1,48 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SweepResult } from '../plan/sweep.js';
+import { csvField } from './file-writer.js';
+
+/**
+ * `ollamasim sweep --out DIR`: cells.csv, one row per cell — the axis values,
+ * then for every figure its mean and the half-width of its 95 % interval — and
+ * summary.json with every replication's summary. Column names are a contract.
+ */
+export function writeSweep(dir: string, r: SweepResult): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'cells.csv'), cellsCsv(r));
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify(sweepDocument(r), null, 2) + '\n');
+}
+
+export function cellsCsv(r: SweepResult): string {
+  const figures = Object.keys(r.cells[0]?.estimates ?? {});
+  const head = ['cell', 'candidate', ...r.axes.map((a) => a.key), 'replications', ...figures.flatMap((f) => [`${f}_mean`, `${f}_ci95`])];
+  const rows = r.cells.map((c) => {
+    const axisValues = axisValuesOf(c.candidate, r);
+    return [String(c.cell + 1), c.candidate, ...axisValues, String(r.replications),
+      ...figures.flatMap((f) => [num(c.estimates[f]?.mean), num(c.estimates[f]?.ci95)])];
+  });
+  return [head, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
+}
+
+export function sweepDocument(r: SweepResult) {
+  return {
+    scenario: r.scenario,
+    seed: r.seed,
+    replications: r.replications,
+    seeds: r.seeds,
+    axes: r.axes,
+    cells: r.cells.map((c) => ({ cell: c.cell + 1, candidate: c.candidate, estimates: c.estimates, runs: c.runs })),
+  };
+}
+
+/** The axis values a cell's name carries ("… | KEY=v, KEY2=w"). */
+function axisValuesOf(candidate: string, r: SweepResult): string[] {
+  const label = candidate.includes(' | ') ? candidate.slice(candidate.lastIndexOf(' | ') + 3) : candidate;
+  const parts = new Map(label.split(', ').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+  return r.axes.map((a) => parts.get(a.key) ?? '');
+}
+
+function num(x: number | undefined): string {
+  return x === undefined || Number.isNaN(x) ? '' : String(Math.round(x * 1e6) / 1e6);
+}

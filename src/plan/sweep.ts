@@ -1,0 +1,82 @@
+import type { Axis } from '../config/grid.js';
+import type { ResolvedScenario } from '../config/types.js';
+import { deriveSeed } from '../engine/index.js';
+import type { CandidateSummary } from '../metrics/index.js';
+import { runScenario } from '../sim/run-scenario.js';
+import { type Estimate, estimate } from './confidence.js';
+
+/**
+ * A sweep: every cell (candidate × axis values) run `replications` times with
+ * seeds derived from the scenario's, then mean and 95 % interval per figure.
+ * Replication 1 uses the scenario's own seed. Only what is drawn at random —
+ * synthetic traffic, closed-loop users, a random router — changes between
+ * replications: a replayed trace gives the same figures every time (interval 0).
+ *
+ * Each (replication, cell) task is independent and deterministic, so results
+ * are identical whatever the number of workers; they are gathered in task order.
+ */
+export interface SweepTask {
+  replication: number;
+  cell: number;
+}
+
+export interface SweepCellResult {
+  cell: number;
+  candidate: string;
+  runs: CandidateSummary[];
+  /** Mean and 95 % half-width of every numeric figure of the summary. */
+  estimates: Record<string, Estimate>;
+}
+
+export interface SweepResult {
+  scenario: string;
+  seed: number;
+  replications: number;
+  seeds: number[];
+  axes: Axis[];
+  cells: SweepCellResult[];
+}
+
+export type Loader = (seed: number | undefined) => Promise<ResolvedScenario>;
+
+export function replicationSeed(seed: number, replication: number): number {
+  return replication === 0 ? seed : deriveSeed(seed, `replication/${replication}`);
+}
+
+export function sweepTasks(cells: number, replications: number): SweepTask[] {
+  const tasks: SweepTask[] = [];
+  for (let r = 0; r < replications; r++) for (let c = 0; c < cells; c++) tasks.push({ replication: r, cell: c });
+  return tasks;
+}
+
+/** Runs some tasks in this thread (a worker runs its share the same way). */
+export async function runTasks(load: Loader, seeds: readonly number[], tasks: readonly SweepTask[], onDone?: () => void): Promise<CandidateSummary[]> {
+  const loaded = new Map<number, ResolvedScenario>();
+  const out: CandidateSummary[] = [];
+  for (const t of tasks) {
+    let sc = loaded.get(t.replication);
+    if (!sc) {
+      sc = await load(t.replication === 0 ? undefined : seeds[t.replication]);
+      loaded.set(t.replication, sc);
+    }
+    const [r] = runScenario({ ...sc, candidates: [sc.candidates[t.cell]!] });
+    out.push(r!.summary);
+    onDone?.();
+  }
+  return out;
+}
+
+/** Gathers task results (in task order) into per-cell estimates. */
+export function gather(sc: ResolvedScenario, axes: Axis[], seeds: number[], tasks: readonly SweepTask[], results: readonly CandidateSummary[]): SweepResult {
+  const cells: SweepCellResult[] = sc.candidates.map((c, i) => ({ cell: i, candidate: c.name, runs: [], estimates: {} }));
+  tasks.forEach((t, k) => cells[t.cell]!.runs.push(results[k]!));
+  for (const cell of cells) {
+    const first = cell.runs[0]!;
+    for (const [key, v] of Object.entries(first)) {
+      if (typeof v !== 'number') continue;
+      const values = cell.runs.map((r) => (r as unknown as Record<string, number | null>)[key]).filter((x): x is number => typeof x === 'number');
+      cell.estimates[key] = estimate(values);
+    }
+  }
+  return { scenario: sc.name, seed: sc.seed, replications: seeds.length, seeds, axes, cells };
+}
