@@ -22,10 +22,10 @@ const ALLOWED: Record<string, string[]> = {
   metrics: ['engine', 'events', 'ollama'],
   sim: ['config', 'engine', 'events', 'hardware', 'metrics', 'ollama', 'whatif', 'workload'],
   config: ['diag', 'engine', 'hardware', 'ollama', 'workload'],
-  plan: ['config', 'metrics', 'sim'],
+  plan: ['config', 'engine', 'metrics', 'sim'],
   report: ['hardware', 'metrics', 'plan', 'sim'],
-  io: ['config', 'diag', 'events', 'metrics', 'ollama', 'sim', 'workload'],
-  cli: ['config', 'diag', 'hardware', 'io', 'plan', 'report', 'sim', 'workload'],
+  io: ['config', 'diag', 'events', 'metrics', 'ollama', 'plan', 'sim', 'workload'],
+  cli: ['config', 'diag', 'hardware', 'io', 'metrics', 'plan', 'report', 'sim', 'workload'],
 };
 
 function sources(): { folder: string; file: string; text: string }[] {
