@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeReport } from '../io/report-files.js';
 import { loadScenario } from '../io/load-scenario.js';
 import { RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
 import { comparisonTable } from '../report/table.js';
@@ -18,13 +21,21 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   const bar = progressBar('simulating');
   let results;
   try {
-    results = runScenario(sc, { ...(outputs ? { events: (c) => outputs.events(c), requests: (c) => outputs.requests(c) } : {}), progress: bar.update });
+    results = runScenario(sc, {
+      ...(outputs ? { events: (c) => outputs.events(c), requests: (c) => outputs.requests(c) } : {}),
+      progress: bar.update,
+      series: opts.out !== undefined,
+    });
   } finally {
     bar.stop();
     outputs?.close();
   }
   const summaries = results.map((r) => r.summary);
-  if (opts.out) writeSummary(opts.out, sc, summaries);
+  if (opts.out) {
+    writeSummary(opts.out, sc, summaries);
+    const warning = await writeReport(opts.out, sc, results, readFileSync(file, 'utf8'));
+    if (warning) process.stderr.write(`warning: ${warning}\n`);
+  }
   if (opts.json) {
     process.stdout.write(JSON.stringify(summaryDocument(sc, summaries), null, 2) + '\n');
     return;
@@ -34,7 +45,8 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   process.stdout.write(comparisonTable(summaries));
   if (opts.out) {
     const files = opts.summaryOnly ? 'summary.json' : 'summary.json, requests.csv, events.csv';
-    process.stdout.write(`\nwrote ${files} to ${opts.out}\n`);
+    process.stdout.write(`\nwrote ${files}, report.html, charts/ and timeline.json to ${opts.out}\n`);
+    process.stdout.write(`report: ${join(opts.out, 'report.html')}\n`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { EventKind, type EventSink, Reason, Status } from '../events/index.js';
 import type { Req, RequestSink } from '../ollama/index.js';
+import { KeyState, Occupancy } from './occupancy.js';
 
 /**
  * Folds one candidate's events and finished requests into the figures of the
@@ -30,6 +31,12 @@ export class MetricsCollector implements EventSink, RequestSink {
   private readonly keyVram: Float64Array;
   private readonly keyRefs: Int32Array;
   private readonly keyLoaded: Uint8Array;
+  /** Bytes each key holds (loading, loaded or unloading), for the occupancy series. */
+  private readonly keyHeld: Float64Array;
+  /** Whether a key's runner is loading (1) or unloading (2) while not in the loaded table. */
+  private readonly keyPhase: Uint8Array;
+  /** Memory and residency over time, when asked for (charts). */
+  occupancy: Occupancy | null = null;
   // Snapshot of the integrals at the last client-visible moment (the window end).
   windowEnd = 0;
   private heldAreaAtEnd = 0;
@@ -44,6 +51,8 @@ export class MetricsCollector implements EventSink, RequestSink {
     this.keyVram = new Float64Array(keyCount);
     this.keyRefs = new Int32Array(keyCount);
     this.keyLoaded = new Uint8Array(keyCount);
+    this.keyHeld = new Float64Array(keyCount);
+    this.keyPhase = new Uint8Array(keyCount);
   }
 
   event(t: number, kind: EventKind, model: number, _request: number, reason: Reason, value: number): void {
@@ -55,9 +64,9 @@ export class MetricsCollector implements EventSink, RequestSink {
   /** Memory state: bytes held (load start → unloaded) and idle (loaded with refCount 0), per runner key. */
   private track(kind: EventKind, key: number, value: number): void {
     switch (kind) {
-      case EventKind.load_start: this.held += value; break;
+      case EventKind.load_start: this.held += value; this.keyHeld[key]! += value; this.keyPhase[key] = 1; break;
       case EventKind.load_fail:
-      case EventKind.unloaded: this.held -= value; break;
+      case EventKind.unloaded: this.held -= value; this.keyHeld[key]! -= value; break;
       case EventKind.load_end:
         this.keyLoaded[key] = 1;
         this.keyVram[key] = value;
@@ -76,6 +85,7 @@ export class MetricsCollector implements EventSink, RequestSink {
       case EventKind.unload:
         if (this.keyRefs[key] === 0) this.idle -= this.keyVram[key]!;
         this.keyLoaded[key] = 0;
+        this.keyPhase[key] = 2;
         break;
       default:
         break;
@@ -142,7 +152,20 @@ export class MetricsCollector implements EventSink, RequestSink {
     return { held: this.heldAreaAtEnd, idle: this.idleAreaAtEnd };
   }
 
+  /** Records every key's state over [from, to) in the occupancy series. */
+  private record(from: number, to: number): void {
+    const occ = this.occupancy!;
+    for (let k = 0; k < this.keyHeld.length; k++) {
+      const held = this.keyHeld[k]!;
+      if (held <= 0) continue;
+      const state = this.keyLoaded[k] ? (this.keyRefs[k]! > 0 ? KeyState.busy : KeyState.idle)
+        : this.keyPhase[k] === 1 ? KeyState.loading : KeyState.unloading;
+      occ.add(k, from, to, state, held);
+    }
+  }
+
   private advance(t: number): void {
+    if (this.occupancy && t > this.t) this.record(this.t, t);
     const dt = t - Math.max(this.t, this.from);
     if (dt <= 0) { this.t = t; return; }
     this.heldArea += this.held * dt;

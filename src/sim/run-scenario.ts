@@ -1,6 +1,7 @@
 import type { ResolvedScenario } from '../config/types.js';
 import { type EventSink, TeeSink } from '../events/index.js';
-import { MetricsCollector, summarize, type CandidateSummary } from '../metrics/index.js';
+import { MetricsCollector, quantileSorted, summarize, type CandidateSummary } from '../metrics/index.js';
+import { Occupancy, type OccupancySeries } from '../metrics/occupancy.js';
 import type { Req, RequestSink } from '../ollama/index.js';
 import { runnerKeys, schedulerConfig } from './candidate.js';
 import { simulate, type RunStats } from './run.js';
@@ -13,11 +14,18 @@ export interface RunHooks {
   progress?(done: number, total: number): void;
   /** Check the scheduler's invariants after every event (slower; tests and soak runs). */
   checkInvariants?: boolean;
+  /** Also record memory and residency over time and the latency distribution (for charts). */
+  series?: boolean;
 }
 
 export interface CandidateResult {
   summary: CandidateSummary;
   stats: RunStats;
+  /** With hooks.series: memory and residency over time, per runner key (names in keyNames). */
+  occupancy?: OccupancySeries;
+  keyNames?: string[];
+  /** With hooks.series: latency (s) at quantiles 0, 0.01, …, 1 of successful requests. */
+  latencyCdf?: number[];
 }
 
 /**
@@ -32,6 +40,10 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
     const { keyOf, keyNames } = runnerKeys(c.models);
     const hosts = c.fleet?.hosts ?? 1;
     const metrics = new MetricsCollector(fleetKeys(keyOf, keyNames.length, hosts), keyNames.length * hosts, sc.warmup ?? 0);
+    if (hooks.series) {
+      const span = Math.max(sc.trace.length ? sc.trace.at[sc.trace.length - 1]! : 0, sc.users?.end ?? 0, 1);
+      metrics.occupancy = new Occupancy(span, keyNames.length * hosts);
+    }
     const ev = hooks.events?.(c.name);
     const rq = hooks.requests?.(c.name);
     const models = c.models.length;
@@ -56,7 +68,14 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       onProgress: hooks.progress ? (n) => hooks.progress!(before + n, total) : undefined,
     });
     hooks.progress?.(before + sc.trace.length, total);
-    return { summary: summarize(c.name, metrics, c.eviction), stats };
+    const result: CandidateResult = { summary: summarize(c.name, metrics, c.eviction), stats };
+    if (hooks.series) {
+      result.occupancy = metrics.occupancy!.series;
+      result.keyNames = Array.from({ length: keyNames.length * hosts }, (_, k) => keyNames[k % keyNames.length]!);
+      const lat = metrics.sortedLatencies();
+      result.latencyCdf = Array.from({ length: 101 }, (_, q) => (lat.length ? quantileSorted(lat, q / 100) / 1e6 : NaN));
+    }
+    return result;
   });
 }
 

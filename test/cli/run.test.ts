@@ -40,7 +40,9 @@ describe('ollamasim run', () => {
     const r = cli(['run', 's.yaml', '--out', 'out'], dir);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('contract check');
-    expect(listAll(dir).sort()).toEqual(['out/events.csv', 'out/requests.csv', 'out/summary.json', 's.yaml']);
+    const charts = ['cdf', 'latency', 'residency', 'tradeoff', 'vram'].flatMap((c) => [`out/charts/${c}.png`, `out/charts/${c}.svg`]);
+    expect(listAll(dir).filter((f) => !f.endsWith('.png')).sort()).toEqual(
+      [...charts.filter((f) => f.endsWith('.svg')), 'out/events.csv', 'out/report.html', 'out/requests.csv', 'out/summary.json', 'out/timeline.json', 's.yaml'].sort());
     const requests = readFileSync(join(dir, 'out/requests.csv'), 'utf8').split('\n');
     expect(requests[0]).toBe(REQUESTS_HEADER);
     expect(REQUESTS_HEADER).toBe('candidate,id,model,arrival,admitted,start,end,status,http_status,cold,latency');

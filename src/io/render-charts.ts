@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+
+/**
+ * Vega-Lite spec → SVG (vega's headless View, no canvas) → PNG (resvg). resvg
+ * draws no text at all without fonts, and silently (toolchain notes), so it is
+ * given DejaVu Sans explicitly; without those files PNGs are skipped and the
+ * caller says so.
+ */
+const FONT_DIRS = ['/usr/share/fonts/truetype/dejavu', '/usr/share/fonts/dejavu', '/usr/share/fonts/TTF'];
+
+export function fontFiles(): string[] | null {
+  for (const dir of FONT_DIRS) {
+    const regular = `${dir}/DejaVuSans.ttf`;
+    const bold = `${dir}/DejaVuSans-Bold.ttf`;
+    if (existsSync(regular)) return existsSync(bold) ? [regular, bold] : [regular];
+  }
+  return null;
+}
+
+export async function toSvg(spec: Record<string, unknown>): Promise<string> {
+  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+export function toPng(svg: string, fonts: string[]): Buffer {
+  const r = new Resvg(svg, {
+    fitTo: { mode: 'width', value: 1600 },
+    background: 'white',
+    font: { loadSystemFonts: false, fontFiles: fonts, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+  });
+  return r.render().asPng();
+}

@@ -1,0 +1,156 @@
+import type { CandidateSummary } from '../metrics/index.js';
+import type { OccupancySeries } from '../metrics/occupancy.js';
+
+/**
+ * The charts, as Vega-Lite specs built as plain data (no rendering, no files
+ * here): each says in `description` how to read it.
+ */
+export interface ChartInput {
+  candidate: string;
+  summary: CandidateSummary;
+  occupancy: OccupancySeries;
+  keyNames: string[];
+  latencyCdf: number[];
+}
+
+export interface Chart {
+  id: string;
+  title: string;
+  howToRead: string;
+  spec: Record<string, unknown>;
+}
+
+const GiB = 2 ** 30;
+const WIDTH = 640;
+const FONT = { font: 'DejaVu Sans', labelFont: 'DejaVu Sans', titleFont: 'DejaVu Sans' };
+const config = { axis: { labelFont: FONT.font, titleFont: FONT.font }, legend: { labelFont: FONT.font, titleFont: FONT.font }, title: { font: FONT.font }, header: { labelFont: FONT.font, titleFont: FONT.font }, text: { font: FONT.font } };
+
+function base(title: string, spec: Record<string, unknown>): Record<string, unknown> {
+  return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, background: 'white', config, ...spec };
+}
+
+export function latencyChart(runs: ChartInput[]): Chart {
+  const values = runs.flatMap((r) => (['p50', 'p95', 'p99'] as const).map((q) => ({
+    candidate: r.candidate, quantile: q, seconds: r.summary[`latency_${q}_s`] ?? 0,
+  })));
+  return {
+    id: 'latency', title: 'Latency per candidate',
+    howToRead: 'Bars are the p50, p95 and p99 of end − arrival for successful requests (nearest rank). Lower is better; the gap between p50 and p99 is what cold loads and queueing add for the unlucky.',
+    spec: base('Latency per candidate (s)', {
+      width: WIDTH, data: { values },
+      mark: 'bar',
+      encoding: {
+        y: { field: 'candidate', type: 'nominal', title: null, sort: null },
+        yOffset: { field: 'quantile', sort: ['p50', 'p95', 'p99'] },
+        x: { field: 'seconds', type: 'quantitative', title: 'seconds' },
+        color: { field: 'quantile', type: 'nominal', sort: ['p50', 'p95', 'p99'], title: 'quantile' },
+        tooltip: [{ field: 'candidate' }, { field: 'quantile' }, { field: 'seconds', format: '.2f' }],
+      },
+    }),
+  };
+}
+
+export function occupancyChart(runs: ChartInput[], capacity: number): Chart {
+  const values = runs.flatMap((r) => {
+    const o = r.occupancy;
+    const rows: { candidate: string; hour: number; model: string; gib: number }[] = [];
+    for (let b = 0; b < o.buckets; b++) {
+      const perModel = new Map<string, number>();
+      for (let k = 0; k < o.keys; k++) perModel.set(r.keyNames[k]!, (perModel.get(r.keyNames[k]!) ?? 0) + o.bytes[b * o.keys + k]!);
+      for (const [model, bytes] of perModel) rows.push({ candidate: r.candidate, hour: (b * o.width) / 3.6e9, model, gib: bytes / GiB });
+    }
+    return rows;
+  });
+  return {
+    id: 'vram', title: 'VRAM held over time',
+    howToRead: 'Memory held by runners (loading, loaded or waiting for VRAM recovery), stacked by model, averaged per time slice; the red line is the GPUs\' capacity. A long keep_alive fills the quiet hours with idle memory; 0 keeps it low but reloads constantly.',
+    spec: base('VRAM held over time (GiB)', {
+      data: { values },
+      facet: { row: { field: 'candidate', type: 'nominal', title: null, sort: null } },
+      spec: {
+        width: WIDTH, height: 110,
+        layer: [
+          { mark: { type: 'area', interpolate: 'step-after' }, encoding: {
+            x: { field: 'hour', type: 'quantitative', title: 'hours from the start' },
+            y: { field: 'gib', type: 'quantitative', stack: 'zero', title: 'GiB' },
+            color: { field: 'model', type: 'nominal' } } },
+          { mark: { type: 'rule', color: 'red', strokeDash: [4, 3] }, encoding: { y: { datum: capacity / GiB } } },
+        ],
+      },
+    }),
+  };
+}
+
+export function tradeOffChart(runs: ChartInput[]): Chart {
+  const values = runs.map((r) => ({ candidate: r.candidate, cold: (r.summary.cold_share ?? 0) * 100, idle: r.summary.idle_resident_gib_hours }));
+  return {
+    id: 'tradeoff', title: 'Cold starts against idle memory',
+    howToRead: 'One point per candidate: the share of requests that waited for a load against the GiB-hours held by models no request was using. Points toward the lower left are better; the frontier is the keep-alive trade-off.',
+    spec: base('Cold starts against idle memory', {
+      width: WIDTH, height: 320, data: { values },
+      layer: [
+        { mark: { type: 'point', filled: true, size: 90 }, encoding: {
+          x: { field: 'idle', type: 'quantitative', title: 'idle-resident GiB·h' },
+          y: { field: 'cold', type: 'quantitative', title: 'cold starts (% of successful requests)' },
+          color: { field: 'candidate', type: 'nominal', sort: null } } },
+        { mark: { type: 'text', dx: 8, align: 'left' }, encoding: {
+          x: { field: 'idle', type: 'quantitative' }, y: { field: 'cold', type: 'quantitative' }, text: { field: 'candidate' } } },
+      ],
+    }),
+  };
+}
+
+export function cdfChart(runs: ChartInput[]): Chart {
+  const values = runs.flatMap((r) => r.latencyCdf.map((s, q) => ({ candidate: r.candidate, seconds: Math.max(s, 1e-3), share: q })).filter((v) => Number.isFinite(v.seconds)));
+  return {
+    id: 'cdf', title: 'Latency distribution',
+    howToRead: 'For each candidate, the share of successful requests answered within a time (log scale). A curve further left is faster; a step is a group of requests paying the same cost, such as a cold load.',
+    spec: base('Latency distribution', {
+      width: WIDTH, height: 300, data: { values },
+      mark: { type: 'line', interpolate: 'step-after' },
+      encoding: {
+        x: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 'latency (s, log scale)' },
+        y: { field: 'share', type: 'quantitative', title: '% of requests within' },
+        color: { field: 'candidate', type: 'nominal', sort: null },
+      },
+    }),
+  };
+}
+
+export function residencyChart(runs: ChartInput[]): Chart {
+  const values = runs.flatMap((r) => {
+    const o = r.occupancy;
+    const rows: { candidate: string; model: string; from: number; to: number; state: string }[] = [];
+    for (let k = 0; k < o.keys; k++) {
+      for (let b = 0; b < o.buckets; b++) {
+        const i = b * o.keys + k;
+        const times: [string, number][] = [['busy', o.busy[i]!], ['idle', o.idle[i]!], ['loading', o.loading[i]!]];
+        const [state, time] = times.reduce((a, c) => (c[1] > a[1] ? c : a));
+        if (time <= 0) continue;
+        rows.push({ candidate: r.candidate, model: r.keyNames[k]!, from: (b * o.width) / 3.6e9, to: ((b + 1) * o.width) / 3.6e9, state });
+      }
+    }
+    return rows;
+  });
+  return {
+    id: 'residency', title: 'When each model was resident',
+    howToRead: 'Per candidate and model, each time slice coloured by what the model mostly did: busy (answering), idle (loaded, waiting for the keep-alive timer) or loading. Gaps are times it was not in memory.',
+    spec: base('Model residency', {
+      data: { values },
+      facet: { row: { field: 'candidate', type: 'nominal', title: null, sort: null } },
+      spec: {
+        width: WIDTH, height: { step: 16 },
+        mark: 'rect',
+        encoding: {
+          x: { field: 'from', type: 'quantitative', title: 'hours from the start' }, x2: { field: 'to' },
+          y: { field: 'model', type: 'nominal', title: null },
+          color: { field: 'state', type: 'nominal', scale: { domain: ['busy', 'idle', 'loading'], range: ['#2f7d32', '#f2a900', '#5b8def'] } },
+        },
+      },
+    }),
+  };
+}
+
+export function allCharts(runs: ChartInput[], capacity: number): Chart[] {
+  return [latencyChart(runs), occupancyChart(runs, capacity), tradeOffChart(runs), cdfChart(runs), residencyChart(runs)];
+}

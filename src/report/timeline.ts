@@ -1,0 +1,32 @@
+import type { ChartInput } from './charts.js';
+
+/**
+ * timeline.json in Chrome trace format (opens in Perfetto or chrome://tracing):
+ * one process per candidate, one thread per model, and a slice for each run of
+ * time slices in which the model was mostly busy, idle or loading.
+ */
+export function chromeTrace(runs: ChartInput[]): { traceEvents: Record<string, unknown>[]; displayTimeUnit: string } {
+  const events: Record<string, unknown>[] = [];
+  runs.forEach((r, pid) => {
+    events.push({ name: 'process_name', ph: 'M', pid, args: { name: r.candidate } });
+    const o = r.occupancy;
+    for (let k = 0; k < o.keys; k++) {
+      events.push({ name: 'thread_name', ph: 'M', pid, tid: k, args: { name: r.keyNames[k] } });
+      let open: { state: string; from: number } | null = null;
+      const close = (to: number) => {
+        if (open) events.push({ name: open.state, cat: r.keyNames[k], ph: 'X', pid, tid: k, ts: open.from, dur: to - open.from });
+        open = null;
+      };
+      for (let b = 0; b < o.buckets; b++) {
+        const i = b * o.keys + k;
+        const options: [string, number][] = [['busy', o.busy[i]!], ['idle', o.idle[i]!], ['loading', o.loading[i]!]];
+        const [state, time] = options.reduce((a, c) => (c[1] > a[1] ? c : a));
+        const s = time > 0 ? state : null;
+        if (open && open.state !== s) close(b * o.width);
+        if (s && !open) open = { state: s, from: b * o.width };
+      }
+      close(o.buckets * o.width);
+    }
+  });
+  return { traceEvents: events, displayTimeUnit: 'ms' };
+}
