@@ -7,6 +7,7 @@ import type { ResolvedCandidate, ResolvedModel, ResolvedScenario } from '../src/
 import { simpleHost } from '../src/config/hardware.js';
 import { Engine } from '../src/engine/index.js';
 import { loadScenario } from '../src/io/load-scenario.js';
+import { runSweep } from '../src/cli/sweep-pool.js';
 import { RunOutputs } from '../src/io/run-outputs.js';
 import { runScenario } from '../src/sim/run-scenario.js';
 import { md1MeanWait, mmcMeanWait } from '../src/metrics/queueing.js';
@@ -182,6 +183,36 @@ async function parseWorkload(rows: number): Promise<Measure> {
   return { requests: n, events: 0, seconds };
 }
 
+/**
+ * A sweep: 100 cells (10 keep_alives × 10 NUM_PARALLEL) × 100 k synthetic
+ * requests × 2 replications, on 1 worker and on 2: the speed-up is the ratio.
+ */
+async function sweepWorkload(jobs: number): Promise<Measure> {
+  const dir = mkdtempSync(join(tmpdir(), 'ollamasim-sweep-'));
+  const file = join(dir, 's.yaml');
+  writeFileSync(file, `name: sweep bench
+seed: 1
+host: { gpus: [ { vram: 80GiB } ] }
+models: { a: { vram: 20GiB, load: 5s }, b: { vram: 30GiB, load: 8s }, c: { vram: 40GiB, load: 10s } }
+workload:
+  synthetic:
+    length: 28h
+    models:
+      a: { rate: 2000/h, peak_hour: 14, trough: 0.1, duration: { median: 0.5, p95: 2 } }
+      b: { rate: 1000/h, duration: { median: 1, p95: 4 } }
+      c: { rate: 500/h, duration: 2 }
+sweep:
+  OLLAMA_KEEP_ALIVE: [0, 10s, 30s, 1m, 2m, 5m, 10m, 30m, 1h, -1]
+  OLLAMA_NUM_PARALLEL: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+`);
+  const t0 = process.hrtime.bigint();
+  const r = await runSweep(file, { axes: [], replications: 2, jobs });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  rmSync(dir, { recursive: true, force: true });
+  const requests = r.cells.reduce((a, c) => a + c.runs.reduce((b, x) => b + x.requests, 0), 0);
+  return { requests, events: 0, seconds };
+}
+
 export const WORKLOADS: Record<string, () => Measure | Promise<Measure>> = {
   'parse: 1M-row core CSV streamed into columns (rows/s in requests_per_s)': () => parseWorkload(1_000_000),
   'oracle: M/M/1, M/M/2, M/M/4 (ρ 0.5–0.9) and M/D/1, 1M requests each, mean wait vs theory': oracle,
@@ -192,4 +223,6 @@ export const WORKLOADS: Record<string, () => Measure | Promise<Measure>> = {
   },
   'core: 1M requests, 10 models, 80 GiB GPU, 3 candidates, with requests.csv and events.csv': () => timeRun(tenModelScenario(1_000_000), true),
   'stream: 10M-row trace CSV, load + 1 candidate, summary only (peak RSS target ≤ 500 MB)': tenMillionRows,
+  'sweep: 100 cells × ~100k requests × 2 replications, 1 worker': () => sweepWorkload(1),
+  'sweep: 100 cells × ~100k requests × 2 replications, 2 workers (target ≤ 30 s)': () => sweepWorkload(2),
 };

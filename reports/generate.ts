@@ -1,29 +1,44 @@
 /**
- * Regenerates the example outputs the README links: for every bundled
- * scenario, reports/<scenario>/summary.json, comparison.txt (the table
- * `ollamasim run` prints) and advice.txt (`ollamasim advise`: the practice's
- * setting against the advisor's). Run with `npm run reports`.
+ * Regenerates the example outputs the README links (`npm run reports`): for
+ * every bundled scenario, reports/<scenario>/ with report.html, charts/*.svg and
+ * *.png, timeline.json, summary.json, comparison.txt (the table `ollamasim run`
+ * prints) and advice.txt (`ollamasim advise`: the practice's setting against the
+ * advisor's); and reports/keepalive/, the default scenario swept over
+ * OLLAMA_KEEP_ALIVE = 0, 1m, 5m, 30m, -1.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runSweep } from '../src/cli/sweep-pool.js';
 import { loadScenario } from '../src/io/load-scenario.js';
+import { writeReport, writeSweepReport } from '../src/io/report-files.js';
 import { writeSummary } from '../src/io/run-outputs.js';
-import { comparisonTable } from '../src/report/table.js';
-import { runScenario } from '../src/sim/run-scenario.js';
+import { writeSweep } from '../src/io/sweep-outputs.js';
 import { advise } from '../src/plan/advise.js';
 import { adviceText } from '../src/report/advice.js';
+import { comparisonTable } from '../src/report/table.js';
+import { runScenario } from '../src/sim/run-scenario.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const scenarios = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
 
 for (const file of scenarios) {
-  const sc = await loadScenario(join('scenarios', file));
-  const summaries = runScenario(sc).map((r) => r.summary);
+  const path = join('scenarios', file);
+  const sc = await loadScenario(path);
+  const results = runScenario(sc, { series: true });
+  const summaries = results.map((r) => r.summary);
   const dir = join(root, 'reports', basename(file, '.yaml'));
   mkdirSync(dir, { recursive: true });
   writeSummary(dir, sc, summaries);
+  await writeReport(dir, sc, results, readFileSync(path, 'utf8'));
   writeFileSync(join(dir, 'comparison.txt'), `${sc.name}: ${sc.trace.length} requests\n\n${comparisonTable(summaries)}`);
   writeFileSync(join(dir, 'advice.txt'), `${sc.name}: the keep-alive advisor (ollamasim advise)\n\n${adviceText(advise(sc))}`);
   console.log(`reports/${basename(file, '.yaml')}: ${summaries.length} candidates`);
 }
+
+const axes = [{ key: 'OLLAMA_KEEP_ALIVE', values: [0, '1m', '5m', '30m', -1] }];
+const sweep = await runSweep('scenarios/default.yaml', { axes, replications: 5 });
+const out = join(root, 'reports', 'keepalive');
+writeSweep(out, sweep);
+await writeSweepReport(out, sweep, readFileSync('scenarios/default.yaml', 'utf8'));
+console.log(`reports/keepalive: ${sweep.cells.length} cells × ${sweep.replications} replications`);

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeSweepReport } from '../io/report-files.js';
 import { type Axis, parseGridArg } from '../config/grid.js';
 import { InputError, msg } from '../diag/index.js';
 import { sweepDocument, writeSweep } from '../io/sweep-outputs.js';
@@ -30,7 +33,11 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
   } finally {
     bar.stop();
   }
-  if (opts.out) writeSweep(opts.out, result);
+  if (opts.out) {
+    writeSweep(opts.out, result);
+    const warning = await writeSweepReport(opts.out, result, readFileSync(file, 'utf8'));
+    if (warning) process.stderr.write(`warning: ${warning}\n`);
+  }
   if (opts.json) {
     process.stdout.write(JSON.stringify(sweepDocument(result), null, 2) + '\n');
     return;
@@ -41,7 +48,7 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
   }) as CandidateSummary);
   process.stdout.write(`${result.scenario}: ${result.cells.length} cells × ${result.replications} replication(s), means\n\n`);
   process.stdout.write(comparisonTable(means));
-  if (opts.out) process.stdout.write(`\nwrote cells.csv (means and 95 % half-widths) and summary.json to ${opts.out}\n`);
+  if (opts.out) process.stdout.write(`\nwrote cells.csv (means and 95 % half-widths), summary.json, report.html and charts/ to ${opts.out}\nreport: ${join(opts.out, 'report.html')}\n`);
 }
 
 function positive(v: string, flag: string): number {

@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedScenario } from '../config/types.js';
-import { allCharts, type ChartInput } from '../report/charts.js';
+import { allCharts, type Chart, type ChartInput, sweepLatencyChart, tradeOffChart } from '../report/charts.js';
+import type { SweepResult } from '../plan/sweep.js';
+import type { CandidateSummary } from '../metrics/index.js';
 import { reportHtml } from '../report/html.js';
 import { chromeTrace } from '../report/timeline.js';
 import type { CandidateResult } from '../sim/run-scenario.js';
@@ -18,6 +20,25 @@ export async function writeReport(dir: string, sc: ResolvedScenario, results: Ca
   }));
   const capacity = sc.candidates[0]!.host.gpus.reduce((a, b) => a + b, 0);
   const charts = allCharts(runs, capacity);
+  const { rendered, warning } = await renderCharts(dir, charts);
+  writeFileSync(join(dir, 'report.html'), reportHtml(sc.name, results.map((r) => r.summary), rendered, scenarioText));
+  writeFileSync(join(dir, 'timeline.json'), JSON.stringify(chromeTrace(runs)) + '\n');
+  return warning;
+}
+
+/** A sweep's report: the table of means, p95 with confidence whiskers, and the cold-start/idle trade-off. */
+export async function writeSweepReport(dir: string, r: SweepResult, scenarioText: string): Promise<string | null> {
+  const means = r.cells.map((c) => ({
+    ...c.runs[0]!, ...Object.fromEntries(Object.entries(c.estimates).map(([k, e]) => [k, e.mean])),
+  }) as CandidateSummary);
+  const p95 = r.cells.map((c) => ({ candidate: c.candidate, mean: c.estimates.latency_p95_s?.mean ?? 0, ci95: c.estimates.latency_p95_s?.ci95 ?? 0 }));
+  const charts = [sweepLatencyChart(p95, r.replications), tradeOffChart(means.map((s) => ({ candidate: s.candidate, summary: s } as ChartInput)))];
+  const { rendered, warning } = await renderCharts(dir, charts);
+  writeFileSync(join(dir, 'report.html'), reportHtml(`${r.scenario}: sweep of ${r.cells.length} cells × ${r.replications} replication(s) (means)`, means, rendered, scenarioText));
+  return warning;
+}
+
+async function renderCharts(dir: string, charts: Chart[]) {
   const fonts = fontFiles();
   mkdirSync(join(dir, 'charts'), { recursive: true });
   const rendered = [];
@@ -27,7 +48,5 @@ export async function writeReport(dir: string, sc: ResolvedScenario, results: Ca
     if (fonts) writeFileSync(join(dir, 'charts', `${chart.id}.png`), toPng(svg, fonts));
     rendered.push({ chart, svg });
   }
-  writeFileSync(join(dir, 'report.html'), reportHtml(sc.name, results.map((r) => r.summary), rendered, scenarioText));
-  writeFileSync(join(dir, 'timeline.json'), JSON.stringify(chromeTrace(runs)) + '\n');
-  return fonts ? null : 'DejaVu Sans not found (Debian: fonts-dejavu-core): wrote the charts as SVG only';
+  return { rendered, warning: fonts ? null : 'DejaVu Sans not found (Debian: fonts-dejavu-core): wrote the charts as SVG only' };
 }

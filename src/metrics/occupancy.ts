@@ -23,7 +23,7 @@ export type KeyState = (typeof KeyState)[keyof typeof KeyState];
 export class Occupancy {
   readonly series: OccupancySeries;
 
-  constructor(span: number, keys: number, buckets = 480) {
+  constructor(span: number, keys: number, buckets = 288) {
     const width = Math.max(1, Math.ceil(span / buckets));
     const n = buckets * keys;
     this.series = { width, buckets, keys, bytes: new Float64Array(n), loading: new Float64Array(n), busy: new Float64Array(n), idle: new Float64Array(n) };

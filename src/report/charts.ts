@@ -154,3 +154,19 @@ export function residencyChart(runs: ChartInput[]): Chart {
 export function allCharts(runs: ChartInput[], capacity: number): Chart[] {
   return [latencyChart(runs), occupancyChart(runs, capacity), tradeOffChart(runs), cdfChart(runs), residencyChart(runs)];
 }
+
+/** A sweep's p95 latency per cell, mean with its 95 % interval as whiskers (replications). */
+export function sweepLatencyChart(cells: { candidate: string; mean: number; ci95: number }[], replications: number): Chart {
+  const values = cells.map((c) => ({ candidate: c.candidate, mean: c.mean, low: c.mean - c.ci95, high: c.mean + c.ci95 }));
+  return {
+    id: 'latency', title: 'p95 latency per cell',
+    howToRead: `The p95 latency of each cell, averaged over ${replications} replication(s); whiskers show the 95 % confidence interval of that mean (Student t). Cells whose whiskers overlap are not distinguishable at this number of replications.`,
+    spec: base('p95 latency per cell (s)', {
+      width: WIDTH, data: { values },
+      layer: [
+        { mark: 'bar', encoding: { y: { field: 'candidate', type: 'nominal', title: null, sort: null }, x: { field: 'mean', type: 'quantitative', title: 'p95 latency (s)' } } },
+        { mark: { type: 'rule', color: 'black' }, encoding: { y: { field: 'candidate', type: 'nominal', sort: null }, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+      ],
+    }),
+  };
+}
