@@ -136,3 +136,27 @@ workload: { requests: [ { at: 0, model: llama3.1:8b, duration: 1 } ] }
     expect(only((await run1(big(', num_gpu: 16'))).events, 'mark')).toEqual([]);
   });
 });
+
+describe('spec scenario 30: multi-GPU placement (§5.5)', () => {
+  const two = (extra: string, models: string, reqs: string) => `
+host: { gpus: [ { vram: 80GiB }, { vram: 80GiB } ] }
+${extra}
+models: { ${models} }
+workload:
+  requests:
+${reqs}
+`;
+  test('A=50 goes on GPU0 and B=50 on GPU1, so both stay; a third 50 no longer fits anywhere and evicts', async () => {
+    const r = await run1(two('', 'A: { vram: 50GiB, load: 1s }, B: { vram: 50GiB, load: 1s }, C: { vram: 50GiB, load: 1s }',
+      '    - { at: 0, model: A, duration: 1 }\n    - { at: 10, model: B, duration: 1 }\n    - { at: 20, model: C, duration: 1 }'));
+    expect(only(r.events, 'mark')).toEqual([[20, 'mark', 'A', '', 'evicted']]);
+  });
+
+  test('D=100 on empty GPUs fits no single GPU: split over both, first model, no pre-flight', async () => {
+    const r = await run1(two('', 'D: { vram: 100GiB, load: 1s }', '    - { at: 0, model: D, duration: 1 }'));
+    expect(r.result.summary).toMatchObject({ ok: 1, vram_peak_gib: 100 });
+  });
+
+  // With OLLAMA_SCHED_SPREAD every model is split over both GPUs: the shares are pinned in test/unit/ollama/placement.test.ts.
+
+});
