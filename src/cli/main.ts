@@ -4,6 +4,7 @@ import { InputError } from '../diag/index.js';
 import { adviseCommand, explainCommand, gpusCommand, modelsCommand } from './catalogue.js';
 import { runCommand } from './run.js';
 import { sweepCommand } from './sweep.js';
+import { planCommand } from './plan.js';
 import { traceConvertCommand, traceStatsCommand, traceSynthCommand } from './trace.js';
 
 /**
@@ -36,6 +37,24 @@ program
   .option('--out <dir>', 'write cells.csv and summary.json here')
   .option('--json', 'print summary.json to stdout instead of the table')
   .action(sweepCommand);
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+program
+  .command('plan')
+  .argument('<scenario>', 'scenario file (YAML or JSON)')
+  .description('the cheapest GPU configuration that meets the objectives with 95 % confidence, or --max-rate')
+  .option('--slo <objective>', 'e.g. p95<=3s, ttft_p99<=10s, failures<=0.1%, cold<=5% (repeatable)', collect)
+  .option('--gpus <ids>', 'GPU types to consider (default: every discrete GPU in the catalogue)')
+  .option('--max-gpus <n>', 'GPUs per host, 1 to n', '2')
+  .option('--hosts <list>', 'fleet sizes to consider, e.g. 1,2,3')
+  .option('--keep-alive <list>', 'OLLAMA_KEEP_ALIVE values to consider, e.g. 5m,30m,-1')
+  .option('--price <basis>', 'hour (rent) or buy', 'hour')
+  .option('--price-of <id=price>', 'override a GPU price (repeatable)', collect)
+  .option('--replications <n>', 'runs per configuration', '1')
+  .option('--jobs <n>', 'worker threads (default: all cores)')
+  .option('--max-rate', "instead: the highest multiple of today's traffic the scenario's first candidate holds")
+  .option('--out <dir>', 'write cells.csv, summary.json, plan.txt and the frontier chart here')
+  .option('--json', 'print the plan as JSON')
+  .action(planCommand);
 program
   .command('advise')
   .argument('<scenario>', 'scenario file (YAML or JSON)')

@@ -20,6 +20,9 @@ export class MetricsCollector implements EventSink, RequestSink {
   readonly failures = { loadFailed: 0, restart: 0, runtimeOom: 0, retries: 0 };
   private latencies = new Float64Array(1024);
   private nLatencies = 0;
+  /** Time to first token proxy: start − first send (waits, loads, queueing), per successful request. */
+  private ttfts = new Float64Array(1024);
+  private nTtfts = 0;
 
   // Occupancy: bytes held (loading → unloaded) and bytes idle (loaded, refCount 0).
   private t = 0;
@@ -130,6 +133,7 @@ export class MetricsCollector implements EventSink, RequestSink {
         this.counts.ok++;
         if (r.cold) this.counts.cold++;
         this.pushLatency(r.end - r.firstArrival);
+        this.pushTtft(r.start - r.firstArrival);
         break;
       case Status.rejected:
         if (r.http === 400) this.counts.rejected400++;
@@ -178,6 +182,20 @@ export class MetricsCollector implements EventSink, RequestSink {
     this.windowEnd = t;
     this.heldAreaAtEnd = this.heldArea;
     this.idleAreaAtEnd = this.idleArea;
+  }
+
+  /** TTFT (start − first send, µs) of successful requests, sorted ascending. */
+  sortedTtfts(): Float64Array {
+    return this.ttfts.subarray(0, this.nTtfts).sort();
+  }
+
+  private pushTtft(us: number): void {
+    if (this.nTtfts === this.ttfts.length) {
+      const bigger = new Float64Array(this.ttfts.length * 2);
+      bigger.set(this.ttfts);
+      this.ttfts = bigger;
+    }
+    this.ttfts[this.nTtfts++] = us;
   }
 
   private pushLatency(us: number): void {

@@ -45,11 +45,19 @@ export interface CandidateSummary {
   retries: number;
   /** The victim order: "ollama", or a what-if labelled "lru (not Ollama)" / "cost (not Ollama)". */
   eviction_order: string;
+  /** Time to first token, approximated as start − first send (queueing, loads, slot waits), s. */
+  ttft_p50_s: number | null;
+  ttft_p95_s: number | null;
+  ttft_p99_s: number | null;
+  /** Requests not answered 200 (503, 400, 500, 499, stuck) as a share of all. */
+  failure_share: number | null;
 }
 
 export function summarize(candidate: string, m: MetricsCollector, eviction = 'ollama'): CandidateSummary {
   const lat = m.sortedLatencies();
   const q = (p: number) => (lat.length ? round(quantileSorted(lat, p) / SECOND) : null);
+  const ttft = m.sortedTtfts();
+  const tq = (p: number) => (ttft.length ? round(quantileSorted(ttft, p) / SECOND) : null);
   let sum = 0;
   for (let i = 0; i < lat.length; i++) sum += lat[i]!;
   const { held, idle } = m.areas();
@@ -87,6 +95,10 @@ export function summarize(candidate: string, m: MetricsCollector, eviction = 'ol
     failed_runtime_oom: m.failures.runtimeOom,
     retries: m.failures.retries,
     eviction_order: eviction === 'ollama' ? 'ollama' : `${eviction} (not Ollama)`,
+    ttft_p50_s: tq(0.5),
+    ttft_p95_s: tq(0.95),
+    ttft_p99_s: tq(0.99),
+    failure_share: c.requests ? round((c.requests - c.ok) / c.requests) : null,
   };
 }
 

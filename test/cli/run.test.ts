@@ -72,3 +72,39 @@ describe('ollamasim run', () => {
     expect(r.stdout).toBe('');
   });
 });
+
+describe('ollamasim plan', () => {
+  const plannable = `name: plan check
+host: { gpu: rtx-4090 }
+models: { llama3.1:8b: { num_ctx: 4096 } }
+workload:
+  requests:
+${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b, duration: 1.5 }`).join('\n')}
+`;
+  test('the cheapest configuration that meets the objectives, with the cheaper ones and what they broke', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ollamasim-plan-'));
+    writeFileSync(join(dir, 's.yaml'), plannable);
+    const r = cli(['plan', 's.yaml', '--slo', 'p95<=2.5s', '--gpus', 'l4,rtx-4090', '--max-gpus', '1', '--keep-alive', '0,5m', '--jobs', '1', '--json'], dir);
+    expect(r.status).toBe(0);
+    const p = JSON.parse(r.stdout);
+    expect(p.best.candidate).toBe('host.gpu=rtx-4090, host.count=1, OLLAMA_KEEP_ALIVE=5m'); // $0.70/h < l4's $0.80/h
+    expect(p.rejected.map((c: { candidate: string }) => c.candidate)).toEqual(['host.gpu=rtx-4090, host.count=1, OLLAMA_KEEP_ALIVE=0']);
+  });
+
+  test('--max-rate: how many times today\'s traffic one configuration holds', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ollamasim-plan-'));
+    writeFileSync(join(dir, 's.yaml'), plannable);
+    const r = cli(['plan', 's.yaml', '--slo', 'p95<=10s', '--max-rate'], dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/holds \d+\.\d\d× today's traffic within p95<=10s/);
+  });
+
+  test('a malformed objective is one line on stderr, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ollamasim-plan-'));
+    writeFileSync(join(dir, 's.yaml'), plannable);
+    const r = cli(['plan', 's.yaml', '--slo', 'p95 under 3s'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^\(command line\):1: --slo: "p95 under 3s" is not an objective/);
+  });
+});

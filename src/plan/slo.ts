@@ -1,0 +1,47 @@
+import type { CandidateSummary } from '../metrics/index.js';
+import type { Estimate } from './confidence.js';
+
+/**
+ * Service-level objectives: `p95<=3s`, `p99<=10s`, `ttft_p99<=10s`,
+ * `failures<=0.1%`, `cold<=5%`. A configuration meets one with 95 % confidence
+ * when the upper end of the figure's 95 % interval is within it.
+ */
+export interface Slo {
+  text: string;
+  figure: keyof CandidateSummary;
+  limit: number;
+}
+
+const FIGURES: Record<string, keyof CandidateSummary> = {
+  p50: 'latency_p50_s', p95: 'latency_p95_s', p99: 'latency_p99_s',
+  ttft_p50: 'ttft_p50_s', ttft_p95: 'ttft_p95_s', ttft_p99: 'ttft_p99_s',
+  failures: 'failure_share', cold: 'cold_share',
+};
+export const SLO_NAMES = Object.keys(FIGURES);
+
+export function parseSlo(text: string): Slo | null {
+  const m = /^\s*([a-z0-9_]+)\s*<=\s*([\d.]+)\s*(ms|s|m|%)?\s*$/.exec(text);
+  if (!m) return null;
+  const figure = FIGURES[m[1]!];
+  if (!figure) return null;
+  let limit = Number(m[2]);
+  const unit = m[3];
+  const share = figure === 'failure_share' || figure === 'cold_share';
+  if (share) {
+    if (unit !== '%') return null;
+    limit /= 100;
+  } else if (unit === 'ms') limit /= 1000;
+  else if (unit === 'm') limit *= 60;
+  else if (unit === '%') return null;
+  return { text: text.trim(), figure, limit };
+}
+
+/** The first objective a configuration breaks, or null when it meets them all. */
+export function broken(slos: readonly Slo[], estimates: Record<string, Estimate>): Slo | null {
+  for (const s of slos) {
+    const e = estimates[s.figure as string];
+    // No successful request at all: every latency objective is broken.
+    if (!e || Number.isNaN(e.mean) || e.mean + e.ci95 > s.limit) return s;
+  }
+  return null;
+}
