@@ -213,6 +213,21 @@ sweep:
   return { requests, events: 0, seconds };
 }
 
+/** The planner's search: 9 GPU types × 1–4 GPUs × 1–3 hosts × 5 keep_alives = 540 configurations of the default day. */
+async function planWorkload(): Promise<Measure> {
+  const gpus = ['rtx-3090', 'rtx-4090', 'rtx-5090', 'a10g', 'l4', 'l40s', 'a100-80gb', 'h100-pcie', 'h200'];
+  const t0 = process.hrtime.bigint();
+  const r = await runSweep('scenarios/default.yaml', {
+    axes: [
+      { key: 'host.gpu', values: gpus }, { key: 'host.count', values: [1, 2, 3, 4] },
+      { key: 'fleet.hosts', values: [1, 2, 3] }, { key: 'OLLAMA_KEEP_ALIVE', values: [0, '1m', '5m', '30m', -1] },
+    ],
+    replications: 1,
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { requests: r.cells.reduce((a, c) => a + c.runs[0]!.requests, 0), events: r.cells.length, seconds };
+}
+
 export const WORKLOADS: Record<string, () => Measure | Promise<Measure>> = {
   'parse: 1M-row core CSV streamed into columns (rows/s in requests_per_s)': () => parseWorkload(1_000_000),
   'oracle: M/M/1, M/M/2, M/M/4 (ρ 0.5–0.9) and M/D/1, 1M requests each, mean wait vs theory': oracle,
@@ -223,6 +238,7 @@ export const WORKLOADS: Record<string, () => Measure | Promise<Measure>> = {
   },
   'core: 1M requests, 10 models, 80 GiB GPU, 3 candidates, with requests.csv and events.csv': () => timeRun(tenModelScenario(1_000_000), true),
   'stream: 10M-row trace CSV, load + 1 candidate, summary only (peak RSS target ≤ 500 MB)': tenMillionRows,
+  'plan: 540 configurations of the default day, all cores (events = configurations; target ≤ 60 s)': planWorkload,
   'sweep: 100 cells × ~100k requests × 2 replications, 1 worker': () => sweepWorkload(1),
   'sweep: 100 cells × ~100k requests × 2 replications, 2 workers (target ≤ 30 s)': () => sweepWorkload(2),
 };
