@@ -184,6 +184,16 @@ export class MetricsCollector implements EventSink, RequestSink {
     this.idleAreaAtEnd = this.idleArea;
   }
 
+  /** Latencies (µs) of successful requests, unsorted (a view: quantilesInPlace may reorder it). */
+  latencyValues(): Float64Array {
+    return this.latencies.subarray(0, this.nLatencies);
+  }
+
+  /** TTFT values (µs), unsorted (a view). */
+  ttftValues(): Float64Array {
+    return this.ttfts.subarray(0, this.nTtfts);
+  }
+
   /** TTFT (start − first send, µs) of successful requests, sorted ascending. */
   sortedTtfts(): Float64Array {
     return this.ttfts.subarray(0, this.nTtfts).sort();

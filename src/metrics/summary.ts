@@ -1,6 +1,6 @@
 import { HOUR, SECOND } from '../engine/index.js';
 import type { MetricsCollector } from './collector.js';
-import { quantileSorted } from './quantile.js';
+import { quantilesInPlace } from './quantile.js';
 
 const GiB = 2 ** 30;
 
@@ -54,10 +54,10 @@ export interface CandidateSummary {
 }
 
 export function summarize(candidate: string, m: MetricsCollector, eviction = 'ollama'): CandidateSummary {
-  const lat = m.sortedLatencies();
-  const q = (p: number) => (lat.length ? round(quantileSorted(lat, p) / SECOND) : null);
-  const ttft = m.sortedTtfts();
-  const tq = (p: number) => (ttft.length ? round(quantileSorted(ttft, p) / SECOND) : null);
+  const lat = m.latencyValues();
+  const [l50, l95, l99, lmax] = quantilesInPlace(lat, [0.5, 0.95, 0.99, 1]);
+  const [t50, t95, t99] = quantilesInPlace(m.ttftValues(), [0.5, 0.95, 0.99]);
+  const s = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : round(x / SECOND));
   let sum = 0;
   for (let i = 0; i < lat.length; i++) sum += lat[i]!;
   const { held, idle } = m.areas();
@@ -72,11 +72,11 @@ export function summarize(candidate: string, m: MetricsCollector, eviction = 'ol
     failed_500: c.failed500,
     cancelled: c.cancelled,
     stuck: c.stuck,
-    latency_p50_s: q(0.5),
-    latency_p95_s: q(0.95),
-    latency_p99_s: q(0.99),
+    latency_p50_s: s(l50),
+    latency_p95_s: s(l95),
+    latency_p99_s: s(l99),
     latency_mean_s: lat.length ? round(sum / lat.length / SECOND) : null,
-    latency_max_s: lat.length ? round(lat[lat.length - 1]! / SECOND) : null,
+    latency_max_s: s(lmax),
     cold_starts: c.cold,
     cold_share: c.ok ? round(c.cold / c.ok) : null,
     loads: m.runners.loads,
@@ -95,9 +95,9 @@ export function summarize(candidate: string, m: MetricsCollector, eviction = 'ol
     failed_runtime_oom: m.failures.runtimeOom,
     retries: m.failures.retries,
     eviction_order: eviction === 'ollama' ? 'ollama' : `${eviction} (not Ollama)`,
-    ttft_p50_s: tq(0.5),
-    ttft_p95_s: tq(0.95),
-    ttft_p99_s: tq(0.99),
+    ttft_p50_s: s(t50),
+    ttft_p95_s: s(t95),
+    ttft_p99_s: s(t99),
     failure_share: c.requests ? round((c.requests - c.ok) / c.requests) : null,
   };
 }

@@ -12,3 +12,16 @@ test('nearest-rank quantiles: always a value that occurred, no interpolation', (
   expect(quantileSorted(new Float64Array(0), 0.5)).toBeNaN();
   expect(quantileSorted(Float64Array.of(7), 0.99)).toBe(7);
 });
+
+test('quickselect quantiles equal the sorted nearest-rank ones, on random data with ties', async () => {
+  const { quantilesInPlace } = await import('../../../src/metrics/quantile.js');
+  let x = 12345;
+  const rnd = () => { x = (x * 1103515245 + 12345) % 2 ** 31; return x / 2 ** 31; };
+  for (const n of [1, 2, 3, 10, 101, 1000, 9999]) {
+    const values = Float64Array.from({ length: n }, () => Math.floor(rnd() * 50));
+    const sorted = Float64Array.from(values).sort();
+    const ps = [0.99, 0, 0.5, 1, 0.95, 0.01];
+    expect(quantilesInPlace(Float64Array.from(values), ps)).toEqual(ps.map((p) => quantileSorted(sorted, p)));
+  }
+  expect(quantilesInPlace(new Float64Array(0), [0.5])).toEqual([NaN]);
+});
