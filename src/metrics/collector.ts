@@ -18,11 +18,9 @@ export class MetricsCollector implements EventSink, RequestSink {
   readonly runners = { loads: 0, loadFailures: 0, evictions: 0, reloads: 0, unloads: 0, expiries: 0 };
   /** 500s by cause, and client retries sent. */
   readonly failures = { loadFailed: 0, restart: 0, runtimeOom: 0, retries: 0 };
-  private latencies = new Float64Array(1024);
-  private nLatencies = 0;
+  private readonly latencies = new Floats();
   /** Time to first token proxy: start − first send (waits, loads, queueing), per successful request. */
-  private ttfts = new Float64Array(1024);
-  private nTtfts = 0;
+  private readonly ttfts = new Floats();
 
   // Occupancy: bytes held (loading → unloaded) and bytes idle (loaded, refCount 0).
   private t = 0;
@@ -132,8 +130,8 @@ export class MetricsCollector implements EventSink, RequestSink {
       case Status.ok:
         this.counts.ok++;
         if (r.cold) this.counts.cold++;
-        this.pushLatency(r.end - r.firstArrival);
-        this.pushTtft(r.start - r.firstArrival);
+        this.latencies.push(r.end - r.firstArrival);
+        this.ttfts.push(r.start - r.firstArrival);
         break;
       case Status.rejected:
         if (r.http === 400) this.counts.rejected400++;
@@ -148,7 +146,7 @@ export class MetricsCollector implements EventSink, RequestSink {
 
   /** Latencies (µs) of successful requests, sorted ascending. */
   sortedLatencies(): Float64Array {
-    return this.latencies.subarray(0, this.nLatencies).sort();
+    return this.latencies.values().sort();
   }
 
   /** ∫ bytes held dt and ∫ idle bytes dt over the traffic window, in byte·µs. */
@@ -186,34 +184,32 @@ export class MetricsCollector implements EventSink, RequestSink {
 
   /** Latencies (µs) of successful requests, unsorted (a view: quantilesInPlace may reorder it). */
   latencyValues(): Float64Array {
-    return this.latencies.subarray(0, this.nLatencies);
+    return this.latencies.values();
   }
 
   /** TTFT values (µs), unsorted (a view). */
   ttftValues(): Float64Array {
-    return this.ttfts.subarray(0, this.nTtfts);
+    return this.ttfts.values();
   }
 
-  /** TTFT (start − first send, µs) of successful requests, sorted ascending. */
-  sortedTtfts(): Float64Array {
-    return this.ttfts.subarray(0, this.nTtfts).sort();
-  }
+}
 
-  private pushTtft(us: number): void {
-    if (this.nTtfts === this.ttfts.length) {
-      const bigger = new Float64Array(this.ttfts.length * 2);
-      bigger.set(this.ttfts);
-      this.ttfts = bigger;
+/** A growable list of float64s (one per successful request), doubling as needed. */
+class Floats {
+  private data = new Float64Array(1024);
+  private n = 0;
+
+  push(x: number): void {
+    if (this.n === this.data.length) {
+      const bigger = new Float64Array(this.n * 2);
+      bigger.set(this.data);
+      this.data = bigger;
     }
-    this.ttfts[this.nTtfts++] = us;
+    this.data[this.n++] = x;
   }
 
-  private pushLatency(us: number): void {
-    if (this.nLatencies === this.latencies.length) {
-      const bigger = new Float64Array(this.latencies.length * 2);
-      bigger.set(this.latencies);
-      this.latencies = bigger;
-    }
-    this.latencies[this.nLatencies++] = us;
+  /** The values so far (a view). */
+  values(): Float64Array {
+    return this.data.subarray(0, this.n);
   }
 }
