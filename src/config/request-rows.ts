@@ -63,13 +63,15 @@ export class RequestRows {
     const output = this.tokenCount(get('output_tokens'), 'output_tokens', fail);
     const hasTokens = !Number.isNaN(prompt) || !Number.isNaN(output);
     let duration = this.time(get('duration'), 'duration', fail, op === Op.generate && !hasTokens);
-    if (duration === undefined && hasTokens && op === Op.generate) duration = this.fromTokens(model, prompt, output, fail);
+    const derived = duration === undefined && hasTokens && op === Op.generate;
+    if (derived) duration = this.fromTokens(model, prompt, output, fail);
     const keepAlive = this.keepAlive(get('keep_alive'), where, csv);
     const numCtx = this.positiveInt(get('num_ctx'), 'num_ctx', fail);
     const timeout = this.time(get('timeout'), 'timeout', fail, false) ?? Infinity;
     if (timeout === 0) throw fail('timeout', msg.zeroTimeout(String(get('timeout')).trim()));
     const id = get('id');
     this.builder.push(at, model, duration ?? 0, keepAlive, numCtx, timeout, op, id === undefined || id === '' ? null : String(id));
+    if (derived && duration !== undefined) this.builder.fromTokens();
     this.builder.tokens(prompt, output);
   }
 

@@ -51,6 +51,12 @@ export interface SchedulerConfig {
   unifiedRam?: number;
   /** A what-if victim order instead of Ollama's ByDurationAndName (labelled not-Ollama in reports). */
   victimOrder?: VictimOrder;
+  /**
+   * How much longer a token-sized request takes when it starts as one of
+   * `streams` in its runner's slots, on a runner with `gpuShare` (0–1) of its
+   * memory on the GPU (hardware seam; 1 = no change).
+   */
+  answerScale?: (model: number, streams: number, gpuShare: number) => number;
 }
 
 export interface LoadCrash {
@@ -160,6 +166,7 @@ export class Scheduler {
     r.cold = false;
     r.where = Where.arriving;
     r.gone = false;
+    r.scalable = false;
     r.runner = -1;
     r.finishHandle = -1;
     r.cancelHandle = -1;

@@ -23,7 +23,14 @@ function startInference(s: Scheduler, r: Req, runner: RunnerRef): void {
   r.where = Where.running;
   r.start = s.now;
   s.emit(EventKind.start, r.model, r.index, Reason.none, runner.refCount);
-  r.finishHandle = s.engine.schedule(s.now + r.duration, Prio.finish, Ev.finish, r.slot);
+  let work = r.duration;
+  const scale = s.cfg.answerScale;
+  if (r.scalable && scale) {
+    // Token-sized work slows with the streams sharing the runner and with layers on the CPU (fixed at its start).
+    const gpuShare = runner.vram > 0 && s.cfg.gpus.length > 0 ? runner.memory / runner.vram : 0;
+    work = Math.max(1, Math.round(work * scale(runner.model, runner.busySlots, gpuShare)));
+  }
+  r.finishHandle = s.engine.schedule(s.now + work, Prio.finish, Ev.finish, r.slot);
 }
 
 /** The inference finished: answer 200, free the slot, return the runner. */

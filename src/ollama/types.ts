@@ -69,6 +69,8 @@ export interface Req {
   where: Where;
   /** The client went away (timeout) while the request was still held somewhere. */
   gone: boolean;
+  /** Its duration came from tokens at the model's rates, so parallel streams and CPU offload stretch it. */
+  scalable: boolean;
   runner: number; // runner id once admitted, else -1
   finishHandle: number;
   cancelHandle: number;

@@ -1,5 +1,8 @@
 import type { ResolvedCandidate } from '../config/types.js';
+import { gpuById } from '../hardware/gpus.js';
 import { HostLoadTimer } from '../hardware/load-time.js';
+import { modelByTag } from '../hardware/models.js';
+import { offloadedDecode, perStreamFactor, ratesFor } from '../hardware/throughput.js';
 import { PAGE_CACHE } from '../hardware/storage.js';
 import { parseServerEnv, type SchedModel, type SchedulerConfig } from '../ollama/index.js';
 import type { LoadTimer } from '../ollama/types.js';
@@ -45,6 +48,7 @@ export function schedulerConfig(c: ResolvedCandidate): SchedulerConfig {
     loadCrashes: c.loadCrashes,
     unifiedRam: c.host.unified ? c.host.ram : undefined,
     victimOrder: victimOrder(c.eviction),
+    answerScale: answerScale(c),
     gpus: c.host.gpus,
     unload: c.host.unload,
     models,
@@ -66,5 +70,25 @@ function loadTimer(c: ResolvedCandidate): LoadTimer {
   return {
     loadTime: (model, cpuInUse) => timer.loadTime(files[model]!.key, files[model]!.size, cpuInUse),
     cpuInUse: (bytes) => timer.cpuInUse(bytes),
+  };
+}
+
+/**
+ * Token-sized requests stretch with the streams sharing a runner (per-stream rate
+ * × n^-0.59) and with layers offloaded to the CPU (decode bound by RAM bandwidth
+ * for that share) — both from src/hardware/throughput.ts; the offload term needs
+ * a catalogue model on a catalogue GPU.
+ */
+function answerScale(c: ResolvedCandidate): (model: number, streams: number, gpuShare: number) => number {
+  const gpu = c.host.gpuIds[0] ? gpuById(c.host.gpuIds[0]) : undefined;
+  const decode = c.models.map((m) => {
+    const spec = m.tag ? modelByTag(m.tag) : undefined;
+    return gpu && spec ? { rate: ratesFor(gpu, spec).decode, file: spec.file } : null;
+  });
+  return (model, streams, gpuShare) => {
+    let f = 1 / perStreamFactor(streams);
+    const d = decode[model];
+    if (d && gpuShare < 1) f *= d.rate / offloadedDecode(d.rate, d.file, gpuShare);
+    return f;
   };
 }

@@ -14,6 +14,8 @@ import { draw, exponential } from '../workload/generators.js';
 export interface UserRequest {
   model: number;
   duration: number; // µs
+  /** The duration came from tokens at the model's rates. */
+  fromTokens: boolean;
 }
 
 export class ClosedLoopUsers implements ArrivalSource, RequestSink {
@@ -58,7 +60,7 @@ export class ClosedLoopUsers implements ArrivalSource, RequestSink {
     const { user } = this.due.shift()!;
     const index = this.nextIndex++;
     const model = this.chooseModel();
-    this.made.push({ model, duration: this.workTime(model) });
+    this.made.push({ model, duration: this.workTime(model), fromTokens: this.users.duration === null });
     this.owner.set(index, user);
     this.send(index);
   }

@@ -102,6 +102,7 @@ export function simulate(input: RunInput): RunStats {
     const r = own
       ? s.newRequest(i, model, trace.duration[i]!, keepAlive, numCtxOf(trace, i), timeoutOf(trace, i), opOf(trace, i), attempt, firstArrival)
       : s.newRequest(i, model, made!.duration, keepAlive, 0, Infinity, 0, attempt, firstArrival);
+    r.scalable = own ? trace.fromTokens?.[i] === 1 : made!.fromTokens;
     arrive(s, r);
   };
   if (input.users) users = new ClosedLoopUsers(input.users, input.seed ?? 1, n, input.requests, (i) => send(i, 1, engine.now));

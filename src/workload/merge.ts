@@ -18,6 +18,7 @@ export function mergeTraces(traces: readonly Trace[]): Trace {
     const i = pos[best]!++;
     b.push(t.at[i]!, t.model[i]!, t.duration[i]!, keepAliveOf(t, i), numCtxOf(t, i), timeoutOf(t, i), opOf(t, i), t.ids?.[i] ?? null);
     b.tokens(t.promptTokens?.[i] ?? NaN, t.outputTokens?.[i] ?? NaN);
+    if (t.fromTokens?.[i]) b.fromTokens();
   }
   return b.build();
 }

@@ -20,6 +20,8 @@ export interface Trace {
   /** Prompt and output tokens where the trace gives them (NaN = not given); absent when none does. */
   promptTokens?: Float64Array;
   outputTokens?: Float64Array;
+  /** 1 where the duration was worked out from tokens at the model's rates (it then stretches with parallel streams and CPU offload). */
+  fromTokens?: Uint8Array;
 }
 
 export const keepAliveOf = (t: Trace, i: number): number => (t.keepAlive ? t.keepAlive[i]! : NaN);
@@ -57,6 +59,7 @@ export class TraceBuilder {
   ids: (string | null)[] | null = null;
   promptTokens: Float64Array | null = null;
   outputTokens: Float64Array | null = null;
+  derived: Uint8Array | null = null;
 
   constructor(capacity = 1024) {
     this.cap = Math.max(16, capacity);
@@ -90,10 +93,16 @@ export class TraceBuilder {
     this.outputTokens[this.length - 1] = output;
   }
 
+  /** The row just pushed has its duration from tokens at the model's rates. */
+  fromTokens(): void {
+    (this.derived ??= new Uint8Array(this.cap))[this.length - 1] = 1;
+  }
+
   build(): Trace {
     const n = this.length;
     if (this.ids) this.ids.length = n;
     return {
+      ...(this.derived ? { fromTokens: this.derived.subarray(0, n) } : {}),
       ...(this.promptTokens ? { promptTokens: this.promptTokens.subarray(0, n), outputTokens: this.outputTokens!.subarray(0, n) } : {}),
       length: n,
       at: this.at.subarray(0, n),
@@ -118,6 +127,7 @@ export class TraceBuilder {
     if (this.op) this.op = widen(this.op, cap, 0);
     if (this.promptTokens) this.promptTokens = widen(this.promptTokens, cap, NaN);
     if (this.outputTokens) this.outputTokens = widen(this.outputTokens, cap, NaN);
+    if (this.derived) this.derived = widen(this.derived, cap, 0);
     this.cap = cap;
   }
 }

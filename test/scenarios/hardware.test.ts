@@ -160,3 +160,33 @@ ${reqs}
   // With OLLAMA_SCHED_SPREAD every model is split over both GPUs: the shares are pinned in test/unit/ollama/placement.test.ts.
 
 });
+
+describe('answer time: parallel streams and CPU offload stretch token-sized requests (field-notes §5)', () => {
+  const base = (model: string, extra = '') => `
+host: { gpu: rtx-4090 }
+server: { OLLAMA_NUM_PARALLEL: 2 }
+models: { ${model}: { load: 1s${extra} } }
+warm: [ ${model} ]
+workload:
+  requests:
+    - { at: 0, model: ${model}, prompt_tokens: 1000, output_tokens: 200 }
+    - { at: 0.1, model: ${model}, prompt_tokens: 1000, output_tokens: 200 }
+    - { at: 100, model: ${model}, duration: 2 }
+    - { at: 100.1, model: ${model}, duration: 2 }
+`;
+  test('the second of two streams runs at n^-0.59 of the single-stream rate; explicit durations do not stretch', async () => {
+    const r = await run1(base('llama3.1:8b', ', num_ctx: 4096'));
+    const alone = 1000 / 6898.71 + 200 / 127.74;
+    const q = (id: string) => r.requests.get(id)!;
+    expect(q('1').end! - q('1').start!).toBeCloseTo(alone, 5);
+    expect(q('2').end! - q('2').start!).toBeCloseTo(alone * 2 ** 0.59, 4);
+    expect(q('4').end! - q('4').start!).toBeCloseTo(2, 9);
+  });
+
+  test('a model partly offloaded to the CPU answers slower', async () => {
+    const fits = await run1(base('llama3.1:8b', ', num_ctx: 4096'));
+    const offloaded = await run1(base('llama3.1:8b', ', num_ctx: 4096, num_gpu: 16'));
+    const t = (r: typeof fits) => r.requests.get('1')!.end! - r.requests.get('1')!.start!;
+    expect(t(offloaded)).toBeGreaterThan(t(fits) * 1.5);
+  });
+});
