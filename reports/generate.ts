@@ -3,8 +3,9 @@
  * every bundled scenario, reports/<scenario>/ with report.html, charts/*.svg and
  * *.png, timeline.json, summary.json, comparison.txt (the table `ollamasim run`
  * prints) and advice.txt (`ollamasim advise`: the practice's setting against the
- * advisor's); and reports/keepalive/, the default scenario swept over
- * OLLAMA_KEEP_ALIVE = 0, 1m, 5m, 30m, -1.
+ * advisor's); reports/keepalive/, the default scenario swept over
+ * OLLAMA_KEEP_ALIVE = 0, 1m, 5m, 30m, -1; and reports/offered-load/, three of those
+ * settings against rate_scale 0.5–8.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -42,3 +43,12 @@ const out = join(root, 'reports', 'keepalive');
 writeSweep(out, sweep);
 await writeSweepReport(out, sweep, readFileSync('scenarios/default.yaml', 'utf8'));
 console.log(`reports/keepalive: ${sweep.cells.length} cells × ${sweep.replications} replications`);
+
+const load = await runSweep('scenarios/default.yaml', {
+  axes: [{ key: 'OLLAMA_KEEP_ALIVE', values: [0, '5m', -1] }, { key: 'rate_scale', values: [0.5, 1, 2, 4, 8] }],
+  replications: 1,
+});
+const loadDir = join(root, 'reports', 'offered-load');
+writeSweep(loadDir, load);
+await writeSweepReport(loadDir, load, readFileSync('scenarios/default.yaml', 'utf8'));
+console.log(`reports/offered-load: ${load.cells.length} cells`);

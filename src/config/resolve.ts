@@ -126,6 +126,12 @@ export class Resolver {
     return this.warm(this.file.warm, ['warm']);
   }
 
+  private rateScale(k: number | undefined, path: Path): number {
+    if (k === undefined) return 1;
+    if (!(k > 0 && Number.isFinite(k))) throw this.src.error(path, msg.notPositive(String(k)));
+    return k;
+  }
+
   private fleet(f: ScenarioFile['fleet'], path: Path): Pick<ResolvedCandidate, 'fleet'> {
     if (!f) return {};
     if (!Number.isInteger(f.hosts) || f.hosts < 1) throw this.src.error([...path, 'hosts'], msg.notPositiveInt(String(f.hosts)));
@@ -169,6 +175,7 @@ export class Resolver {
         ...(c.faults ? resolveFaults(this.src, c.faults, [...path, 'faults'], this.modelNames, dur) : baseFaults),
         retry: c.retry !== undefined ? resolveRetry(this.src, c.retry, [...path, 'retry'], dur) : baseRetry,
         eviction: c.policy?.eviction ?? this.file.policy?.eviction ?? 'ollama',
+        rateScale: this.rateScale(c.rate_scale ?? this.file.rate_scale, c.rate_scale !== undefined ? [...path, 'rate_scale'] : ['rate_scale']),
         ...this.fleet(c.fleet ?? this.file.fleet, c.fleet ? [...path, 'fleet'] : ['fleet']),
         raw: this.merged(c),
       });

@@ -135,6 +135,8 @@ export const CandidateSchema = z.strictObject({
   retry: RetrySchema.nullable().optional(),
   policy: PolicySchema.optional(),
   fleet: FleetSchema.optional(),
+  /** Offered load: the workload at this multiple of its rate (thinned or repeated in place, seeded). */
+  rate_scale: z.number().optional(),
 });
 
 export const ScenarioSchema = z.strictObject({
@@ -149,6 +151,7 @@ export const ScenarioSchema = z.strictObject({
   retry: RetrySchema.optional(),
   policy: PolicySchema.optional(),
   fleet: FleetSchema.optional(),
+  rate_scale: z.number().optional(),
   workload: z.strictObject({
     trace: z.string().optional(),
     requests: z.array(z.record(z.string(), z.unknown())).optional(),

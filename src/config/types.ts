@@ -69,6 +69,8 @@ export interface ResolvedCandidate {
   retry?: { attempts: number; backoff: number } | null;
   /** A what-if eviction order Ollama does not have; absent or 'ollama' = Ollama's own. */
   eviction?: 'ollama' | 'lru' | 'cost';
+  /** Offered load: the workload at this multiple of its rate (1 = as written). */
+  rateScale?: number;
   /** Several identical Ollama servers behind a router (each host as `host` describes). */
   fleet?: { hosts: number; router: 'round-robin' | 'least-outstanding' | 'model-affinity' | 'random' };
   /** The candidate as the user wrote it (after merging), for reports. */

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedScenario } from '../config/types.js';
-import { allCharts, type Chart, type ChartInput, sweepLatencyChart, tradeOffChart } from '../report/charts.js';
+import { allCharts, type Chart, type ChartInput, offeredLoadChart, sweepLatencyChart, tradeOffChart } from '../report/charts.js';
+import { axisValues } from '../plan/plan.js';
 import type { SweepResult } from '../plan/sweep.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import { reportHtml } from '../report/html.js';
@@ -33,9 +34,20 @@ export async function writeSweepReport(dir: string, r: SweepResult, scenarioText
   }) as CandidateSummary);
   const p95 = r.cells.map((c) => ({ candidate: c.candidate, mean: c.estimates.latency_p95_s?.mean ?? 0, ci95: c.estimates.latency_p95_s?.ci95 ?? 0 }));
   const charts = [sweepLatencyChart(p95, r.replications), tradeOffChart(means.map((s) => ({ candidate: s.candidate, summary: s } as ChartInput)))];
+  if (r.axes.some((a) => a.key === 'rate_scale')) charts.push(offeredLoadChart(loadPoints(r)));
   const { rendered, warning } = await renderCharts(dir, charts);
   writeFileSync(join(dir, 'report.html'), reportHtml(`${r.scenario}: sweep of ${r.cells.length} cells × ${r.replications} replication(s) (means)`, means, rendered, scenarioText));
   return warning;
+}
+
+/** Per cell: the setting (its axis values but rate_scale) and the offered load. */
+function loadPoints(r: SweepResult) {
+  return r.cells.map((c) => {
+    const v = axisValues(c.candidate);
+    const rate = Number(v.rate_scale ?? 1);
+    const setting = Object.entries(v).filter(([k]) => k !== 'rate_scale').map(([k, x]) => `${k}=${x}`).join(', ') || 'as written';
+    return { setting, rate, p95: c.estimates.latency_p95_s?.mean ?? null, failures: c.estimates.failure_share?.mean ?? 0 };
+  });
 }
 
 async function renderCharts(dir: string, charts: Chart[]) {

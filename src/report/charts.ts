@@ -23,7 +23,7 @@ export interface Chart {
 const GiB = 2 ** 30;
 const WIDTH = 640;
 const FONT = { font: 'DejaVu Sans', labelFont: 'DejaVu Sans', titleFont: 'DejaVu Sans' };
-const config = { axis: { labelFont: FONT.font, titleFont: FONT.font }, legend: { labelFont: FONT.font, titleFont: FONT.font }, title: { font: FONT.font }, header: { labelFont: FONT.font, titleFont: FONT.font }, text: { font: FONT.font } };
+const config = { axis: { labelFont: FONT.font, titleFont: FONT.font }, legend: { labelFont: FONT.font, titleFont: FONT.font, labelLimit: 420 }, title: { font: FONT.font }, header: { labelFont: FONT.font, titleFont: FONT.font }, text: { font: FONT.font } };
 
 function base(title: string, spec: Record<string, unknown>): Record<string, unknown> {
   return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, background: 'white', config, ...spec };
@@ -166,6 +166,30 @@ export function sweepLatencyChart(cells: { candidate: string; mean: number; ci95
       layer: [
         { mark: 'bar', encoding: { y: { field: 'candidate', type: 'nominal', title: null, sort: null }, x: { field: 'mean', type: 'quantitative', title: 'p95 latency (s)' } } },
         { mark: { type: 'rule', color: 'black' }, encoding: { y: { field: 'candidate', type: 'nominal', sort: null }, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+      ],
+    }),
+  };
+}
+
+/**
+ * Where each setting breaks: p95 latency and the failure rate against offered
+ * load, one line per setting, from a sweep with a `rate_scale` axis.
+ */
+export function offeredLoadChart(points: { setting: string; rate: number; p95: number | null; failures: number }[]): Chart {
+  return {
+    id: 'load', title: 'p95 and failures against offered load',
+    howToRead: 'Each line is one setting; along it the traffic grows (rate_scale × today). Where a line turns up sharply, that setting has reached its limit: the queue builds, requests wait for loads behind evictions, and then 503s and timeouts appear.',
+    spec: base('p95 and failures against offered load', {
+      data: { values: points.map((p) => ({ ...p, failures: p.failures * 100 })) },
+      hconcat: [
+        { width: 300, height: 260, mark: { type: 'line', point: true }, encoding: {
+          x: { field: 'rate', type: 'quantitative', title: 'rate_scale (× today)' },
+          y: { field: 'p95', type: 'quantitative', title: 'p95 latency (s)' },
+          color: { field: 'setting', type: 'nominal', sort: null } } },
+        { width: 300, height: 260, mark: { type: 'line', point: true }, encoding: {
+          x: { field: 'rate', type: 'quantitative', title: 'rate_scale (× today)' },
+          y: { field: 'failures', type: 'quantitative', title: 'failures (% of requests)' },
+          color: { field: 'setting', type: 'nominal', sort: null } } },
       ],
     }),
   };

@@ -2,6 +2,7 @@ import type { ResolvedScenario } from '../config/types.js';
 import { type EventSink, TeeSink } from '../events/index.js';
 import { MetricsCollector, quantileSorted, summarize, type CandidateSummary } from '../metrics/index.js';
 import { Occupancy, type OccupancySeries } from '../metrics/occupancy.js';
+import { scaleTrace } from '../workload/scale.js';
 import type { Req, RequestSink } from '../ollama/index.js';
 import { runnerKeys, schedulerConfig } from './candidate.js';
 import { simulate, type RunStats } from './run.js';
@@ -53,7 +54,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       return ev ? new TeeSink([forMetrics, ev]) : forMetrics;
     };
     const stats = simulate({
-      trace: sc.trace,
+      trace: c.rateScale && c.rateScale !== 1 ? scaleTrace(sc.trace, c.rateScale, sc.seed) : sc.trace,
       sched,
       clientKeepAlive: Float64Array.from(c.models, (m) => m.keepAlive),
       warm: c.warm,

@@ -7,6 +7,7 @@ import { cells, parseGridArg, patchFor } from '../../../src/config/grid.js';
 import { loadScenario } from '../../../src/io/load-scenario.js';
 import { cellsCsv } from '../../../src/io/sweep-outputs.js';
 import { estimate, tCritical } from '../../../src/plan/confidence.js';
+import { runScenario } from '../../../src/sim/run-scenario.js';
 
 describe('sweep axes', () => {
   test('--grid KEY=v1,v2: numeric text becomes a number ("-1" means forever, not a unit-less string)', () => {
@@ -83,5 +84,28 @@ sweep:
     expect(new Set(requests).size).toBeGreaterThan(1); // derived seeds draw different traffic
     expect(one.cells[0]!.estimates.requests!.ci95).toBeGreaterThan(0);
     expect(one.seeds[0]).toBe(7);
+  });
+});
+
+describe('offered load', () => {
+  test('rate_scale is a candidate knob and a sweep axis; the sweep report then charts p95 and failures against it', async () => {
+    const { readFileSync, existsSync } = await import('node:fs');
+    const { writeSweepReport } = await import('../../../src/io/report-files.js');
+    const dir = mkdtempSync(join(tmpdir(), 'ollamasim-load-'));
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, `
+host: { gpus: [ { vram: 24GiB } ] }
+models: { a: { vram: 10GiB, load: 5s } }
+workload: { requests: [ ${Array.from({ length: 50 }, (_, i) => `{ at: ${i * 10}, model: a, duration: 2 }`).join(', ')} ] }
+candidates: [ { name: today }, { name: double, rate_scale: 2 } ]
+`);
+    const sc = await loadScenario(file);
+    const [today, double] = runScenario(sc);
+    expect(today!.summary.requests).toBe(50);
+    expect(double!.summary.requests).toBeGreaterThan(95);
+    const r = await runSweep(file, { axes: [{ key: 'rate_scale', values: [1, 3] }], replications: 1, jobs: 1 });
+    await writeSweepReport(join(dir, 'out'), r, '');
+    expect(existsSync(join(dir, 'out', 'charts', 'load.svg'))).toBe(true);
+    expect(readFileSync(join(dir, 'out', 'report.html'), 'utf8')).toContain('p95 and failures against offered load');
   });
 });
