@@ -48,7 +48,11 @@ export class MetricsCollector implements EventSink, RequestSink {
    * before it are not counted, runner events before it are not counted, and the
    * occupancy integrals start there. The run itself is unchanged.
    */
-  constructor(private readonly modelKey: ArrayLike<number>, keyCount: number, private readonly from = 0) {
+  /** Per model (fleet hosts folded together): requests, successes, cold starts, loads, evictions, latencies. */
+  readonly perModel: ModelFigures[];
+
+  constructor(private readonly modelKey: ArrayLike<number>, keyCount: number, private readonly from = 0, models = modelKey.length) {
+    this.perModel = Array.from({ length: models }, () => ({ requests: 0, ok: 0, cold: 0, loads: 0, evictions: 0, latencies: new Floats() }));
     this.keyVram = new Float64Array(keyCount);
     this.keyRefs = new Int32Array(keyCount);
     this.keyLoaded = new Uint8Array(keyCount);
@@ -59,7 +63,12 @@ export class MetricsCollector implements EventSink, RequestSink {
   event(t: number, kind: EventKind, model: number, _request: number, reason: Reason, value: number): void {
     if (t !== this.t) this.advance(t);
     this.track(kind, this.modelKey[model]!, value);
-    if (t >= this.from) this.count(t, kind, reason);
+    if (t >= this.from) {
+      this.count(t, kind, reason);
+      const pm = this.perModel[model % this.perModel.length]!;
+      if (kind === EventKind.load_end) pm.loads++;
+      else if (kind === EventKind.unload && reason === Reason.evicted) pm.evictions++;
+    }
   }
 
   /** Memory state: bytes held (load start → unloaded) and idle (loaded with refCount 0), per runner key. */
@@ -126,6 +135,13 @@ export class MetricsCollector implements EventSink, RequestSink {
   done(r: Req): void {
     if (r.firstArrival < this.from) return;
     this.counts.requests++;
+    const pm = this.perModel[r.model]!;
+    pm.requests++;
+    if (r.status === Status.ok) {
+      pm.ok++;
+      if (r.cold) pm.cold++;
+      pm.latencies.push(r.end - r.firstArrival);
+    }
     switch (r.status) {
       case Status.ok:
         this.counts.ok++;
@@ -194,8 +210,17 @@ export class MetricsCollector implements EventSink, RequestSink {
 
 }
 
+export interface ModelFigures {
+  requests: number;
+  ok: number;
+  cold: number;
+  loads: number;
+  evictions: number;
+  latencies: Floats;
+}
+
 /** A growable list of float64s (one per successful request), doubling as needed. */
-class Floats {
+export class Floats {
   private data = new Float64Array(1024);
   private n = 0;
 

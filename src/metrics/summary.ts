@@ -1,5 +1,5 @@
 import { HOUR, SECOND } from '../engine/index.js';
-import type { MetricsCollector } from './collector.js';
+import type { MetricsCollector, ModelFigures } from './collector.js';
 import { quantilesInPlace } from './quantile.js';
 
 const GiB = 2 ** 30;
@@ -51,9 +51,24 @@ export interface CandidateSummary {
   ttft_p99_s: number | null;
   /** Requests not answered 200 (503, 400, 500, 499, stuck) as a share of all. */
   failure_share: number | null;
+  /** Loads per hour of the traffic window. */
+  loads_per_hour: number;
+  /** The same figures per model (fleet hosts folded together). */
+  models: Record<string, ModelSummary>;
 }
 
-export function summarize(candidate: string, m: MetricsCollector, eviction = 'ollama'): CandidateSummary {
+export interface ModelSummary {
+  requests: number;
+  ok: number;
+  latency_p50_s: number | null;
+  latency_p95_s: number | null;
+  latency_p99_s: number | null;
+  cold_share: number | null;
+  loads: number;
+  evictions: number;
+}
+
+export function summarize(candidate: string, m: MetricsCollector, eviction = 'ollama', modelNames: readonly string[] = []): CandidateSummary {
   const lat = m.latencyValues();
   const [l50, l95, l99, lmax] = quantilesInPlace(lat, [0.5, 0.95, 0.99, 1]);
   const [t50, t95, t99] = quantilesInPlace(m.ttftValues(), [0.5, 0.95, 0.99]);
@@ -99,6 +114,17 @@ export function summarize(candidate: string, m: MetricsCollector, eviction = 'ol
     ttft_p95_s: s(t95),
     ttft_p99_s: s(t99),
     failure_share: c.requests ? round((c.requests - c.ok) / c.requests) : null,
+    loads_per_hour: window > 0 ? round(m.runners.loads / (window / HOUR)) : 0,
+    models: Object.fromEntries(modelNames.map((name, i) => [name, modelSummary(m.perModel[i]!)])),
+  };
+}
+
+function modelSummary(pm: ModelFigures): ModelSummary {
+  const [p50, p95, p99] = quantilesInPlace(pm.latencies.values(), [0.5, 0.95, 0.99]);
+  const s = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : round(x / SECOND));
+  return {
+    requests: pm.requests, ok: pm.ok, latency_p50_s: s(p50), latency_p95_s: s(p95), latency_p99_s: s(p99),
+    cold_share: pm.ok ? round(pm.cold / pm.ok) : null, loads: pm.loads, evictions: pm.evictions,
   };
 }
 

@@ -50,6 +50,27 @@ export function latencyChart(runs: ChartInput[]): Chart {
   };
 }
 
+export function modelLatencyChart(runs: ChartInput[]): Chart {
+  const values = runs.flatMap((r) => Object.entries(r.summary.models ?? {}).map(([model, m]) => ({
+    candidate: r.candidate, model, p95: m.latency_p95_s ?? 0, cold: m.cold_share ?? 0,
+  })));
+  return {
+    id: 'models', title: 'p95 latency per model',
+    howToRead: 'The same p95 split by model: a setting can be fine for a busy model and painful for a rarely used one, whose requests are the ones that find it unloaded.',
+    spec: base('p95 latency per model (s)', {
+      width: WIDTH, data: { values },
+      mark: 'bar',
+      encoding: {
+        y: { field: 'model', type: 'nominal', title: null },
+        yOffset: { field: 'candidate', sort: null },
+        x: { field: 'p95', type: 'quantitative', title: 'p95 latency (s)' },
+        color: { field: 'candidate', type: 'nominal', sort: null },
+        tooltip: [{ field: 'model' }, { field: 'candidate' }, { field: 'p95', format: '.2f' }, { field: 'cold', format: '.1%', title: 'cold share' }],
+      },
+    }),
+  };
+}
+
 export function occupancyChart(runs: ChartInput[], capacity: number): Chart {
   const values = runs.flatMap((r) => {
     const o = r.occupancy;
@@ -152,7 +173,7 @@ export function residencyChart(runs: ChartInput[]): Chart {
 }
 
 export function allCharts(runs: ChartInput[], capacity: number): Chart[] {
-  return [latencyChart(runs), occupancyChart(runs, capacity), tradeOffChart(runs), cdfChart(runs), residencyChart(runs)];
+  return [latencyChart(runs), modelLatencyChart(runs), occupancyChart(runs, capacity), tradeOffChart(runs), cdfChart(runs), residencyChart(runs)];
 }
 
 /** A sweep's p95 latency per cell, mean with its 95 % interval as whiskers (replications). */

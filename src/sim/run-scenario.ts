@@ -40,7 +40,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
     const sched = { ...schedulerConfig(c), checkInvariants: hooks.checkInvariants === true };
     const { keyOf, keyNames } = runnerKeys(c.models);
     const hosts = c.fleet?.hosts ?? 1;
-    const metrics = new MetricsCollector(fleetKeys(keyOf, keyNames.length, hosts), keyNames.length * hosts, sc.warmup ?? 0);
+    const metrics = new MetricsCollector(fleetKeys(keyOf, keyNames.length, hosts), keyNames.length * hosts, sc.warmup ?? 0, c.models.length);
     if (hooks.series) {
       const span = Math.max(sc.trace.length ? sc.trace.at[sc.trace.length - 1]! : 0, sc.users?.end ?? 0, 1);
       metrics.occupancy = new Occupancy(span, keyNames.length * hosts);
@@ -69,7 +69,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       onProgress: hooks.progress ? (n) => hooks.progress!(before + n, total) : undefined,
     });
     hooks.progress?.(before + sc.trace.length, total);
-    const result: CandidateResult = { summary: summarize(c.name, metrics, c.eviction), stats };
+    const result: CandidateResult = { summary: summarize(c.name, metrics, c.eviction, sc.modelNames), stats };
     if (hooks.series) {
       result.occupancy = metrics.occupancy!.series;
       result.keyNames = Array.from({ length: keyNames.length * hosts }, (_, k) => keyNames[k % keyNames.length]!);

@@ -49,7 +49,7 @@ describe('report.html and charts', () => {
 
   test('five charts as SVG with their text, PNGs drawn with explicit fonts, and a Chrome trace', async () => {
     const { dir, warning, results } = await report(SCENARIO.replaceAll(EVIL, 'a'));
-    for (const id of ['latency', 'vram', 'tradeoff', 'cdf', 'residency']) {
+    for (const id of ['latency', 'models', 'vram', 'tradeoff', 'cdf', 'residency']) {
       const svg = readFileSync(join(dir, 'charts', `${id}.svg`), 'utf8');
       expect(svg).toMatch(/<svg/);
       expect(svg).toContain('keep forever'); // text survives (a legend or an axis label)

@@ -25,3 +25,16 @@ test('quickselect quantiles equal the sorted nearest-rank ones, on random data w
   }
   expect(quantilesInPlace(new Float64Array(0), [0.5])).toEqual([NaN]);
 });
+
+test('per-model figures add up to the candidate totals', async () => {
+  const { poissonWorld } = await import('../../../bench/oracle.js');
+  const { runScenario } = await import('../../../src/sim/run-scenario.js');
+  const sc = poissonWorld({ n: 2000, lambda: 0.5, service: 1, exponential: true, slots: 1, keepAlive: '5s', load: 1 });
+  const [r] = runScenario(sc);
+  const m = r!.summary.models.m!;
+  expect(m.requests).toBe(r!.summary.requests);
+  expect(m.ok).toBe(r!.summary.ok);
+  expect(m.loads).toBe(r!.summary.loads);
+  expect(m.latency_p95_s).toBe(r!.summary.latency_p95_s);
+  expect(m.cold_share).toBe(r!.summary.cold_share);
+});
