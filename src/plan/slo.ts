@@ -1,18 +1,18 @@
-import type { CandidateSummary } from '../metrics/index.js';
 import type { Estimate } from './confidence.js';
 
 /**
  * Service-level objectives: `p95<=3s`, `p99<=10s`, `ttft_p99<=10s`,
- * `failures<=0.1%`, `cold<=5%`. A configuration meets one with 95 % confidence
+ * `failures<=0.1%`, `cold<=5%`, and per model `p95[llama3.1:8b]<=3s`, `cold[qwen2.5:14b]<=10%`. A configuration meets one with 95 % confidence
  * when the upper end of the figure's 95 % interval is within it.
  */
 export interface Slo {
   text: string;
-  figure: keyof CandidateSummary;
+  /** A summary figure, or `models.NAME.figure` for one model (`p95[llama3.1:8b]<=3s`). */
+  figure: string;
   limit: number;
 }
 
-const FIGURES: Record<string, keyof CandidateSummary> = {
+const FIGURES: Record<string, string> = {
   p50: 'latency_p50_s', p95: 'latency_p95_s', p99: 'latency_p99_s',
   ttft_p50: 'ttft_p50_s', ttft_p95: 'ttft_p95_s', ttft_p99: 'ttft_p99_s',
   failures: 'failure_share', cold: 'cold_share',
@@ -20,13 +20,17 @@ const FIGURES: Record<string, keyof CandidateSummary> = {
 export const SLO_NAMES = Object.keys(FIGURES);
 
 export function parseSlo(text: string): Slo | null {
-  const m = /^\s*([a-z0-9_]+)\s*<=\s*([\d.]+)\s*(ms|s|m|%)?\s*$/.exec(text);
+  const m = /^\s*([a-z0-9_]+)(?:\[([^\]]+)\])?\s*<=\s*([\d.]+)\s*(ms|s|m|%)?\s*$/.exec(text);
   if (!m) return null;
-  const figure = FIGURES[m[1]!];
-  if (!figure) return null;
-  let limit = Number(m[2]);
-  const unit = m[3];
-  const share = figure === 'failure_share' || figure === 'cold_share';
+  const base = FIGURES[m[1]!];
+  if (!base) return null;
+  const model = m[2];
+  // Per model: latency quantiles and the cold share (the summary's per-model figures).
+  if (model !== undefined && !['latency_p50_s', 'latency_p95_s', 'latency_p99_s', 'cold_share'].includes(base)) return null;
+  const figure = model === undefined ? base : `models.${model}.${base}`;
+  let limit = Number(m[3]);
+  const unit = m[4];
+  const share = base === 'failure_share' || base === 'cold_share';
   if (share) {
     if (unit !== '%') return null;
     limit /= 100;
@@ -39,7 +43,7 @@ export function parseSlo(text: string): Slo | null {
 /** The first objective a configuration breaks, or null when it meets them all. */
 export function broken(slos: readonly Slo[], estimates: Record<string, Estimate>): Slo | null {
   for (const s of slos) {
-    const e = estimates[s.figure as string];
+    const e = estimates[s.figure];
     // No successful request at all: every latency objective is broken.
     if (!e || Number.isNaN(e.mean) || e.mean + e.ci95 > s.limit) return s;
   }

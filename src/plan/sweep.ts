@@ -39,6 +39,16 @@ export interface SweepResult {
 
 export type Loader = (seed: number | undefined) => Promise<ResolvedScenario>;
 
+/** A summary's numeric figures, the per-model ones as `models.NAME.figure`. */
+function figures(s: CandidateSummary): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [key, v] of Object.entries(s)) if (typeof v === 'number') out[key] = v;
+  for (const [model, m] of Object.entries(s.models ?? {})) {
+    for (const [key, v] of Object.entries(m)) out[`models.${model}.${key}`] = typeof v === 'number' ? v : null;
+  }
+  return out;
+}
+
 export function replicationSeed(seed: number, replication: number): number {
   return replication === 0 ? seed : deriveSeed(seed, `replication/${replication}`);
 }
@@ -71,11 +81,9 @@ export function gather(sc: ResolvedScenario, axes: Axis[], seeds: number[], task
   const cells: SweepCellResult[] = sc.candidates.map((c, i) => ({ cell: i, candidate: c.name, runs: [], estimates: {} }));
   tasks.forEach((t, k) => cells[t.cell]!.runs.push(results[k]!));
   for (const cell of cells) {
-    const first = cell.runs[0]!;
-    for (const [key, v] of Object.entries(first)) {
-      if (typeof v !== 'number') continue;
-      const values = cell.runs.map((r) => (r as unknown as Record<string, number | null>)[key]).filter((x): x is number => typeof x === 'number');
-      cell.estimates[key] = estimate(values);
+    const flat = cell.runs.map(figures);
+    for (const key of Object.keys(flat[0]!)) {
+      cell.estimates[key] = estimate(flat.map((f) => f[key]).filter((x): x is number => typeof x === 'number'));
     }
   }
   return { scenario: sc.name, seed: sc.seed, replications: seeds.length, seeds, axes, cells };

@@ -15,6 +15,17 @@ describe('objectives', () => {
     expect(parseSlo('p95<=2m')!.limit).toBe(120);
     expect(parseSlo('failures<=3s')).toBeNull();
     expect(parseSlo('p96<=3s')).toBeNull();
+    expect(parseSlo('p95[llama3.1:8b]<=3s')).toEqual({ text: 'p95[llama3.1:8b]<=3s', figure: 'models.llama3.1:8b.latency_p95_s', limit: 3 });
+    expect(parseSlo('cold[a]<=5%')).toMatchObject({ figure: 'models.a.cold_share', limit: 0.05 });
+    expect(parseSlo('failures[a]<=1%')).toBeNull(); // not a per-model figure
+  });
+
+  test('a per-model objective judges that model alone', async () => {
+    const { broken } = await import('../../../src/plan/slo.js');
+    const est = (mean: number) => ({ mean, ci95: 0, n: 1 });
+    const slo = parseSlo('p95[a]<=3s')!;
+    expect(broken([slo], { 'models.a.latency_p95_s': est(2), latency_p95_s: est(9) })).toBeNull();
+    expect(broken([slo], { 'models.a.latency_p95_s': est(4), latency_p95_s: est(1) })).toBe(slo);
   });
 });
 
