@@ -56,7 +56,12 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   const bar = progressBar('planning', 0);
   let result;
   try {
-    result = await runSweep(file, { axes, replications: Number(opts.replications ?? 1), ...(opts.jobs ? { jobs: Number(opts.jobs) } : {}), onProgress: (d, t) => bar.update(d, t) });
+    result = await runSweep(file, {
+      axes, replications: Number(opts.replications ?? 1), ...(opts.jobs ? { jobs: Number(opts.jobs) } : {}),
+      onProgress: (d, t) => bar.update(d, t),
+      // Stop replicating a configuration once every objective's interval is clear of its limit.
+      decided: (est) => settled(slos, est),
+    });
   } finally {
     bar.stop();
   }
@@ -72,6 +77,12 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
     if (fonts) writeFileSync(join(opts.out, 'charts', 'frontier.png'), toPng(svg, fonts));
   }
   process.stdout.write(opts.json ? JSON.stringify({ best: p.best, frontier: p.frontier, rejected: p.rejected.map((c) => ({ candidate: c.candidate, price: c.price, broken: c.broken?.text ?? null })) }, null, 2) + '\n' : planText(p));
+}
+
+/** Met by every interval's upper end, or broken by some interval's lower end: more replications would not change the verdict. */
+function settled(slos: Slo[], est: Record<string, { mean: number; ci95: number }>): boolean {
+  if (slos.some((s) => { const e = est[s.figure]; return !!e && e.mean - e.ci95 > s.limit; })) return true;
+  return slos.every((s) => { const e = est[s.figure]; return !!e && e.mean + e.ci95 <= s.limit; });
 }
 
 /** The highest rate scale (× today's traffic) at which the scenario's first candidate still meets the objectives. */

@@ -3,7 +3,9 @@ import { Worker } from 'node:worker_threads';
 import type { Axis } from '../config/grid.js';
 import { loadScenario } from '../io/load-scenario.js';
 import type { CandidateSummary } from '../metrics/index.js';
-import { gather, replicationSeed, runTasks, type SweepResult, sweepTasks } from '../plan/sweep.js';
+import type { ResolvedScenario } from '../config/types.js';
+import type { Estimate } from '../plan/confidence.js';
+import { gather, replicationSeed, runTasks, type SweepResult, type SweepTask, sweepTasks } from '../plan/sweep.js';
 
 export interface PoolOptions {
   axes: Axis[];
@@ -11,6 +13,12 @@ export interface PoolOptions {
   /** Worker threads; 1 runs in this thread. Default: all cores. */
   jobs?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Stop replicating a cell early once this says its figures are settled (the
+   * planner: every objective's interval clear of its limit). Replications then
+   * go on only for the undecided cells, two at a time at first.
+   */
+  decided?: (estimates: Record<string, Estimate>) => boolean;
 }
 
 /**
@@ -20,19 +28,35 @@ export interface PoolOptions {
 export async function runSweep(file: string, opts: PoolOptions): Promise<SweepResult> {
   const base = await loadScenario(file, { axes: opts.axes });
   const seeds = Array.from({ length: Math.max(1, opts.replications) }, (_, r) => replicationSeed(base.seed, r));
-  const tasks = sweepTasks(base.candidates.length, seeds.length);
-  const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), tasks.length));
-  let done = 0;
-  const tick = () => opts.onProgress?.(++done, tasks.length);
-  let results: CandidateSummary[];
-  if (jobs === 1) {
-    results = await runTasks((seed) => (seed === undefined ? Promise.resolve(base) : loadScenario(file, { axes: opts.axes, seed })), seeds, tasks, tick);
-  } else {
-    const shares = Array.from({ length: jobs }, (_, w) => tasks.filter((_, k) => k % jobs === w));
-    const parts = await Promise.all(shares.map((share) => runWorker({ file, axes: opts.axes, seeds, tasks: share }, tick)));
-    results = tasks.map((_, k) => parts[k % jobs]![Math.floor(k / jobs)]!);
+  const cellCount = base.candidates.length;
+  // Round 1 runs every cell twice (or once); later rounds only the cells `decided` has not settled.
+  const first = opts.decided ? Math.min(2, seeds.length) : seeds.length;
+  let tasks = sweepTasks(cellCount, first);
+  const progress = { done: 0, total: cellCount * seeds.length };
+  let results = await runBatch(file, opts, base, seeds, tasks, progress);
+  for (let r = first; r < seeds.length && opts.decided; r++) {
+    const so = gather(base, opts.axes, seeds, tasks, results);
+    const open = so.cells.filter((c) => !opts.decided!(c.estimates)).map((c) => c.cell);
+    if (open.length === 0) break;
+    const more = open.map((cell) => ({ replication: r, cell }));
+    results = results.concat(await runBatch(file, opts, base, seeds, more, progress));
+    tasks = tasks.concat(more);
   }
   return gather(base, opts.axes, seeds, tasks, results);
+}
+
+/** One batch of tasks, on this thread or over workers; results in task order. */
+async function runBatch(
+  file: string, opts: PoolOptions, base: ResolvedScenario, seeds: number[], tasks: SweepTask[], progress: { done: number; total: number },
+): Promise<CandidateSummary[]> {
+  const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), tasks.length));
+  const tick = () => opts.onProgress?.(++progress.done, progress.total);
+  if (jobs === 1) {
+    return runTasks((seed) => (seed === undefined ? Promise.resolve(base) : loadScenario(file, { axes: opts.axes, seed })), seeds, tasks, tick);
+  }
+  const shares = Array.from({ length: jobs }, (_, w) => tasks.filter((_, k) => k % jobs === w));
+  const parts = await Promise.all(shares.map((share) => runWorker({ file, axes: opts.axes, seeds, tasks: share }, tick)));
+  return tasks.map((_, k) => parts[k % jobs]![Math.floor(k / jobs)]!);
 }
 
 function runWorker(data: unknown, tick: () => void): Promise<CandidateSummary[]> {

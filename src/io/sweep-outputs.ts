@@ -19,7 +19,7 @@ export function cellsCsv(r: SweepResult): string {
   const head = ['cell', 'candidate', ...r.axes.map((a) => a.key), 'replications', ...figures.flatMap((f) => [`${f}_mean`, `${f}_ci95`])];
   const rows = r.cells.map((c) => {
     const axisValues = axisValuesOf(c.candidate, r);
-    return [String(c.cell + 1), c.candidate, ...axisValues, String(r.replications),
+    return [String(c.cell + 1), c.candidate, ...axisValues, String(c.runs.length),
       ...figures.flatMap((f) => [num(c.estimates[f]?.mean), num(c.estimates[f]?.ci95)])];
   });
   return [head, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';

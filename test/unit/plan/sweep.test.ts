@@ -109,3 +109,21 @@ candidates: [ { name: today }, { name: double, rate_scale: 2 } ]
     expect(readFileSync(join(dir, 'out', 'report.html'), 'utf8')).toContain('p95 and failures against offered load');
   });
 });
+
+describe('stopping replications early', () => {
+  test('cells the rule settles get two replications; the others get all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ollamasim-early-'));
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, `
+seed: 3
+host: { gpus: [ { vram: 24GiB } ] }
+models: { a: { vram: 10GiB, load: 5s } }
+workload: { synthetic: { length: 1h, models: { a: { rate: 60/h, duration: { median: 2, p95: 8 } } } } }
+sweep: { OLLAMA_KEEP_ALIVE: [0, -1] }
+`);
+    const r = await runSweep(file, { axes: [], replications: 5, jobs: 1, decided: (e) => (e.cold_share?.mean ?? 0) > 0.5 });
+    expect(r.cells.map((c) => [c.candidate, c.runs.length])).toEqual([['OLLAMA_KEEP_ALIVE=0', 2], ['OLLAMA_KEEP_ALIVE=-1', 5]]);
+    const again = await runSweep(file, { axes: [], replications: 5, jobs: 2, decided: (e) => (e.cold_share?.mean ?? 0) > 0.5 });
+    expect(JSON.stringify(again)).toBe(JSON.stringify(r));
+  });
+});
