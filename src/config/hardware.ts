@@ -25,7 +25,7 @@ export function resolveHost(
     gpus: [], gpuIds: [], unload: HOST_DEFAULTS.unload, link: HOST_DEFAULTS.link, storage: HOST_DEFAULTS.storage,
     storageBandwidth: storageById(HOST_DEFAULTS.storage)!.bandwidth, ram: HOST_DEFAULTS.ram, runnerStart: HOST_DEFAULTS.runnerStart,
   };
-  if (!base && h.gpus === undefined && h.gpu === undefined) throw src.error([...path, 'gpus'], msg.noGpus());
+  if (!base && h.gpus === undefined && h.gpu === undefined && h.vram === undefined) throw src.error([...path, 'gpus'], msg.noGpus());
   if (h.gpu !== undefined) {
     const spec = catalogueGpu(src, h.gpu, [...path, 'gpu']);
     const count = h.count ?? 1;
@@ -48,6 +48,7 @@ export function resolveHost(
     });
     out.gpuIds = h.gpus.map((g) => g.gpu ?? null);
   }
+  if (h.gpu === undefined && (h.count !== undefined || h.vram !== undefined)) repeatGpus(src, h, path, size, out);
   if (out.gpus.length === 0) out.link = Infinity;
   if (h.storage !== undefined) {
     const st = storageById(h.storage);
@@ -104,4 +105,28 @@ export function withCatalogueRates(rates: ModelRates[], c: ResolvedCandidate): M
     const t = ratesFor(gpu, spec);
     return { prefillTps: Number.isNaN(r.prefillTps) ? t.prefill : r.prefillTps, decodeTps: Number.isNaN(r.decodeTps) ? t.decode : r.decodeTps };
   });
+}
+
+/**
+ * `count` without `gpu` (a sweep axis such as host.count=1,2,4): that many GPUs
+ * like the first one; `vram`: every GPU with that much memory. Either would
+ * otherwise be silently ignored.
+ */
+function repeatGpus(src: YamlSource, h: HostFile, path: Path, size: (v: unknown, p: Path) => number, out: ResolvedHost): void {
+  if (h.count !== undefined) {
+    if (!Number.isInteger(h.count) || h.count < 0) throw src.error([...path, 'count'], msg.notPositiveInt(String(h.count)));
+    if (out.gpus.length === 0 && h.count > 0 && h.vram === undefined) throw src.error([...path, 'count'], msg.countWithoutGpu());
+    const vram = out.gpus[0] ?? 0;
+    const id = out.gpuIds[0] ?? null;
+    out.gpus = Array.from({ length: h.count }, () => vram);
+    out.gpuIds = out.gpus.map(() => id);
+    if (out.gpus.length === 0) out.link = Infinity;
+  }
+  if (h.vram !== undefined) {
+    const vram = size(h.vram, [...path, 'vram']);
+    out.gpus = out.gpus.length ? out.gpus.map(() => vram) : [vram];
+    // A GPU given by its memory alone is no longer the catalogue's.
+    out.gpuIds = out.gpus.map(() => null);
+    if (out.link === Infinity) out.link = HOST_DEFAULTS.link;
+  }
 }

@@ -37,6 +37,8 @@ export const HostSchema = z.strictObject({
   /** Catalogue shorthand: `gpu: rtx-4090, count: 2`. */
   gpu: z.string().optional(),
   count: z.number().optional(),
+  /** Every GPU's memory (one GPU when none is listed): a sweep axis such as host.vram=24GiB,48GiB. */
+  vram: Quantity.optional(),
   storage: z.string().optional(),
   ram: Quantity.optional(),
   runner_start: Quantity.optional(),

@@ -45,6 +45,7 @@ export const msg = {
   durationRequired: (): Message => ['missing (required for generate requests)'],
   warmDuplicate: (name: string): Message => [`model "${name}" is listed twice`],
   noGpus: (): Message => ['missing (required)', 'give gpus: [ { vram: 24GiB } ], gpu: rtx-4090 (with count), or gpus: [] for a CPU-only host'],
+  countWithoutGpu: (): Message => ['a count of GPUs needs a GPU to repeat', 'give gpu: NAME, gpus: [ { vram: 24GiB } ] or vram: 24GiB with it'],
   unknownCatalogue: (kind: string, name: string, known: readonly string[]): Message => [`unknown ${kind} "${name}"`, didYouMean(name, known)],
   noTokenRates: (model: string): Message => [
     `a request for "${model}" is given as tokens but the model has no token rates`,

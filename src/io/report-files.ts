@@ -18,6 +18,7 @@ import { fontFiles, toPng, toSvg } from './render-charts.js';
 export async function writeReport(dir: string, sc: ResolvedScenario, results: CandidateResult[], scenarioText: string): Promise<string | null> {
   const runs: ChartInput[] = results.map((r) => ({
     candidate: r.summary.candidate, summary: r.summary, occupancy: r.occupancy!, keyNames: r.keyNames!, latencyCdf: r.latencyCdf!,
+    ...(r.gpuMemory ? { gpuMemory: r.gpuMemory } : {}),
   }));
   const capacity = sc.candidates[0]!.host.gpus.reduce((a, b) => a + b, 0);
   const charts = allCharts(runs, capacity);

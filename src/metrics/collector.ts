@@ -1,5 +1,6 @@
 import { EventKind, type EventSink, Reason, Status } from '../events/index.js';
 import type { Req, RequestSink } from '../ollama/index.js';
+import { ModelAreas } from './model-areas.js';
 import { KeyState, Occupancy } from './occupancy.js';
 
 /**
@@ -50,9 +51,17 @@ export class MetricsCollector implements EventSink, RequestSink {
    */
   /** Per model (fleet hosts folded together): requests, successes, cold starts, loads, evictions, latencies. */
   readonly perModel: ModelFigures[];
+  /** Resident and idle memory per model; a runner is charged to the model whose request loaded it. */
+  readonly modelAreas: ModelAreas;
+  private readonly keyOwner: Int32Array;
 
   constructor(private readonly modelKey: ArrayLike<number>, keyCount: number, private readonly from = 0, models = modelKey.length) {
-    this.perModel = Array.from({ length: models }, () => ({ requests: 0, ok: 0, cold: 0, loads: 0, evictions: 0, latencies: new Floats() }));
+    this.perModel = Array.from({ length: models }, () => ({
+      requests: 0, ok: 0, cold: 0, loads: 0, evictions: 0, latencies: new Floats(),
+      ttfts: new Floats(), reloads: 0, rejected503: 0, rejected400: 0, failed500: 0, cancelled: 0, stuck: 0,
+    }));
+    this.modelAreas = new ModelAreas(models, from);
+    this.keyOwner = new Int32Array(keyCount);
     this.keyVram = new Float64Array(keyCount);
     this.keyRefs = new Int32Array(keyCount);
     this.keyLoaded = new Uint8Array(keyCount);
@@ -62,12 +71,18 @@ export class MetricsCollector implements EventSink, RequestSink {
 
   event(t: number, kind: EventKind, model: number, _request: number, reason: Reason, value: number): void {
     if (t !== this.t) this.advance(t);
-    this.track(kind, this.modelKey[model]!, value);
+    const key = this.modelKey[model]!;
+    const held = this.held;
+    const idle = this.idle;
+    if (kind === EventKind.load_start) this.keyOwner[key] = model % this.perModel.length;
+    this.track(kind, key, value);
+    if (this.held !== held || this.idle !== idle) this.modelAreas.change(this.keyOwner[key]!, t, this.held - held, this.idle - idle);
     if (t >= this.from) {
       this.count(t, kind, reason);
       const pm = this.perModel[model % this.perModel.length]!;
       if (kind === EventKind.load_end) pm.loads++;
       else if (kind === EventKind.unload && reason === Reason.evicted) pm.evictions++;
+      else if (kind === EventKind.unload && reason === Reason.reload) pm.reloads++;
     }
   }
 
@@ -141,6 +156,9 @@ export class MetricsCollector implements EventSink, RequestSink {
       pm.ok++;
       if (r.cold) pm.cold++;
       pm.latencies.push(r.end - r.firstArrival);
+      pm.ttfts.push(r.start - r.firstArrival);
+    } else {
+      countFailure(pm, r);
     }
     switch (r.status) {
       case Status.ok:
@@ -193,6 +211,7 @@ export class MetricsCollector implements EventSink, RequestSink {
 
 
   private markWindow(t: number): void {
+    this.modelAreas.mark();
     this.windowEnd = t;
     this.heldAreaAtEnd = this.heldArea;
     this.idleAreaAtEnd = this.idleArea;
@@ -217,6 +236,23 @@ export interface ModelFigures {
   loads: number;
   evictions: number;
   latencies: Floats;
+  ttfts: Floats;
+  reloads: number;
+  rejected503: number;
+  rejected400: number;
+  failed500: number;
+  cancelled: number;
+  stuck: number;
+}
+
+/** A model's failed request, by HTTP answer. */
+function countFailure(pm: ModelFigures, r: Req): void {
+  if (r.status === Status.rejected) {
+    if (r.http === 400) pm.rejected400++;
+    else pm.rejected503++;
+  } else if (r.status === Status.failed) pm.failed500++;
+  else if (r.status === Status.cancelled) pm.cancelled++;
+  else if (r.status === Status.stuck) pm.stuck++;
 }
 
 /** A growable list of float64s (one per successful request), doubling as needed. */

@@ -46,3 +46,39 @@ export class Occupancy {
     }
   }
 }
+
+/** Bytes held on each GPU over time, averaged per bucket (fed by the scheduler's onGpuMemory). */
+export class GpuMemory {
+  readonly series: { width: number; buckets: number; gpus: number; bytes: Float64Array };
+  private readonly held: Float64Array;
+  private readonly since: Float64Array;
+
+  constructor(span: number, gpus: number, buckets = 288) {
+    const width = Math.max(1, Math.ceil(span / buckets));
+    this.series = { width, buckets, gpus, bytes: new Float64Array(buckets * gpus) };
+    this.held = new Float64Array(gpus);
+    this.since = new Float64Array(gpus);
+  }
+
+  set(t: number, gpu: number, bytes: number): void {
+    this.flush(gpu, t);
+    this.held[gpu] = bytes;
+  }
+
+  /** Closes the open interval of every GPU at t (call once at the end of the run). */
+  close(t: number): void {
+    for (let g = 0; g < this.held.length; g++) this.flush(g, t);
+  }
+
+  private flush(gpu: number, t: number): void {
+    const s = this.series;
+    const end = Math.min(t, s.width * s.buckets);
+    for (let x = this.since[gpu]!; x < end;) {
+      const b = Math.floor(x / s.width);
+      const next = Math.min(end, (b + 1) * s.width);
+      s.bytes[b * s.gpus + gpu]! += (this.held[gpu]! * (next - x)) / s.width;
+      x = next;
+    }
+    this.since[gpu] = Math.max(this.since[gpu]!, t);
+  }
+}

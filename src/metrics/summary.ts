@@ -66,6 +66,25 @@ export interface ModelSummary {
   cold_share: number | null;
   loads: number;
   evictions: number;
+  /** Start − first send of the model's successful requests (the candidate's TTFT proxy), s. */
+  ttft_p50_s: number | null;
+  ttft_p95_s: number | null;
+  ttft_p99_s: number | null;
+  /** Failures by answer: 503 queue full, 400 bad keep_alive, 500 (any cause), 499 client timeout, never answered. */
+  rejected_503: number;
+  rejected_400: number;
+  failed_500: number;
+  cancelled: number;
+  stuck: number;
+  reloads: number;
+  loads_per_hour: number;
+  /**
+   * Memory its runners held (load start → unloaded), and held with no request
+   * running, over the traffic window. A runner is charged to the model whose
+   * request loaded it, so the models add up to the candidate's figures.
+   */
+  resident_gib_hours: number;
+  idle_resident_gib_hours: number;
 }
 
 export function summarize(candidate: string, m: MetricsCollector, eviction = 'ollama', modelNames: readonly string[] = []): CandidateSummary {
@@ -115,16 +134,23 @@ export function summarize(candidate: string, m: MetricsCollector, eviction = 'ol
     ttft_p99_s: s(t99),
     failure_share: c.requests ? round((c.requests - c.ok) / c.requests) : null,
     loads_per_hour: window > 0 ? round(m.runners.loads / (window / HOUR)) : 0,
-    models: Object.fromEntries(modelNames.map((name, i) => [name, modelSummary(m.perModel[i]!)])),
+    models: Object.fromEntries(modelNames.map((name, i) => [name, modelSummary(m.perModel[i]!, m.modelAreas.areas(i, window), window)])),
   };
 }
 
-function modelSummary(pm: ModelFigures): ModelSummary {
+function modelSummary(pm: ModelFigures, area: { held: number; idle: number }, window: number): ModelSummary {
   const [p50, p95, p99] = quantilesInPlace(pm.latencies.values(), [0.5, 0.95, 0.99]);
+  const [t50, t95, t99] = quantilesInPlace(pm.ttfts.values(), [0.5, 0.95, 0.99]);
   const s = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : round(x / SECOND));
   return {
     requests: pm.requests, ok: pm.ok, latency_p50_s: s(p50), latency_p95_s: s(p95), latency_p99_s: s(p99),
     cold_share: pm.ok ? round(pm.cold / pm.ok) : null, loads: pm.loads, evictions: pm.evictions,
+    ttft_p50_s: s(t50), ttft_p95_s: s(t95), ttft_p99_s: s(t99),
+    rejected_503: pm.rejected503, rejected_400: pm.rejected400, failed_500: pm.failed500, cancelled: pm.cancelled, stuck: pm.stuck,
+    reloads: pm.reloads,
+    loads_per_hour: window > 0 ? round(pm.loads / (window / HOUR)) : 0,
+    resident_gib_hours: round(area.held / GiB / HOUR),
+    idle_resident_gib_hours: round(area.idle / GiB / HOUR),
   };
 }
 

@@ -49,6 +49,8 @@ export interface SchedulerConfig {
   checkInvariants?: boolean;
   /** Unified memory (Apple, iGPU): system RAM in bytes, which also caps what the GPU can take (spec §9.7). */
   unifiedRam?: number;
+  /** Told whenever the bytes held on a GPU change (memory per GPU over time, for charts). */
+  onGpuMemory?: (t: number, gpu: number, bytes: number) => void;
   /** A what-if victim order instead of Ollama's ByDurationAndName (labelled not-Ollama in reports). */
   victimOrder?: VictimOrder;
   /**
@@ -209,6 +211,7 @@ export class Scheduler {
     this.runners[id] = runner;
     for (let g = 0; g < gpuShare.length; g++) this.gpuUsed[g]! += gpuShare[g]!;
     this.addCpu(vram - gpuShare.reduce((a, b) => a + b, 0));
+    this.reportGpus(gpuShare);
     return runner;
   }
 
@@ -219,8 +222,15 @@ export class Scheduler {
   freeRunner(runner: RunnerRef, reuseId = true): void {
     for (let g = 0; g < runner.gpuShare.length; g++) this.gpuUsed[g]! -= runner.gpuShare[g]!;
     this.addCpu(-(runner.vram - runner.gpuShare.reduce((a, b) => a + b, 0)));
+    this.reportGpus(runner.gpuShare);
     this.runners[runner.id] = null;
     if (reuseId) this.freeRunnerIds.push(runner.id);
+  }
+
+  private reportGpus(share: readonly number[]): void {
+    const hook = this.cfg.onGpuMemory;
+    if (!hook) return;
+    for (let g = 0; g < share.length; g++) if (share[g]! > 0) hook(this.engine.now, g, this.gpuUsed[g]!);
   }
 
   private addCpu(bytes: number): void {

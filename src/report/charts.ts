@@ -11,6 +11,8 @@ export interface ChartInput {
   occupancy: OccupancySeries;
   keyNames: string[];
   latencyCdf: number[];
+  /** Bytes held per GPU over time (single servers). */
+  gpuMemory?: { width: number; buckets: number; gpus: number; bytes: Float64Array };
 }
 
 export interface Chart {
@@ -172,8 +174,38 @@ export function residencyChart(runs: ChartInput[]): Chart {
   };
 }
 
+export function gpuChart(runs: ChartInput[]): Chart {
+  const values = runs.flatMap((r) => {
+    const g = r.gpuMemory;
+    if (!g) return [];
+    const rows: { candidate: string; gpu: string; hour: number; gib: number }[] = [];
+    for (let b = 0; b < g.buckets; b++) {
+      for (let k = 0; k < g.gpus; k++) rows.push({ candidate: r.candidate, gpu: `GPU${k}`, hour: (b * g.width) / 3.6e9, gib: g.bytes[b * g.gpus + k]! / GiB });
+    }
+    return rows;
+  });
+  return {
+    id: 'gpus', title: 'Memory held on each GPU',
+    howToRead: 'Per candidate, the memory runners hold on each GPU over time (averaged per time slice). On a multi-GPU host it shows how Ollama places models — on one GPU while they fit at 80 %, split over all when not.',
+    spec: base('Memory held on each GPU (GiB)', {
+      data: { values },
+      facet: { row: { field: 'candidate', type: 'nominal', title: null, sort: null } },
+      spec: {
+        width: WIDTH, height: 90, mark: { type: 'line', interpolate: 'step-after' },
+        encoding: {
+          x: { field: 'hour', type: 'quantitative', title: 'hours from the start' },
+          y: { field: 'gib', type: 'quantitative', title: 'GiB' },
+          color: { field: 'gpu', type: 'nominal' },
+        },
+      },
+    }),
+  };
+}
+
 export function allCharts(runs: ChartInput[], capacity: number): Chart[] {
-  return [latencyChart(runs), modelLatencyChart(runs), occupancyChart(runs, capacity), tradeOffChart(runs), cdfChart(runs), residencyChart(runs)];
+  const charts = [latencyChart(runs), modelLatencyChart(runs), occupancyChart(runs, capacity), tradeOffChart(runs), cdfChart(runs), residencyChart(runs)];
+  if (runs.some((r) => r.gpuMemory)) charts.push(gpuChart(runs));
+  return charts;
 }
 
 /** A sweep's p95 latency per cell, mean with its 95 % interval as whiskers (replications). */

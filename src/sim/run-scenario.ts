@@ -1,7 +1,7 @@
 import type { ResolvedScenario } from '../config/types.js';
 import { type EventSink, TeeSink } from '../events/index.js';
 import { MetricsCollector, quantileSorted, summarize, type CandidateSummary } from '../metrics/index.js';
-import { Occupancy, type OccupancySeries } from '../metrics/occupancy.js';
+import { GpuMemory, Occupancy, type OccupancySeries } from '../metrics/occupancy.js';
 import { scaleTrace } from '../workload/scale.js';
 import type { Req, RequestSink } from '../ollama/index.js';
 import { runnerKeys, schedulerConfig } from './candidate.js';
@@ -27,6 +27,8 @@ export interface CandidateResult {
   keyNames?: string[];
   /** With hooks.series: latency (s) at quantiles 0, 0.01, …, 1 of successful requests. */
   latencyCdf?: number[];
+  /** With hooks.series: bytes held per GPU over time (host 0 of a fleet). */
+  gpuMemory?: GpuMemory['series'];
 }
 
 /**
@@ -37,14 +39,17 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
   const total = sc.candidates.length * sc.trace.length;
   return sc.candidates.map((c, ci) => {
     const before = ci * sc.trace.length;
-    const sched = { ...schedulerConfig(c), checkInvariants: hooks.checkInvariants === true };
+    const span = Math.max(sc.trace.length ? sc.trace.at[sc.trace.length - 1]! : 0, sc.users?.end ?? 0, 1);
+    // Per GPU only for a single server: a fleet's hosts would mix on the same GPU indices.
+    const perGpu = hooks.series && !c.fleet ? new GpuMemory(span, c.host.gpus.length) : null;
+    const sched = {
+      ...schedulerConfig(c), checkInvariants: hooks.checkInvariants === true,
+      ...(perGpu ? { onGpuMemory: (t: number, g: number, b: number) => perGpu.set(t, g, b) } : {}),
+    };
     const { keyOf, keyNames } = runnerKeys(c.models);
     const hosts = c.fleet?.hosts ?? 1;
     const metrics = new MetricsCollector(fleetKeys(keyOf, keyNames.length, hosts), keyNames.length * hosts, sc.warmup ?? 0, c.models.length);
-    if (hooks.series) {
-      const span = Math.max(sc.trace.length ? sc.trace.at[sc.trace.length - 1]! : 0, sc.users?.end ?? 0, 1);
-      metrics.occupancy = new Occupancy(span, keyNames.length * hosts);
-    }
+    if (hooks.series) metrics.occupancy = new Occupancy(span, keyNames.length * hosts);
     const ev = hooks.events?.(c.name);
     const rq = hooks.requests?.(c.name);
     const models = c.models.length;
@@ -72,6 +77,10 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
     const result: CandidateResult = { summary: summarize(c.name, metrics, c.eviction, sc.modelNames), stats };
     if (hooks.series) {
       result.occupancy = metrics.occupancy!.series;
+      if (perGpu) {
+        perGpu.close(stats.end);
+        result.gpuMemory = perGpu.series;
+      }
       result.keyNames = Array.from({ length: keyNames.length * hosts }, (_, k) => keyNames[k % keyNames.length]!);
       const lat = metrics.sortedLatencies();
       result.latencyCdf = Array.from({ length: 101 }, (_, q) => (lat.length ? quantileSorted(lat, q / 100) / 1e6 : NaN));

@@ -40,7 +40,7 @@ describe('ollamasim run', () => {
     const r = cli(['run', 's.yaml', '--out', 'out'], dir);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('contract check');
-    const charts = ['cdf', 'latency', 'models', 'residency', 'tradeoff', 'vram'].flatMap((c) => [`out/charts/${c}.png`, `out/charts/${c}.svg`]);
+    const charts = ['cdf', 'gpus', 'latency', 'models', 'residency', 'tradeoff', 'vram'].flatMap((c) => [`out/charts/${c}.png`, `out/charts/${c}.svg`]);
     expect(listAll(dir).filter((f) => !f.endsWith('.png')).sort()).toEqual(
       [...charts.filter((f) => f.endsWith('.svg')), 'out/events.csv', 'out/report.html', 'out/requests.csv', 'out/summary.json', 'out/timeline.json', 's.yaml'].sort());
     const requests = readFileSync(join(dir, 'out/requests.csv'), 'utf8').split('\n');

@@ -53,7 +53,7 @@ candidates:
       id: s.id,
       marks: s.querySelectorAll('svg path, svg rect, svg line, svg circle').length,
     })));
-    expect(charts.map((c) => c.id)).toEqual(['latency', 'models', 'vram', 'tradeoff', 'cdf', 'residency']);
+    expect(charts.map((c) => c.id)).toEqual(['latency', 'models', 'vram', 'tradeoff', 'cdf', 'residency', 'gpus']);
     for (const c of charts) expect(c.marks, c.id).toBeGreaterThan(5);
     expect(await page.locator('body').innerText()).toContain(EVIL); // shown as text
     expect(errors).toEqual([]);

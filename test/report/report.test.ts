@@ -49,7 +49,7 @@ describe('report.html and charts', () => {
 
   test('five charts as SVG with their text, PNGs drawn with explicit fonts, and a Chrome trace', async () => {
     const { dir, warning, results } = await report(SCENARIO.replaceAll(EVIL, 'a'));
-    for (const id of ['latency', 'models', 'vram', 'tradeoff', 'cdf', 'residency']) {
+    for (const id of ['latency', 'models', 'vram', 'tradeoff', 'cdf', 'residency', 'gpus']) {
       const svg = readFileSync(join(dir, 'charts', `${id}.svg`), 'utf8');
       expect(svg).toMatch(/<svg/);
       expect(svg).toContain('keep forever'); // text survives (a legend or an axis label)
@@ -61,4 +61,19 @@ describe('report.html and charts', () => {
     expect(results[0]!.latencyCdf).toHaveLength(101);
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
   });
+});
+
+test('memory per GPU over time: two 50 GiB models on two 80 GiB GPUs land one on each (spec §5.5)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ollamasim-gpus-'));
+  writeFileSync(join(dir, 's.yaml'), `
+host: { gpus: [ { vram: 80GiB }, { vram: 80GiB } ] }
+models: { A: { vram: 50GiB, load: 1s }, B: { vram: 50GiB, load: 1s } }
+workload: { requests: [ { at: 0, model: A, duration: 1, keep_alive: -1 }, { at: 10, model: B, duration: 1, keep_alive: -1 }, { at: 3600, model: A, duration: 1 } ] }
+`);
+  const [r] = runScenario(await loadScenario(join(dir, 's.yaml')), { series: true });
+  const g = r!.gpuMemory!;
+  const last = g.buckets - 1;
+  expect(g.gpus).toBe(2);
+  expect(g.bytes[last * 2]! / 2 ** 30).toBeCloseTo(50, 6);
+  expect(g.bytes[last * 2 + 1]! / 2 ** 30).toBeCloseTo(50, 6);
 });
