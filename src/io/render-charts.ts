@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
@@ -17,7 +18,20 @@ export function fontFiles(): string[] | null {
     const bold = `${dir}/DejaVuSans-Bold.ttf`;
     if (existsSync(regular)) return existsSync(bold) ? [regular, bold] : [regular];
   }
-  return null;
+  const regular = fcMatch('DejaVu Sans');
+  if (!regular) return null;
+  const bold = fcMatch('DejaVu Sans:bold');
+  return bold ? [regular, bold] : [regular];
+}
+
+/** Where fontconfig keeps a DejaVu face elsewhere; null if absent (fc-match names a substitute rather than failing). */
+function fcMatch(pattern: string): string | null {
+  try {
+    const file = execFileSync('fc-match', ['-f', '%{file}', pattern], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return /DejaVuSans[-.]/.test(file) && existsSync(file) ? file : null;
+  } catch {
+    return null;
+  }
 }
 
 export async function toSvg(spec: Record<string, unknown>): Promise<string> {

@@ -6,6 +6,7 @@ import { axisValues } from '../plan/plan.js';
 import type { SweepResult } from '../plan/sweep.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import { reportHtml } from '../report/html.js';
+import { sweepModelLatencyChart } from '../report/sweep-charts.js';
 import { chromeTrace } from '../report/timeline.js';
 import type { CandidateResult } from '../sim/run-scenario.js';
 import { fontFiles, toPng, toSvg } from './render-charts.js';
@@ -34,7 +35,8 @@ export async function writeSweepReport(dir: string, r: SweepResult, scenarioText
     ...c.runs[0]!, ...Object.fromEntries(Object.entries(c.estimates).map(([k, e]) => [k, e.mean])),
   }) as CandidateSummary);
   const p95 = r.cells.map((c) => ({ candidate: c.candidate, mean: c.estimates.latency_p95_s?.mean ?? 0, ci95: c.estimates.latency_p95_s?.ci95 ?? 0 }));
-  const charts = [sweepLatencyChart(p95, r.replications), tradeOffChart(means.map((s) => ({ candidate: s.candidate, summary: s } as ChartInput)))];
+  const models = Object.keys(r.cells[0]?.runs[0]?.models ?? {});
+  const charts = [sweepLatencyChart(p95, r.replications), sweepModelLatencyChart(r.cells, models, r.replications), tradeOffChart(means.map((s) => ({ candidate: s.candidate, summary: s } as ChartInput)))];
   if (r.axes.some((a) => a.key === 'rate_scale')) charts.push(offeredLoadChart(loadPoints(r)));
   const { rendered, warning } = await renderCharts(dir, charts);
   writeFileSync(join(dir, 'report.html'), reportHtml(`${r.scenario}: sweep of ${r.cells.length} cells × ${r.replications} replication(s) (means)`, means, rendered, scenarioText));

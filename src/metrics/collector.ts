@@ -72,11 +72,8 @@ export class MetricsCollector implements EventSink, RequestSink {
   event(t: number, kind: EventKind, model: number, _request: number, reason: Reason, value: number): void {
     if (t !== this.t) this.advance(t);
     const key = this.modelKey[model]!;
-    const held = this.held;
-    const idle = this.idle;
     if (kind === EventKind.load_start) this.keyOwner[key] = model % this.perModel.length;
-    this.track(kind, key, value);
-    if (this.held !== held || this.idle !== idle) this.modelAreas.change(this.keyOwner[key]!, t, this.held - held, this.idle - idle);
+    this.track(t, kind, key, value);
     if (t >= this.from) {
       this.count(t, kind, reason);
       const pm = this.perModel[model % this.perModel.length]!;
@@ -87,28 +84,39 @@ export class MetricsCollector implements EventSink, RequestSink {
   }
 
   /** Memory state: bytes held (load start → unloaded) and idle (loaded with refCount 0), per runner key. */
-  private track(kind: EventKind, key: number, value: number): void {
+  private track(t: number, kind: EventKind, key: number, value: number): void {
+    const areas = this.modelAreas;
     switch (kind) {
-      case EventKind.load_start: this.held += value; this.keyHeld[key]! += value; this.keyPhase[key] = 1; break;
+      case EventKind.load_start: this.held += value; this.keyHeld[key]! += value; this.keyPhase[key] = 1; areas.change(this.keyOwner[key]!, t, value, 0); break;
       case EventKind.load_fail:
-      case EventKind.unloaded: this.held -= value; this.keyHeld[key]! -= value; break;
+      case EventKind.unloaded: this.held -= value; this.keyHeld[key]! -= value; areas.change(this.keyOwner[key]!, t, -value, 0); break;
       case EventKind.load_end:
         this.keyLoaded[key] = 1;
         this.keyVram[key] = value;
         this.keyRefs[key] = 0;
         this.idle += value;
+        areas.change(this.keyOwner[key]!, t, 0, value);
         break;
       case EventKind.admitted:
-        if (value === 1) this.idle -= this.keyVram[key]!;
+        if (value === 1) {
+          this.idle -= this.keyVram[key]!;
+          areas.change(this.keyOwner[key]!, t, 0, -this.keyVram[key]!);
+        }
         this.keyRefs[key] = value;
         break;
       case EventKind.finish:
       case EventKind.cancel:
-        if (value === 0 && this.keyLoaded[key]) this.idle += this.keyVram[key]!;
+        if (value === 0 && this.keyLoaded[key]) {
+          this.idle += this.keyVram[key]!;
+          areas.change(this.keyOwner[key]!, t, 0, this.keyVram[key]!);
+        }
         if (value >= 0) this.keyRefs[key] = value;
         break;
       case EventKind.unload:
-        if (this.keyRefs[key] === 0) this.idle -= this.keyVram[key]!;
+        if (this.keyRefs[key] === 0) {
+          this.idle -= this.keyVram[key]!;
+          areas.change(this.keyOwner[key]!, t, 0, -this.keyVram[key]!);
+        }
         this.keyLoaded[key] = 0;
         this.keyPhase[key] = 2;
         break;
@@ -153,29 +161,22 @@ export class MetricsCollector implements EventSink, RequestSink {
     const pm = this.perModel[r.model]!;
     pm.requests++;
     if (r.status === Status.ok) {
+      const latency = r.end - r.firstArrival;
+      const ttft = r.start - r.firstArrival;
+      this.counts.ok++;
       pm.ok++;
-      if (r.cold) pm.cold++;
-      pm.latencies.push(r.end - r.firstArrival);
-      pm.ttfts.push(r.start - r.firstArrival);
-    } else {
-      countFailure(pm, r);
+      if (r.cold) {
+        this.counts.cold++;
+        pm.cold++;
+      }
+      this.latencies.push(latency);
+      pm.latencies.push(latency);
+      this.ttfts.push(ttft);
+      pm.ttfts.push(ttft);
+      return;
     }
-    switch (r.status) {
-      case Status.ok:
-        this.counts.ok++;
-        if (r.cold) this.counts.cold++;
-        this.latencies.push(r.end - r.firstArrival);
-        this.ttfts.push(r.start - r.firstArrival);
-        break;
-      case Status.rejected:
-        if (r.http === 400) this.counts.rejected400++;
-        else this.counts.rejected503++;
-        break;
-      case Status.failed: this.counts.failed500++; break;
-      case Status.cancelled: this.counts.cancelled++; break;
-      case Status.stuck: this.counts.stuck++; break;
-      default: throw new Error(`metrics: request ${r.index} retired while still pending`);
-    }
+    countFailure(this.counts, r);
+    countFailure(pm, r);
   }
 
   /** Latencies (µs) of successful requests, sorted ascending. */
@@ -245,14 +246,20 @@ export interface ModelFigures {
   stuck: number;
 }
 
-/** A model's failed request, by HTTP answer. */
-function countFailure(pm: ModelFigures, r: Req): void {
-  if (r.status === Status.rejected) {
-    if (r.http === 400) pm.rejected400++;
-    else pm.rejected503++;
-  } else if (r.status === Status.failed) pm.failed500++;
-  else if (r.status === Status.cancelled) pm.cancelled++;
-  else if (r.status === Status.stuck) pm.stuck++;
+type FailureCounts = Pick<ModelFigures, 'rejected503' | 'rejected400' | 'failed500' | 'cancelled' | 'stuck'>;
+
+/** A failed request, by its answer (the candidate's counts and the model's). */
+function countFailure(c: FailureCounts, r: Req): void {
+  switch (r.status) {
+    case Status.rejected:
+      if (r.http === 400) c.rejected400++;
+      else c.rejected503++;
+      break;
+    case Status.failed: c.failed500++; break;
+    case Status.cancelled: c.cancelled++; break;
+    case Status.stuck: c.stuck++; break;
+    default: throw new Error(`metrics: request ${r.index} retired while still pending`);
+  }
 }
 
 /** A growable list of float64s (one per successful request), doubling as needed. */

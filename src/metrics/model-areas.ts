@@ -16,9 +16,15 @@ export class ModelAreas {
   private readonly heldArea: Float64Array;
   private readonly idleArea: Float64Array;
   // The same, as they stood at the last window mark.
-  private readonly snap: Float64Array[];
+  private readonly snapHeld: Float64Array;
+  private readonly snapIdle: Float64Array;
+  private readonly snapLast: Float64Array;
+  private readonly snapHeldArea: Float64Array;
+  private readonly snapIdleArea: Float64Array;
   private readonly dirty: Uint8Array;
-  private readonly dirtyList: number[] = [];
+  // A stack of the models changed since the last mark (typed: resetting an array's length is slow in V8).
+  private readonly dirtyList: Int32Array;
+  private dirtyCount = 0;
 
   constructor(models: number, private readonly from: number) {
     const f = () => new Float64Array(models);
@@ -27,8 +33,13 @@ export class ModelAreas {
     this.last = f();
     this.heldArea = f();
     this.idleArea = f();
-    this.snap = [f(), f(), f(), f(), f()];
+    this.snapHeld = f();
+    this.snapIdle = f();
+    this.snapLast = f();
+    this.snapHeldArea = f();
+    this.snapIdleArea = f();
     this.dirty = new Uint8Array(models);
+    this.dirtyList = new Int32Array(models);
   }
 
   /** Model `m`'s held and idle bytes change by dh, di at time t. */
@@ -43,28 +54,28 @@ export class ModelAreas {
     this.idle[m]! += di;
     if (!this.dirty[m]) {
       this.dirty[m] = 1;
-      this.dirtyList.push(m);
+      this.dirtyList[this.dirtyCount++] = m;
     }
   }
 
   /** The window now ends here (a client-visible moment). */
   mark(): void {
-    const [h, i, l, ha, ia] = this.snap as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-    for (const m of this.dirtyList) {
-      h[m] = this.held[m]!;
-      i[m] = this.idle[m]!;
-      l[m] = this.last[m]!;
-      ha[m] = this.heldArea[m]!;
-      ia[m] = this.idleArea[m]!;
+    if (this.dirtyCount === 0) return;
+    for (let k = 0; k < this.dirtyCount; k++) {
+      const m = this.dirtyList[k]!;
+      this.snapHeld[m] = this.held[m]!;
+      this.snapIdle[m] = this.idle[m]!;
+      this.snapLast[m] = this.last[m]!;
+      this.snapHeldArea[m] = this.heldArea[m]!;
+      this.snapIdleArea[m] = this.idleArea[m]!;
       this.dirty[m] = 0;
     }
-    this.dirtyList.length = 0;
+    this.dirtyCount = 0;
   }
 
   /** ∫ held dt and ∫ idle dt for model m over [from, windowEnd], byte·µs. */
   areas(m: number, windowEnd: number): { held: number; idle: number } {
-    const [h, i, l, ha, ia] = this.snap as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-    const dt = Math.max(0, windowEnd - Math.max(l[m]!, this.from));
-    return { held: ha[m]! + h[m]! * dt, idle: ia[m]! + i[m]! * dt };
+    const dt = Math.max(0, windowEnd - Math.max(this.snapLast[m]!, this.from));
+    return { held: this.snapHeldArea[m]! + this.snapHeld[m]! * dt, idle: this.snapIdleArea[m]! + this.snapIdle[m]! * dt };
   }
 }

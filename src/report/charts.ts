@@ -23,11 +23,11 @@ export interface Chart {
 }
 
 const GiB = 2 ** 30;
-const WIDTH = 640;
+export const WIDTH = 640;
 const FONT = { font: 'DejaVu Sans', labelFont: 'DejaVu Sans', titleFont: 'DejaVu Sans' };
 const config = { axis: { labelFont: FONT.font, titleFont: FONT.font }, legend: { labelFont: FONT.font, titleFont: FONT.font, labelLimit: 420 }, title: { font: FONT.font }, header: { labelFont: FONT.font, titleFont: FONT.font }, text: { font: FONT.font } };
 
-function base(title: string, spec: Record<string, unknown>): Record<string, unknown> {
+export function base(title: string, spec: Record<string, unknown>): Record<string, unknown> {
   return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, background: 'white', config, ...spec };
 }
 
