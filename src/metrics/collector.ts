@@ -1,14 +1,16 @@
 import { EventKind, type EventSink, Reason, Status } from '../events/index.js';
 import type { Req, RequestSink } from '../ollama/index.js';
 import { ModelAreas } from './model-areas.js';
+import { countFailure, Floats, type ModelFigures, newModelFigures } from './model-figures.js';
 import { KeyState, Occupancy } from './occupancy.js';
 
 /**
  * Folds one candidate's events and finished requests into the figures of the
  * comparison table. It only observes: nothing here can change a decision.
  *
- * Memory: counters per runner key, plus one float per successful request for
- * exact latency quantiles.
+ * Memory: counters per runner key and per model, plus four floats per
+ * successful request (latency and TTFT, for the candidate and for its model)
+ * for exact quantiles.
  *
  * Occupancy integrals are clipped to the traffic window [0, last arrival or
  * answer], so every candidate is charged over the same span of traffic and a
@@ -56,10 +58,7 @@ export class MetricsCollector implements EventSink, RequestSink {
   private readonly keyOwner: Int32Array;
 
   constructor(private readonly modelKey: ArrayLike<number>, keyCount: number, private readonly from = 0, models = modelKey.length) {
-    this.perModel = Array.from({ length: models }, () => ({
-      requests: 0, ok: 0, cold: 0, loads: 0, evictions: 0, latencies: new Floats(),
-      ttfts: new Floats(), reloads: 0, rejected503: 0, rejected400: 0, failed500: 0, cancelled: 0, stuck: 0,
-    }));
+    this.perModel = Array.from({ length: models }, newModelFigures);
     this.modelAreas = new ModelAreas(models, from);
     this.keyOwner = new Int32Array(keyCount);
     this.keyVram = new Float64Array(keyCount);
@@ -230,54 +229,4 @@ export class MetricsCollector implements EventSink, RequestSink {
 
 }
 
-export interface ModelFigures {
-  requests: number;
-  ok: number;
-  cold: number;
-  loads: number;
-  evictions: number;
-  latencies: Floats;
-  ttfts: Floats;
-  reloads: number;
-  rejected503: number;
-  rejected400: number;
-  failed500: number;
-  cancelled: number;
-  stuck: number;
-}
-
-type FailureCounts = Pick<ModelFigures, 'rejected503' | 'rejected400' | 'failed500' | 'cancelled' | 'stuck'>;
-
-/** A failed request, by its answer (the candidate's counts and the model's). */
-function countFailure(c: FailureCounts, r: Req): void {
-  switch (r.status) {
-    case Status.rejected:
-      if (r.http === 400) c.rejected400++;
-      else c.rejected503++;
-      break;
-    case Status.failed: c.failed500++; break;
-    case Status.cancelled: c.cancelled++; break;
-    case Status.stuck: c.stuck++; break;
-    default: throw new Error(`metrics: request ${r.index} retired while still pending`);
-  }
-}
-
-/** A growable list of float64s (one per successful request), doubling as needed. */
-export class Floats {
-  private data = new Float64Array(1024);
-  private n = 0;
-
-  push(x: number): void {
-    if (this.n === this.data.length) {
-      const bigger = new Float64Array(this.n * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.n++] = x;
-  }
-
-  /** The values so far (a view). */
-  values(): Float64Array {
-    return this.data.subarray(0, this.n);
-  }
-}
+export { Floats, type ModelFigures } from './model-figures.js';
