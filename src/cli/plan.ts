@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Axis } from '../config/grid.js';
 import { InputError, msg } from '../diag/index.js';
 import { GPUS, gpuById } from '../hardware/gpus.js';
 import { loadScenario } from '../io/load-scenario.js';
-import { fontFiles, toPng, toSvg } from '../io/render-charts.js';
+import { renderCharts } from '../io/report-files.js';
 import { writeSweep } from '../io/sweep-outputs.js';
 import { estimate } from '../plan/confidence.js';
 import { plan } from '../plan/plan.js';
@@ -69,12 +69,8 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   if (opts.out) {
     writeSweep(opts.out, result);
     writeFileSync(join(opts.out, 'plan.txt'), planText(p));
-    const chart = frontierChart(p);
-    mkdirSync(join(opts.out, 'charts'), { recursive: true });
-    const svg = await toSvg(chart.spec);
-    writeFileSync(join(opts.out, 'charts', 'frontier.svg'), svg);
-    const fonts = fontFiles();
-    if (fonts) writeFileSync(join(opts.out, 'charts', 'frontier.png'), toPng(svg, fonts));
+    const { warning } = await renderCharts(opts.out, [frontierChart(p)]);
+    if (warning) process.stderr.write(`warning: ${warning}\n`);
   }
   process.stdout.write(opts.json ? JSON.stringify({ best: p.best, frontier: p.frontier, rejected: p.rejected.map((c) => ({ candidate: c.candidate, price: c.price, broken: c.broken?.text ?? null })) }, null, 2) + '\n' : planText(p));
 }

@@ -11,13 +11,17 @@ export function rngStream(seed: number | string, subsystem: string): Rng {
   return () => gen.double();
 }
 
-/** A seed derived from another and a label (replication k, a sweep cell): FNV-1a, 31 bits, stable everywhere. */
-export function deriveSeed(seed: number, label: string): number {
+/** FNV-1a, 32 bits: a stable hash of a string, the same on every run and platform. */
+export function fnv1a(s: string): number {
   let h = 0x811c9dc5;
-  const s = `${seed}/${label}`;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h & 0x7fffffff;
+  return h;
+}
+
+/** A seed derived from another and a label (replication k, a sweep cell), 31 bits. */
+export function deriveSeed(seed: number, label: string): number {
+  return fnv1a(`${seed}/${label}`) & 0x7fffffff;
 }

@@ -53,7 +53,8 @@ function loadPoints(r: SweepResult) {
   });
 }
 
-async function renderCharts(dir: string, charts: Chart[]) {
+/** Writes each chart as charts/ID.svg and, with DejaVu fonts, charts/ID.png; returns them and any font warning. */
+export async function renderCharts(dir: string, charts: Chart[]) {
   const fonts = fontFiles();
   mkdirSync(join(dir, 'charts'), { recursive: true });
   const rendered = [];

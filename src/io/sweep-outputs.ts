@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { axisValues } from '../plan/plan.js';
 import type { SweepResult } from '../plan/sweep.js';
 import { csvField } from './file-writer.js';
 
@@ -36,11 +37,10 @@ export function sweepDocument(r: SweepResult) {
   };
 }
 
-/** The axis values a cell's name carries ("… | KEY=v, KEY2=w"). */
+/** The axis values a cell's name carries ("… | KEY=v, KEY2=w"), in axis order. */
 function axisValuesOf(candidate: string, r: SweepResult): string[] {
-  const label = candidate.includes(' | ') ? candidate.slice(candidate.lastIndexOf(' | ') + 3) : candidate;
-  const parts = new Map(label.split(', ').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
-  return r.axes.map((a) => parts.get(a.key) ?? '');
+  const values = axisValues(candidate);
+  return r.axes.map((a) => values[a.key] ?? '');
 }
 
 function num(x: number | undefined): string {

@@ -20,6 +20,16 @@ export interface OccupancySeries {
 export const KeyState = { absent: 0, loading: 1, busy: 2, idle: 3, unloading: 4 } as const;
 export type KeyState = (typeof KeyState)[keyof typeof KeyState];
 
+/** What a runner key mostly did in a bucket (busy, idle or loading), or null when it was not in memory. */
+export function dominantState(o: OccupancySeries, bucket: number, key: number): 'busy' | 'idle' | 'loading' | null {
+  const i = bucket * o.keys + key;
+  const busy = o.busy[i]!;
+  const idle = o.idle[i]!;
+  const loading = o.loading[i]!;
+  if (busy <= 0 && idle <= 0 && loading <= 0) return null;
+  return busy >= idle && busy >= loading ? 'busy' : idle >= loading ? 'idle' : 'loading';
+}
+
 export class Occupancy {
   readonly series: OccupancySeries;
 

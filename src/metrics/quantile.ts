@@ -11,9 +11,6 @@ export function quantileSorted(sorted: Float64Array, p: number): number {
   return sorted[Math.min(rank, n) - 1]!;
 }
 
-export function sortedCopy(values: Float64Array): Float64Array {
-  return Float64Array.from(values).sort();
-}
 
 /**
  * Nearest-rank quantiles of `values` without sorting them all: each rank is

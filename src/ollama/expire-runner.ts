@@ -26,6 +26,3 @@ export function markRunner(s: Scheduler, runner: RunnerRef, reason: Reason): voi
 export function stopTimer(_s: Scheduler, runner: RunnerRef): void {
   runner.expireTimer = -1;
 }
-
-/** Reason.none for use as "not marked". */
-export const NOT_MARKED = Reason.none;

@@ -1,5 +1,5 @@
 import type { CandidateSummary } from '../metrics/index.js';
-import type { OccupancySeries } from '../metrics/occupancy.js';
+import { dominantState, type OccupancySeries } from '../metrics/occupancy.js';
 
 /**
  * The charts, as Vega-Lite specs built as plain data (no rendering, no files
@@ -146,10 +146,8 @@ export function residencyChart(runs: ChartInput[]): Chart {
     const rows: { candidate: string; model: string; from: number; to: number; state: string }[] = [];
     for (let k = 0; k < o.keys; k++) {
       for (let b = 0; b < o.buckets; b++) {
-        const i = b * o.keys + k;
-        const times: [string, number][] = [['busy', o.busy[i]!], ['idle', o.idle[i]!], ['loading', o.loading[i]!]];
-        const [state, time] = times.reduce((a, c) => (c[1] > a[1] ? c : a));
-        if (time <= 0) continue;
+        const state = dominantState(o, b, k);
+        if (!state) continue;
         rows.push({ candidate: r.candidate, model: r.keyNames[k]!, from: (b * o.width) / 3.6e9, to: ((b + 1) * o.width) / 3.6e9, state });
       }
     }

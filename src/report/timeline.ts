@@ -1,3 +1,4 @@
+import { dominantState } from '../metrics/occupancy.js';
 import type { ChartInput } from './charts.js';
 
 /**
@@ -18,10 +19,7 @@ export function chromeTrace(runs: ChartInput[]): { traceEvents: Record<string, u
         open = null;
       };
       for (let b = 0; b < o.buckets; b++) {
-        const i = b * o.keys + k;
-        const options: [string, number][] = [['busy', o.busy[i]!], ['idle', o.idle[i]!], ['loading', o.loading[i]!]];
-        const [state, time] = options.reduce((a, c) => (c[1] > a[1] ? c : a));
-        const s = time > 0 ? state : null;
+        const s = dominantState(o, b, k);
         if (open && open.state !== s) close(b * o.width);
         if (s && !open) open = { state: s, from: b * o.width };
       }

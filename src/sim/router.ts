@@ -1,4 +1,4 @@
-import { rngStream, type Rng } from '../engine/index.js';
+import { fnv1a as hash, rngStream, type Rng } from '../engine/index.js';
 import type { Scheduler } from '../ollama/index.js';
 
 /**
@@ -82,12 +82,3 @@ function free(s: Scheduler): number {
   return f;
 }
 
-/** FNV-1a, 32 bits: stable across runs and platforms. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}

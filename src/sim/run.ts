@@ -1,4 +1,4 @@
-import { type ArrivalSource, Engine, HOUR } from '../engine/index.js';
+import { type ArrivalSource, Engine } from '../engine/index.js';
 import { EventKind, type EventSink, Reason } from '../events/index.js';
 import {
   arrive, endRun, Ev, handleEvent, loadWarm, Prio, Scheduler, type RequestSink, type SchedEngine, type SchedulerConfig,
@@ -56,8 +56,6 @@ export interface RunStats {
   /** Client retries sent. */
   retries: number;
 }
-
-export const DEFAULT_HORIZON = 24 * HOUR;
 
 /**
  * One candidate, one run: the engine pulls arrivals from the trace and the

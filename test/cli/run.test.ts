@@ -84,8 +84,9 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
   test('the cheapest configuration that meets the objectives, with the cheaper ones and what they broke', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ollamasim-plan-'));
     writeFileSync(join(dir, 's.yaml'), plannable);
-    const r = cli(['plan', 's.yaml', '--slo', 'p95<=2.5s', '--gpus', 'l4,rtx-4090', '--max-gpus', '1', '--keep-alive', '0,5m', '--jobs', '1', '--json'], dir);
+    const r = cli(['plan', 's.yaml', '--slo', 'p95<=2.5s', '--gpus', 'l4,rtx-4090', '--max-gpus', '1', '--keep-alive', '0,5m', '--jobs', '1', '--json', '--out', 'out'], dir);
     expect(r.status).toBe(0);
+    expect(listAll(dir).filter((f) => !f.endsWith('.png')).sort()).toEqual(['out/cells.csv', 'out/charts/frontier.svg', 'out/plan.txt', 'out/summary.json', 's.yaml']);
     const p = JSON.parse(r.stdout);
     expect(p.best.candidate).toBe('host.gpu=rtx-4090, host.count=1, OLLAMA_KEEP_ALIVE=5m'); // $0.70/h < l4's $0.80/h
     expect(p.rejected.map((c: { candidate: string }) => c.candidate)).toEqual(['host.gpu=rtx-4090, host.count=1, OLLAMA_KEEP_ALIVE=0']);
