@@ -25,6 +25,7 @@ program
   .option('--out <dir>', 'write summary.json, requests.csv and events.csv to this folder')
   .option('--json', 'print summary.json to stdout instead of the table')
   .option('--summary-only', 'skip requests.csv and events.csv (for very large runs)')
+  .option('--top <n>', 'models shown by name in the report\'s by-model charts (the rest as "other")', '8')
   .action(runCommand);
 
 program
@@ -34,7 +35,8 @@ program
   .option('--grid <KEY=v1,v2,...>', 'an axis over a scenario field (repeatable), e.g. OLLAMA_KEEP_ALIVE=0,5m,-1', (v: string, prev: string[] = []) => [...prev, v])
   .option('--replications <n>', 'runs per cell with derived seeds', '1')
   .option('--jobs <n>', 'worker threads (default: all cores)')
-  .option('--out <dir>', 'write cells.csv and summary.json here')
+  .option('--out <dir>', 'write cells.csv, summary.json and report.html here')
+  .option('--top <n>', 'models shown by name in the report\'s by-model charts (the rest as "other")', '8')
   .option('--json', 'print summary.json to stdout instead of the table')
   .action(sweepCommand);
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -52,7 +54,8 @@ program
   .option('--replications <n>', 'runs per configuration', '1')
   .option('--jobs <n>', 'worker threads (default: all cores)')
   .option('--max-rate', "instead: the highest multiple of today's traffic the scenario's first candidate holds")
-  .option('--out <dir>', 'write cells.csv, summary.json, plan.txt and the frontier chart here')
+  .option('--out <dir>', 'write cells.csv, summary.json, plan.txt, report.html and the frontier chart here')
+  .option('--top <n>', 'models shown by name in the report\'s by-model charts (the rest as "other")', '8')
   .option('--json', 'print the plan as JSON')
   .action(planCommand);
 program

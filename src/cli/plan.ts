@@ -1,15 +1,16 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Axis } from '../config/grid.js';
 import { InputError, msg } from '../diag/index.js';
 import { GPUS, gpuById } from '../hardware/gpus.js';
 import { loadScenario } from '../io/load-scenario.js';
-import { renderCharts } from '../io/report-files.js';
+import { writeSweepReport } from '../io/report-files.js';
+import { topOption } from './run.js';
 import { writeSweep } from '../io/sweep-outputs.js';
 import { estimate } from '../plan/confidence.js';
 import { plan } from '../plan/plan.js';
 import { broken, parseSlo, SLO_NAMES, type Slo } from '../plan/slo.js';
-import { frontierChart, planText } from '../report/plan.js';
+import { planText } from '../report/plan.js';
 import { runScenario } from '../sim/run-scenario.js';
 import { scaleTrace } from '../workload/scale.js';
 import { progressBar } from './progress.js';
@@ -28,6 +29,7 @@ export interface PlanOptions {
   maxRate?: boolean;
   out?: string;
   json?: boolean;
+  top?: string;
 }
 
 const line = (field: string, m: [string, string?]) => new InputError({ file: '(command line)', line: 1, field, problem: m[0], hint: m[1] });
@@ -69,7 +71,7 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   if (opts.out) {
     writeSweep(opts.out, result);
     writeFileSync(join(opts.out, 'plan.txt'), planText(p));
-    const { warning } = await renderCharts(opts.out, [frontierChart(p)]);
+    const warning = await writeSweepReport(opts.out, result, readFileSync(file, 'utf8'), { plan: p, top: topOption(opts.top) });
     if (warning) process.stderr.write(`warning: ${warning}\n`);
   }
   process.stdout.write(opts.json ? JSON.stringify({ best: p.best, frontier: p.frontier, rejected: p.rejected.map((c) => ({ candidate: c.candidate, price: c.price, broken: c.broken?.text ?? null })) }, null, 2) + '\n' : planText(p));

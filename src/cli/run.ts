@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { InputError, msg } from '../diag/index.js';
 import { join } from 'node:path';
 import { writeReport } from '../io/report-files.js';
 import { loadScenario } from '../io/load-scenario.js';
 import { RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
+import { pathologyWarnings } from '../report/pathologies.js';
 import { comparisonTable } from '../report/table.js';
 import { runScenario } from '../sim/run-scenario.js';
 import { progressBar } from './progress.js';
@@ -11,6 +13,7 @@ export interface RunOptions {
   out?: string;
   json?: boolean;
   summaryOnly?: boolean;
+  top?: string;
 }
 
 /** `ollamasim run SCENARIO`: load, run every candidate, print and write the outputs. */
@@ -33,7 +36,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   const summaries = results.map((r) => r.summary);
   if (opts.out) {
     writeSummary(opts.out, sc, summaries);
-    const warning = await writeReport(opts.out, sc, results, readFileSync(file, 'utf8'));
+    const warning = await writeReport(opts.out, sc, results, readFileSync(file, 'utf8'), { top: topOption(opts.top) });
     if (warning) process.stderr.write(`warning: ${warning}\n`);
   }
   if (opts.json) {
@@ -43,11 +46,20 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   const span = sc.trace.length ? sc.trace.at[sc.trace.length - 1]! / 1e6 : 0;
   process.stdout.write(`${sc.name}: ${sc.trace.length} requests over ${formatSpan(span)}, ${sc.modelNames.length} model${sc.modelNames.length === 1 ? '' : 's'}\n\n`);
   process.stdout.write(comparisonTable(summaries));
+  for (const w of pathologyWarnings(summaries)) process.stderr.write(`warning: ${w}\n`);
   if (opts.out) {
     const files = opts.summaryOnly ? 'summary.json' : 'summary.json, requests.csv, events.csv';
     process.stdout.write(`\nwrote ${files}, report.html, charts/ and timeline.json to ${opts.out}\n`);
     process.stdout.write(`report: ${join(opts.out, 'report.html')}\n`);
   }
+}
+
+/** `--top N`: a positive whole number of models. */
+export function topOption(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InputError({ file: '(command line)', line: 1, field: '--top', problem: msg.notPositiveInt(v)[0] });
+  return n;
 }
 
 function formatSpan(s: number): string {

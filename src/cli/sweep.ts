@@ -7,6 +7,7 @@ import { sweepDocument, writeSweep } from '../io/sweep-outputs.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import { comparisonTable } from '../report/table.js';
 import { progressBar } from './progress.js';
+import { topOption } from './run.js';
 import { runSweep } from './sweep-pool.js';
 
 export interface SweepOptions {
@@ -15,6 +16,7 @@ export interface SweepOptions {
   jobs?: string;
   out?: string;
   json?: boolean;
+  top?: string;
 }
 
 /** `ollamasim sweep SCENARIO`: every cell × replication, means and 95 % intervals. */
@@ -35,7 +37,7 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
   }
   if (opts.out) {
     writeSweep(opts.out, result);
-    const warning = await writeSweepReport(opts.out, result, readFileSync(file, 'utf8'));
+    const warning = await writeSweepReport(opts.out, result, readFileSync(file, 'utf8'), { file, top: topOption(opts.top) });
     if (warning) process.stderr.write(`warning: ${warning}\n`);
   }
   if (opts.json) {

@@ -1,3 +1,3 @@
 export { MetricsCollector } from './collector.js';
-export { summarize, type CandidateSummary } from './summary.js';
+export { summarize, type CandidateSummary, type Pathology } from './summary.js';
 export { quantileSorted } from './quantile.js';

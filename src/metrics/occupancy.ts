@@ -23,9 +23,11 @@ export type KeyState = (typeof KeyState)[keyof typeof KeyState];
 /** What a runner key mostly did in a bucket (busy, idle or loading), or null when it was not in memory. */
 export function dominantState(o: OccupancySeries, bucket: number, key: number): 'busy' | 'idle' | 'loading' | null {
   const i = bucket * o.keys + key;
-  const busy = o.busy[i]!;
-  const idle = o.idle[i]!;
-  const loading = o.loading[i]!;
+  return dominantOf(o.busy[i]!, o.idle[i]!, o.loading[i]!);
+}
+
+/** The state with the most time (busy, then idle, then loading on ties), or null when none had any. */
+export function dominantOf(busy: number, idle: number, loading: number): 'busy' | 'idle' | 'loading' | null {
   if (busy <= 0 && idle <= 0 && loading <= 0) return null;
   return busy >= idle && busy >= loading ? 'busy' : idle >= loading ? 'idle' : 'loading';
 }

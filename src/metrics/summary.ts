@@ -55,6 +55,17 @@ export interface CandidateSummary {
   loads_per_hour: number;
   /** The same figures per model (fleet hosts folded together). */
   models: Record<string, ModelSummary>;
+  /** Waits a known Ollama pathology explains (the advisor's detector); absent or empty when none. */
+  pathologies?: Pathology[];
+}
+
+/** One kind of scheduler wait the detector recognised, with how many requests it held and for how long in all. */
+export interface Pathology {
+  kind: string;
+  requests: number;
+  wait_s: number;
+  /** The Ollama issue it is, e.g. "ollama#17408". */
+  issue: string;
 }
 
 export interface ModelSummary {

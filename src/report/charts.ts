@@ -1,18 +1,25 @@
 import type { CandidateSummary } from '../metrics/index.js';
-import { dominantState, type OccupancySeries } from '../metrics/occupancy.js';
+import { dominantOf, type OccupancySeries } from '../metrics/occupancy.js';
+import { CAPACITY_COLOUR, colourAt, dashAt, OTHER, OTHER_COLOUR, scaleFor, shapeAt } from './style.js';
+import { seriesOf, type ReportView } from './view.js';
 
 /**
  * The charts, as Vega-Lite specs built as plain data (no rendering, no files
- * here): each says in `description` how to read it.
+ * here): each says in `howToRead` how to read it. By-model charts show the
+ * report's top models and fold the rest into "other", so the data in the page
+ * stays bounded whatever the number of models, buckets and candidates.
  */
 export interface ChartInput {
   candidate: string;
   summary: CandidateSummary;
   occupancy: OccupancySeries;
+  /** Per occupancy key: the model it is charted as (fleet hosts repeat the names). */
   keyNames: string[];
   latencyCdf: number[];
-  /** Bytes held per GPU over time (single servers). */
-  gpuMemory?: { width: number; buckets: number; gpus: number; bytes: Float64Array };
+  /** Bytes held per GPU over time (a fleet's hosts one after another: `gpus` = hosts × GPUs per host). */
+  gpuMemory?: { width: number; buckets: number; gpus: number; bytes: Float64Array; hosts?: number };
+  /** Spans in which the scheduler waited on a known Ollama pathology (µs), from hang_start/hang_end events. */
+  hangs?: { kind: string; from: number; to: number }[];
 }
 
 export interface Chart {
@@ -20,20 +27,48 @@ export interface Chart {
   title: string;
   howToRead: string;
   spec: Record<string, unknown>;
+  /** Numbered points: what each number stands for (shown under the chart). */
+  key?: { label: string; name: string }[];
 }
 
 const GiB = 2 ** 30;
 export const WIDTH = 640;
-const FONT = { font: 'DejaVu Sans', labelFont: 'DejaVu Sans', titleFont: 'DejaVu Sans' };
-const config = { axis: { labelFont: FONT.font, titleFont: FONT.font }, legend: { labelFont: FONT.font, titleFont: FONT.font, labelLimit: 420 }, title: { font: FONT.font }, header: { labelFont: FONT.font, titleFont: FONT.font }, text: { font: FONT.font } };
+const FONT = 'DejaVu Sans';
+const config = {
+  axis: { labelFont: FONT, titleFont: FONT, labelLimit: 280 },
+  legend: { labelFont: FONT, titleFont: FONT, labelLimit: 0, symbolLimit: 0, columns: 1 },
+  title: { font: FONT }, header: { labelFont: FONT, titleFont: FONT, labelLimit: 400 }, text: { font: FONT },
+};
 
 export function base(title: string, spec: Record<string, unknown>): Record<string, unknown> {
   return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, background: 'white', config, ...spec };
 }
 
-export function latencyChart(runs: ChartInput[]): Chart {
+const round = (x: number, digits = 4) => Number(x.toPrecision(digits));
+
+/** The time the series cover, in the axis unit. */
+const spanOf = (runs: ChartInput[], us: number) => round(Math.max(...runs.map((r) => r.occupancy.buckets * r.occupancy.width)) / us);
+
+/** Colour, dash and shape of one series per candidate, in candidate order. */
+function byCandidate(view: Pick<ReportView, 'candidates'>, title: string | null = null) {
+  const c = view.candidates;
+  return {
+    color: { field: 'candidate', type: 'nominal', title, scale: scaleFor(c, c, colourAt, OTHER_COLOUR), sort: c },
+    strokeDash: { field: 'candidate', type: 'nominal', title, scale: scaleFor(c, c, dashAt, [1, 0], 8), sort: c },
+    shape: { field: 'candidate', type: 'nominal', title, scale: scaleFor(c, c, shapeAt, 'circle', 8), sort: c },
+  };
+}
+
+/** Facet rows in candidate order (not the alphabet), each short enough that many candidates stay readable. */
+function facetRows(view: ReportView) {
+  return { row: { field: 'candidate', type: 'nominal', title: null, sort: view.candidates, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top' } } };
+}
+
+const facetHeight = (view: ReportView, most: number) => Math.max(50, Math.min(most, Math.floor(700 / Math.max(1, view.candidates.length))));
+
+export function latencyChart(runs: ChartInput[], view: Pick<ReportView, 'candidates'>): Chart {
   const values = runs.flatMap((r) => (['p50', 'p95', 'p99'] as const).map((q) => ({
-    candidate: r.candidate, quantile: q, seconds: r.summary[`latency_${q}_s`] ?? 0,
+    candidate: r.candidate, quantile: q, seconds: round(r.summary[`latency_${q}_s`] ?? 0),
   })));
   return {
     id: 'latency', title: 'Latency per candidate',
@@ -42,181 +77,287 @@ export function latencyChart(runs: ChartInput[]): Chart {
       width: WIDTH, data: { values },
       mark: 'bar',
       encoding: {
-        y: { field: 'candidate', type: 'nominal', title: null, sort: null },
+        y: { field: 'candidate', type: 'nominal', title: null, sort: view.candidates },
         yOffset: { field: 'quantile', sort: ['p50', 'p95', 'p99'] },
         x: { field: 'seconds', type: 'quantitative', title: 'seconds' },
-        color: { field: 'quantile', type: 'nominal', sort: ['p50', 'p95', 'p99'], title: 'quantile' },
+        color: { field: 'quantile', type: 'nominal', sort: ['p50', 'p95', 'p99'], title: 'quantile', scale: { range: ['#9ecae1', '#3182bd', '#08519c'] } },
         tooltip: [{ field: 'candidate' }, { field: 'quantile' }, { field: 'seconds', format: '.2f' }],
       },
     }),
   };
 }
 
-export function modelLatencyChart(runs: ChartInput[]): Chart {
-  const values = runs.flatMap((r) => Object.entries(r.summary.models ?? {}).map(([model, m]) => ({
-    candidate: r.candidate, model, p95: m.latency_p95_s ?? 0, cold: m.cold_share ?? 0,
-  })));
+export function modelLatencyChart(runs: ChartInput[], view: ReportView): Chart {
+  const values = runs.flatMap((r) => {
+    const models = r.summary.models ?? {};
+    const rows = view.shown.map((model) => ({ candidate: r.candidate, model, p95: round(models[model]?.latency_p95_s ?? 0), cold: round(models[model]?.cold_share ?? 0) }));
+    if (view.folded > 0) {
+      const rest = view.models.filter((m) => !view.shown.includes(m)).map((m) => models[m]?.latency_p95_s ?? 0);
+      rows.push({ candidate: r.candidate, model: OTHER, p95: round(Math.max(0, ...rest)), cold: 0 });
+    }
+    return rows;
+  });
+  const other = view.folded > 0 ? ` "other" is the worst p95 among the ${view.folded} other models (their full figures are in summary.json).` : '';
+  const { color } = byCandidate(view);
   return {
     id: 'models', title: 'p95 latency per model',
-    howToRead: 'The same p95 split by model: a setting can be fine for a busy model and painful for a rarely used one, whose requests are the ones that find it unloaded.',
+    howToRead: `The same p95 split by model, for the ${view.shown.length} models holding the most memory: a setting can be fine for a busy model and painful for a rarely used one, whose requests are the ones that find it unloaded.${other}`,
     spec: base('p95 latency per model (s)', {
       width: WIDTH, data: { values },
       mark: 'bar',
       encoding: {
-        y: { field: 'model', type: 'nominal', title: null },
-        yOffset: { field: 'candidate', sort: null },
+        y: { field: 'model', type: 'nominal', title: null, sort: view.series },
+        yOffset: { field: 'candidate', sort: view.candidates },
         x: { field: 'p95', type: 'quantitative', title: 'p95 latency (s)' },
-        color: { field: 'candidate', type: 'nominal', sort: null },
+        color,
         tooltip: [{ field: 'model' }, { field: 'candidate' }, { field: 'p95', format: '.2f' }, { field: 'cold', format: '.1%', title: 'cold share' }],
       },
     }),
   };
 }
 
-export function occupancyChart(runs: ChartInput[], capacity: number): Chart {
+/** Per candidate and bucket, the bytes of each series (top models, "other"). */
+function foldedBytes(r: ChartInput, view: ReportView): { series: string[]; bytes: Float64Array } {
+  const o = r.occupancy;
+  const index = view.series.map((_, i) => i);
+  const slot = r.keyNames.map((k) => index[view.series.indexOf(seriesOf(view, k))]!);
+  const n = view.series.length;
+  const bytes = new Float64Array(o.buckets * n);
+  for (let b = 0; b < o.buckets; b++) for (let k = 0; k < o.keys; k++) bytes[b * n + slot[k]!]! += o.bytes[b * o.keys + k]!;
+  return { series: view.series, bytes };
+}
+
+export function occupancyChart(runs: ChartInput[], view: ReportView): Chart {
+  const t = view.time;
   const values = runs.flatMap((r) => {
+    const { series, bytes } = foldedBytes(r, view);
     const o = r.occupancy;
-    const rows: { candidate: string; hour: number; model: string; gib: number }[] = [];
+    const rows: { candidate: string; t: number; model: string; gib: number; rank: number; cap?: number }[] = [];
     for (let b = 0; b < o.buckets; b++) {
-      const perModel = new Map<string, number>();
-      for (let k = 0; k < o.keys; k++) perModel.set(r.keyNames[k]!, (perModel.get(r.keyNames[k]!) ?? 0) + o.bytes[b * o.keys + k]!);
-      for (const [model, bytes] of perModel) rows.push({ candidate: r.candidate, hour: (b * o.width) / 3.6e9, model, gib: bytes / GiB });
+      series.forEach((model, i) => rows.push({ candidate: r.candidate, t: round((b * o.width) / t.us), model, gib: round(bytes[b * series.length + i]! / GiB), rank: i }));
     }
+    // The capacity rides on one row per candidate: each facet draws its own line.
+    const cap = view.capacityGiB[view.candidates.indexOf(r.candidate)];
+    if (rows[0] && cap !== undefined) rows[0].cap = round(cap);
     return rows;
   });
+  const capacity = view.hosts > 1 ? `the red line is the fleet's capacity (all ${view.hosts} hosts together)` : 'the red line is the GPUs\' capacity';
   return {
     id: 'vram', title: 'VRAM held over time',
-    howToRead: 'Memory held by runners (loading, loaded or waiting for VRAM recovery), stacked by model, averaged per time slice; the red line is the GPUs\' capacity. A long keep_alive fills the quiet hours with idle memory; 0 keeps it low but reloads constantly.',
+    howToRead: `Memory held by runners (loading, loaded or waiting for VRAM recovery), stacked by model${view.folded ? ` (the ${view.shown.length} holding the most, then the other ${view.folded} together)` : ''}, averaged per time slice; ${capacity}. A long keep_alive fills the quiet hours with idle memory; 0 keeps it low but reloads constantly. The peak can exceed the sum of the models being used: a runner being replaced holds its memory until its "unloaded" signal while the reload has already begun, so during that unload window both count.`,
     spec: base('VRAM held over time (GiB)', {
       data: { values },
-      facet: { row: { field: 'candidate', type: 'nominal', title: null, sort: null } },
+      facet: facetRows(view),
       spec: {
-        width: WIDTH, height: 110,
+        width: WIDTH, height: facetHeight(view, 110),
         layer: [
           { mark: { type: 'area', interpolate: 'step-after' }, encoding: {
-            x: { field: 'hour', type: 'quantitative', title: 'hours from the start' },
+            x: { field: 't', type: 'quantitative', title: t.title, scale: { domain: [0, spanOf(runs, t.us)], nice: false } },
             y: { field: 'gib', type: 'quantitative', stack: 'zero', title: 'GiB' },
-            color: { field: 'model', type: 'nominal' } } },
-          { mark: { type: 'rule', color: 'red', strokeDash: [4, 3] }, encoding: { y: { datum: capacity / GiB } } },
+            order: { field: 'rank' },
+            color: { field: 'model', type: 'nominal', title: 'model', sort: view.series, scale: scaleFor(view.series, view.models, colourAt, OTHER_COLOUR) } } },
+          { mark: { type: 'rule', color: CAPACITY_COLOUR, strokeDash: [4, 3], strokeWidth: 1.5 }, encoding: { y: { field: 'cap', aggregate: 'max', type: 'quantitative' } } },
         ],
       },
     }),
   };
 }
 
-export function tradeOffChart(runs: ChartInput[]): Chart {
-  const values = runs.map((r) => ({ candidate: r.candidate, cold: (r.summary.cold_share ?? 0) * 100, idle: r.summary.idle_resident_gib_hours }));
+/**
+ * Numbers the points and merges those that would print on each other (within a
+ * few % of each axis) into one label "1, 3", so labels never overprint; the
+ * key says which candidate each number is.
+ */
+export function numberPoints<T extends { x: number; y: number }>(points: T[]): { labels: string[]; coincide: number[][] } {
+  const xr = Math.max(1e-9, ...points.map((p) => Math.abs(p.x)));
+  const yr = Math.max(1e-9, ...points.map((p) => Math.abs(p.y)));
+  const groups: number[][] = [];
+  points.forEach((p, i) => {
+    const g = groups.find((g) => g.some((j) => Math.abs(points[j]!.x - p.x) / xr < 0.08 && Math.abs(points[j]!.y - p.y) / yr < 0.05));
+    if (g) g.push(i);
+    else groups.push([i]);
+  });
+  const labels = points.map(() => '');
+  for (const g of groups) labels[g[0]!] = g.map((i) => i + 1).join(', ');
+  return { labels, coincide: groups.filter((g) => g.length > 1) };
+}
+
+export function tradeOffChart(runs: { candidate: string; summary: CandidateSummary }[], labels?: readonly string[]): Chart {
+  const pts = runs.map((r) => ({ x: r.summary.idle_resident_gib_hours, y: (r.summary.cold_share ?? 0) * 100 }));
+  const { labels: nums, coincide } = numberPoints(pts);
+  const names = runs.map((r, i) => labels?.[i] ?? r.candidate);
+  const legend = runs.length <= 12;
+  const values = runs.map((r, i) => ({ candidate: `${i + 1} · ${names[i]}`, cold: round(pts[i]!.y), idle: round(pts[i]!.x), label: nums[i] }));
+  const view = { candidates: values.map((v) => v.candidate) };
+  const same = coincide.length ? ` Points drawn on top of each other share a label: ${coincide.map((g) => g.map((i) => `${i + 1} (${names[i]})`).join(' and ')).join('; ')}.` : '';
+  const style = byCandidate(view, 'key');
   return {
     id: 'tradeoff', title: 'Cold starts against idle memory',
-    howToRead: 'One point per candidate: the share of requests that waited for a load against the GiB-hours held by models no request was using. Points toward the lower left are better; the frontier is the keep-alive trade-off.',
+    howToRead: `One numbered point per candidate: the share of requests that waited for a load against the GiB-hours held by models no request was using. Points toward the lower left are better; the frontier is the keep-alive trade-off.${same}`,
+    key: runs.map((r, i) => ({ label: String(i + 1), name: r.candidate })),
     spec: base('Cold starts against idle memory', {
       width: WIDTH, height: 320, data: { values },
       layer: [
         { mark: { type: 'point', filled: true, size: 90 }, encoding: {
           x: { field: 'idle', type: 'quantitative', title: 'idle-resident GiB·h' },
           y: { field: 'cold', type: 'quantitative', title: 'cold starts (% of successful requests)' },
-          color: { field: 'candidate', type: 'nominal', sort: null } } },
-        { mark: { type: 'text', dx: 8, align: 'left' }, encoding: {
-          x: { field: 'idle', type: 'quantitative' }, y: { field: 'cold', type: 'quantitative' }, text: { field: 'candidate' } } },
+          ...(legend ? { color: style.color, shape: style.shape } : {}),
+          tooltip: [{ field: 'candidate' }, { field: 'idle', format: '.1f' }, { field: 'cold', format: '.1f' }] } },
+        { mark: { type: 'text', dx: 9, dy: -7, align: 'left', fontSize: 11 }, encoding: {
+          x: { field: 'idle', type: 'quantitative' }, y: { field: 'cold', type: 'quantitative' }, text: { field: 'label' } } },
       ],
     }),
   };
 }
 
-export function cdfChart(runs: ChartInput[]): Chart {
-  const values = runs.flatMap((r) => r.latencyCdf.map((s, q) => ({ candidate: r.candidate, seconds: Math.max(s, 1e-3), share: q })).filter((v) => Number.isFinite(v.seconds)));
+/** Pairs of series that are the same everywhere: their lines hide each other, so the text says so. */
+export function coincident(series: { name: string; values: readonly number[] }[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < series.length; i++) {
+    for (let j = i + 1; j < series.length; j++) {
+      const a = series[i]!.values;
+      const b = series[j]!.values;
+      if (a.length === b.length && a.every((x, k) => (Number.isNaN(x) && Number.isNaN(b[k]!)) || Math.abs(x - b[k]!) <= 1e-9 * Math.max(1, Math.abs(x)))) out.push([series[i]!.name, series[j]!.name]);
+    }
+  }
+  return out;
+}
+
+export const coincidenceNote = (pairs: [string, string][]) =>
+  pairs.length ? ` ${pairs.map(([a, b]) => `"${a}" and "${b}"`).join(', ')} coincide: their lines lie on top of each other (told apart by dash and point shape).` : '';
+
+export function cdfChart(runs: ChartInput[], view: Pick<ReportView, 'candidates'>): Chart {
+  const values = runs.flatMap((r) => r.latencyCdf.map((s, q) => ({ candidate: r.candidate, seconds: round(Math.max(s, 1e-3)), share: q })).filter((v) => Number.isFinite(v.seconds)));
+  const { color, strokeDash } = byCandidate(view);
   return {
     id: 'cdf', title: 'Latency distribution',
-    howToRead: 'For each candidate, the share of successful requests answered within a time (log scale). A curve further left is faster; a step is a group of requests paying the same cost, such as a cold load.',
+    howToRead: `For each candidate, the share of successful requests answered within a time (log scale). A curve further left is faster; a step is a group of requests paying the same cost, such as a cold load.${coincidenceNote(coincident(runs.map((r) => ({ name: r.candidate, values: r.latencyCdf }))))}`,
     spec: base('Latency distribution', {
       width: WIDTH, height: 300, data: { values },
-      mark: { type: 'line', interpolate: 'step-after' },
+      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
       encoding: {
         x: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 'latency (s, log scale)' },
         y: { field: 'share', type: 'quantitative', title: '% of requests within' },
-        color: { field: 'candidate', type: 'nominal', sort: null },
+        color, strokeDash,
       },
     }),
   };
 }
 
-export function residencyChart(runs: ChartInput[]): Chart {
-  const values = runs.flatMap((r) => {
-    const o = r.occupancy;
-    const rows: { candidate: string; model: string; from: number; to: number; state: string }[] = [];
+const STATES = ['busy', 'idle', 'loading'] as const;
+const STATE_COLOURS = ['#2f7d32', '#f2a900', '#5b8def'];
+export const HANG_ROW = 'scheduler stalled';
+const HANG_COLOURS: Record<string, string> = { resurrection: '#b10026', reload_starvation: '#7a0177', head_of_line: '#000000' };
+
+/** Runs of equal state per row (top models, "other" aggregated), so a rect covers many time slices. */
+function residencyRows(r: ChartInput, view: ReportView) {
+  const o = r.occupancy;
+  const t = view.time;
+  const rows: { candidate: string; model: string; from: number; to: number; state: string }[] = [];
+  const n = view.series.length;
+  const slot = r.keyNames.map((k) => view.series.indexOf(seriesOf(view, k)));
+  const time = { busy: new Float64Array(n), idle: new Float64Array(n), loading: new Float64Array(n) };
+  const open: ({ state: string; from: number } | null)[] = view.series.map(() => null);
+  const close = (i: number, b: number) => {
+    const s = open[i];
+    if (s) rows.push({ candidate: r.candidate, model: view.series[i]!, from: round((s.from * o.width) / t.us), to: round((b * o.width) / t.us), state: s.state });
+    open[i] = null;
+  };
+  for (let b = 0; b < o.buckets; b++) {
+    time.busy.fill(0); time.idle.fill(0); time.loading.fill(0);
     for (let k = 0; k < o.keys; k++) {
-      for (let b = 0; b < o.buckets; b++) {
-        const state = dominantState(o, b, k);
-        if (!state) continue;
-        rows.push({ candidate: r.candidate, model: r.keyNames[k]!, from: (b * o.width) / 3.6e9, to: ((b + 1) * o.width) / 3.6e9, state });
-      }
+      const i = b * o.keys + k;
+      time.busy[slot[k]!]! += o.busy[i]!; time.idle[slot[k]!]! += o.idle[i]!; time.loading[slot[k]!]! += o.loading[i]!;
     }
-    return rows;
-  });
+    for (let s = 0; s < n; s++) {
+      const state = dominantOf(time.busy[s]!, time.idle[s]!, time.loading[s]!);
+      if (open[s] && open[s]!.state !== state) close(s, b);
+      if (state && !open[s]) open[s] = { state, from: b };
+    }
+  }
+  for (let s = 0; s < n; s++) close(s, o.buckets);
+  for (const h of r.hangs ?? []) rows.push({ candidate: r.candidate, model: HANG_ROW, from: round(h.from / t.us), to: round(Math.max(h.to, h.from + o.width / 4) / t.us), state: h.kind });
+  return rows;
+}
+
+export function residencyChart(runs: ChartInput[], view: ReportView): Chart {
+  const values = runs.flatMap((r) => residencyRows(r, view));
+  const kinds = [...new Set(runs.flatMap((r) => (r.hangs ?? []).map((h) => h.kind)))];
+  const rows = kinds.length ? [...view.series, HANG_ROW] : view.series;
+  const other = view.folded ? ` The "other" row is the ${view.folded} models outside the top ${view.shown.length} together: busy when they were mostly busy.` : '';
+  const hang = kinds.length ? ` The "${HANG_ROW}" row marks when the scheduler waited on a known Ollama pathology (${kinds.join(', ')}): see "Scheduler pathologies".` : '';
   return {
     id: 'residency', title: 'When each model was resident',
-    howToRead: 'Per candidate and model, each time slice coloured by what the model mostly did: busy (answering), idle (loaded, waiting for the keep-alive timer) or loading. Gaps are times it was not in memory.',
+    howToRead: `Per candidate and model, each time slice coloured by what the model mostly did: busy (answering), idle (loaded, waiting for the keep-alive timer) or loading. Gaps are times it was not in memory.${other}${hang}`,
     spec: base('Model residency', {
       data: { values },
-      facet: { row: { field: 'candidate', type: 'nominal', title: null, sort: null } },
+      facet: facetRows(view),
       spec: {
-        width: WIDTH, height: { step: 16 },
+        width: WIDTH, height: Math.min(12 * rows.length, 140),
         mark: 'rect',
         encoding: {
-          x: { field: 'from', type: 'quantitative', title: 'hours from the start' }, x2: { field: 'to' },
-          y: { field: 'model', type: 'nominal', title: null },
-          color: { field: 'state', type: 'nominal', scale: { domain: ['busy', 'idle', 'loading'], range: ['#2f7d32', '#f2a900', '#5b8def'] } },
+          x: { field: 'from', type: 'quantitative', title: view.time.title, scale: { domain: [0, spanOf(runs, view.time.us)], nice: false } }, x2: { field: 'to' },
+          y: { field: 'model', type: 'nominal', title: null, sort: rows },
+          color: { field: 'state', type: 'nominal', title: 'state', scale: { domain: [...STATES, ...kinds], range: [...STATE_COLOURS, ...kinds.map((k) => HANG_COLOURS[k] ?? '#d62728')] } },
         },
       },
     }),
   };
 }
 
-export function gpuChart(runs: ChartInput[]): Chart {
+export function gpuChart(runs: ChartInput[], view: ReportView): Chart {
+  const t = view.time;
+  let names: string[] = [];
   const values = runs.flatMap((r) => {
     const g = r.gpuMemory;
     if (!g) return [];
-    const rows: { candidate: string; gpu: string; hour: number; gib: number }[] = [];
+    const hosts = g.hosts ?? 1;
+    const per = g.gpus / hosts;
+    const name = (k: number) => (hosts > 1 ? `host${Math.floor(k / per) + 1} GPU${k % per}` : `GPU${k}`);
+    names = Array.from({ length: g.gpus }, (_, k) => name(k));
+    const rows: { candidate: string; gpu: string; t: number; gib: number }[] = [];
     for (let b = 0; b < g.buckets; b++) {
-      for (let k = 0; k < g.gpus; k++) rows.push({ candidate: r.candidate, gpu: `GPU${k}`, hour: (b * g.width) / 3.6e9, gib: g.bytes[b * g.gpus + k]! / GiB });
+      for (let k = 0; k < g.gpus; k++) rows.push({ candidate: r.candidate, gpu: names[k]!, t: round((b * g.width) / t.us), gib: round(g.bytes[b * g.gpus + k]! / GiB) });
     }
     return rows;
   });
   return {
     id: 'gpus', title: 'Memory held on each GPU',
-    howToRead: 'Per candidate, the memory runners hold on each GPU over time (averaged per time slice). On a multi-GPU host it shows how Ollama places models — on one GPU while they fit at 80 %, split over all when not.',
+    howToRead: `Per candidate, the memory runners hold on each GPU${view.hosts > 1 ? ' of each host' : ''} over time (averaged per time slice). On a multi-GPU host it shows how Ollama places models — on one GPU while they fit at 80 %, split over all when not.`,
     spec: base('Memory held on each GPU (GiB)', {
       data: { values },
-      facet: { row: { field: 'candidate', type: 'nominal', title: null, sort: null } },
+      facet: facetRows(view),
       spec: {
-        width: WIDTH, height: 90, mark: { type: 'line', interpolate: 'step-after' },
+        width: WIDTH, height: facetHeight(view, 90), mark: { type: 'line', interpolate: 'step-after' },
         encoding: {
-          x: { field: 'hour', type: 'quantitative', title: 'hours from the start' },
+          x: { field: 't', type: 'quantitative', title: t.title, scale: { domain: [0, spanOf(runs, t.us)], nice: false } },
           y: { field: 'gib', type: 'quantitative', title: 'GiB' },
-          color: { field: 'gpu', type: 'nominal' },
+          color: { field: 'gpu', type: 'nominal', title: null, sort: names, scale: scaleFor(names, names, colourAt, OTHER_COLOUR) },
+          strokeDash: { field: 'gpu', type: 'nominal', title: null, sort: names, scale: scaleFor(names, names, dashAt, [1, 0], 8) },
         },
       },
     }),
   };
 }
 
-export function allCharts(runs: ChartInput[], capacity: number): Chart[] {
-  const charts = [latencyChart(runs), modelLatencyChart(runs), occupancyChart(runs, capacity), tradeOffChart(runs), cdfChart(runs), residencyChart(runs)];
-  if (runs.some((r) => r.gpuMemory)) charts.push(gpuChart(runs));
+export function allCharts(runs: ChartInput[], view: ReportView): Chart[] {
+  const charts = [latencyChart(runs, view), modelLatencyChart(runs, view), occupancyChart(runs, view), tradeOffChart(runs), cdfChart(runs, view), residencyChart(runs, view)];
+  if (runs.some((r) => r.gpuMemory)) charts.push(gpuChart(runs, view));
   return charts;
 }
 
 /** A sweep's p95 latency per cell, mean with its 95 % interval as whiskers (replications). */
-export function sweepLatencyChart(cells: { candidate: string; mean: number; ci95: number }[], replications: number): Chart {
-  const values = cells.map((c) => ({ candidate: c.candidate, mean: c.mean, low: c.mean - c.ci95, high: c.mean + c.ci95 }));
+export function sweepLatencyChart(cells: { candidate: string; mean: number; ci95: number; label?: string }[], replications: number): Chart {
+  const values = cells.map((c) => ({ candidate: c.label ?? c.candidate, mean: round(c.mean), low: round(Math.max(0, c.mean - c.ci95)), high: round(c.mean + c.ci95) }));
+  const order = values.map((v) => v.candidate);
   return {
     id: 'latency', title: 'p95 latency per cell',
     howToRead: `The p95 latency of each cell, averaged over ${replications} replication(s); whiskers show the 95 % confidence interval of that mean (Student t). Cells whose whiskers overlap are not distinguishable at this number of replications.`,
     spec: base('p95 latency per cell (s)', {
       width: WIDTH, data: { values },
       layer: [
-        { mark: 'bar', encoding: { y: { field: 'candidate', type: 'nominal', title: null, sort: null }, x: { field: 'mean', type: 'quantitative', title: 'p95 latency (s)' } } },
-        { mark: { type: 'rule', color: 'black' }, encoding: { y: { field: 'candidate', type: 'nominal', sort: null }, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+        { mark: 'bar', encoding: { y: { field: 'candidate', type: 'nominal', title: null, sort: order }, x: { field: 'mean', type: 'quantitative', title: 'p95 latency (s)' } } },
+        { mark: { type: 'rule', color: 'black' }, encoding: { y: { field: 'candidate', type: 'nominal', sort: order }, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
       ],
     }),
   };
@@ -227,21 +368,19 @@ export function sweepLatencyChart(cells: { candidate: string; mean: number; ci95
  * load, one line per setting, from a sweep with a `rate_scale` axis.
  */
 export function offeredLoadChart(points: { setting: string; rate: number; p95: number | null; failures: number }[]): Chart {
+  const settings = [...new Set(points.map((p) => p.setting))];
+  const style = byCandidate({ candidates: settings }, 'setting');
+  const enc = { color: { ...style.color, field: 'setting' }, strokeDash: { ...style.strokeDash, field: 'setting' }, shape: { ...style.shape, field: 'setting' } };
+  const x = { field: 'rate', type: 'quantitative', title: 'rate_scale (× today, log scale)', scale: { type: 'log' }, axis: { values: [...new Set(points.map((p) => p.rate))].sort((a, b) => a - b) } };
+  const line = (field: string, title: string) => ({ width: 300, height: 260, mark: { type: 'line', point: { filled: true, size: 50 }, strokeWidth: 2 }, encoding: { x, y: { field, type: 'quantitative', title }, ...enc } });
+  const series = (f: (p: (typeof points)[number]) => number) => settings.map((s) => ({ name: s, values: points.filter((p) => p.setting === s).sort((a, b) => a.rate - b.rate).map(f) }));
+  const same = coincident(series((p) => p.p95 ?? NaN)).filter(([a, b]) => coincident(series((p) => p.failures)).some(([c, d]) => c === a && d === b));
   return {
     id: 'load', title: 'p95 and failures against offered load',
-    howToRead: 'Each line is one setting; along it the traffic grows (rate_scale × today). Where a line turns up sharply, that setting has reached its limit: the queue builds, requests wait for loads behind evictions, and then 503s and timeouts appear.',
+    howToRead: `Each line is one setting; along it the traffic grows (rate_scale × today, on a log axis). Where a line turns up sharply, that setting has reached its limit: the queue builds, requests wait for loads behind evictions, and then 503s and timeouts appear.${coincidenceNote(same)}`,
     spec: base('p95 and failures against offered load', {
-      data: { values: points.map((p) => ({ ...p, failures: p.failures * 100 })) },
-      hconcat: [
-        { width: 300, height: 260, mark: { type: 'line', point: true }, encoding: {
-          x: { field: 'rate', type: 'quantitative', title: 'rate_scale (× today)' },
-          y: { field: 'p95', type: 'quantitative', title: 'p95 latency (s)' },
-          color: { field: 'setting', type: 'nominal', sort: null } } },
-        { width: 300, height: 260, mark: { type: 'line', point: true }, encoding: {
-          x: { field: 'rate', type: 'quantitative', title: 'rate_scale (× today)' },
-          y: { field: 'failures', type: 'quantitative', title: 'failures (% of requests)' },
-          color: { field: 'setting', type: 'nominal', sort: null } } },
-      ],
+      data: { values: points.map((p) => ({ ...p, failures: round(p.failures * 100) })) },
+      hconcat: [line('p95', 'p95 latency (s)'), line('failures', 'failures (% of requests)')],
     }),
   };
 }

@@ -1,10 +1,11 @@
 import type { CandidateSummary } from '../metrics/index.js';
+import { pathologyFlag } from './pathologies.js';
 
 /**
  * The comparison table printed by `ollamasim run`: one row per candidate.
  * Pure: summaries in, text out.
  */
-interface Column {
+export interface Column {
   title: string;
   cell(s: CandidateSummary): string;
   left?: boolean;
@@ -12,11 +13,12 @@ interface Column {
 
 const secs = (x: number | null) => (x === null ? '–' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
 const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
-const num = (x: number) => String(x);
+/** Counts; a sweep's means of counts are rounded. */
+const num = (x: number) => (Number.isInteger(x) ? String(x) : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const gib = (x: number) => x.toFixed(1);
 const gibh = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 
-const COLUMNS: Column[] = [
+export const COLUMNS: Column[] = [
   { title: 'candidate', cell: (s) => (s.eviction_order === 'ollama' ? s.candidate : `${s.candidate} [${s.eviction_order}]`), left: true },
   { title: 'ok', cell: (s) => num(s.ok) },
   { title: '503', cell: (s) => num(s.rejected_503) },
@@ -36,7 +38,16 @@ const COLUMNS: Column[] = [
   { title: 'idle GiB·h', cell: (s) => gibh(s.idle_resident_gib_hours) },
 ];
 
+/** The flag column, only when some candidate hit a scheduler pathology. */
+export const PATHOLOGY_COLUMN: Column = { title: 'pathology', cell: (s) => pathologyFlag(s) || '–', left: true };
+
+/** The table's columns for these summaries: every fixed one, and the pathology flag when it says something. */
+export function columnsFor(summaries: readonly CandidateSummary[]): Column[] {
+  return summaries.some((s) => pathologyFlag(s)) ? [...COLUMNS, PATHOLOGY_COLUMN] : COLUMNS;
+}
+
 export function comparisonTable(summaries: readonly CandidateSummary[]): string {
+  const COLUMNS = columnsFor(summaries);
   const cells = summaries.map((s) => COLUMNS.map((c) => c.cell(s)));
   const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i]!.length)));
   const line = (row: string[]) =>

@@ -1,6 +1,7 @@
 import type { ResolvedScenario } from '../config/types.js';
 import { type EventSink, TeeSink } from '../events/index.js';
 import { MetricsCollector, quantileSorted, summarize, type CandidateSummary } from '../metrics/index.js';
+import { HangSpans } from '../metrics/hangs.js';
 import { GpuMemory, Occupancy, type OccupancySeries } from '../metrics/occupancy.js';
 import { scaleTrace } from '../workload/scale.js';
 import type { Req, RequestSink } from '../ollama/index.js';
@@ -27,8 +28,10 @@ export interface CandidateResult {
   keyNames?: string[];
   /** With hooks.series: latency (s) at quantiles 0, 0.01, …, 1 of successful requests. */
   latencyCdf?: number[];
-  /** With hooks.series: bytes held per GPU over time (host 0 of a fleet). */
-  gpuMemory?: GpuMemory['series'];
+  /** With hooks.series: bytes held per GPU over time; a fleet's hosts one after another (`hosts` of them). */
+  gpuMemory?: GpuMemory['series'] & { hosts?: number };
+  /** With hooks.series: when the scheduler waited on a known Ollama pathology (hang_start/hang_end), µs. */
+  hangs?: { kind: string; from: number; to: number }[];
 }
 
 /**
@@ -40,17 +43,21 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
   return sc.candidates.map((c, ci) => {
     const before = ci * sc.trace.length;
     const span = Math.max(sc.trace.length ? sc.trace.at[sc.trace.length - 1]! : 0, sc.users?.end ?? 0, 1);
-    // Per GPU only for a single server: a fleet's hosts would mix on the same GPU indices.
-    const perGpu = hooks.series && !c.fleet ? new GpuMemory(span, c.host.gpus.length) : null;
+    // Per GPU; a fleet's host h has GPUs h × G … h × G + G − 1 (each host its own scheduler and memory hook).
+    const gpus = c.host.gpus.length;
+    const hostCount = c.fleet?.hosts ?? 1;
+    const perGpu = hooks.series && gpus > 0 ? new GpuMemory(span, gpus * hostCount) : null;
     const sched = {
       ...schedulerConfig(c), checkInvariants: hooks.checkInvariants === true,
       ...(perGpu ? { onGpuMemory: (t: number, g: number, b: number) => perGpu.set(t, g, b) } : {}),
     };
+    const hostSched = perGpu && c.fleet ? (h: number) => ({ ...sched, onGpuMemory: (t: number, g: number, b: number) => perGpu.set(t, h * gpus + g, b) }) : undefined;
     const { keyOf, keyNames } = runnerKeys(c.models);
     const hosts = c.fleet?.hosts ?? 1;
     const metrics = new MetricsCollector(fleetKeys(keyOf, keyNames.length, hosts), keyNames.length * hosts, sc.warmup ?? 0, c.models.length);
     if (hooks.series) metrics.occupancy = new Occupancy(span, keyNames.length * hosts);
-    const ev = hooks.events?.(c.name);
+    const hangs = hooks.series ? new HangSpans() : null;
+    const ev = teeOrNull(hooks.events?.(c.name) ?? null, hangs);
     const rq = hooks.requests?.(c.name);
     const models = c.models.length;
     // In a fleet every host's runners are counted apart: host h's model m is (h × models + m) to the metrics.
@@ -67,7 +74,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       users: sc.users,
       seed: sc.seed,
       retry: c.retry ?? undefined,
-      ...(c.fleet ? { fleet: c.fleet, hostEvents } : {}),
+      ...(c.fleet ? { fleet: c.fleet, hostEvents, ...(hostSched ? { hostSched } : {}) } : {}),
       horizon: sc.horizon,
       events: ev ? new TeeSink([metrics, ev]) : metrics,
       requests: rq ? teeRequests(metrics, rq) : metrics,
@@ -79,8 +86,9 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       result.occupancy = metrics.occupancy!.series;
       if (perGpu) {
         perGpu.close(stats.end);
-        result.gpuMemory = perGpu.series;
+        result.gpuMemory = hostCount > 1 ? { ...perGpu.series, hosts: hostCount } : perGpu.series;
       }
+      result.hangs = hangs!.close(stats.end);
       result.keyNames = Array.from({ length: keyNames.length * hosts }, (_, k) => keyNames[k % keyNames.length]!);
       const lat = metrics.sortedLatencies();
       result.latencyCdf = Array.from({ length: 101 }, (_, q) => (lat.length ? quantileSorted(lat, q / 100) / 1e6 : NaN));
@@ -94,6 +102,10 @@ function fleetKeys(keyOf: Int32Array, keys: number, hosts: number): Int32Array {
   const out = new Int32Array(keyOf.length * hosts);
   for (let h = 0; h < hosts; h++) for (let m = 0; m < keyOf.length; m++) out[h * keyOf.length + m] = h * keys + keyOf[m]!;
   return out;
+}
+
+function teeOrNull(a: EventSink | null, b: EventSink | null): EventSink | null {
+  return a && b ? new TeeSink([a, b]) : a ?? b;
 }
 
 function teeRequests(a: RequestSink, b: RequestSink): RequestSink {

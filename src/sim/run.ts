@@ -34,6 +34,8 @@ export interface RunInput {
   /** Several Ollama servers behind a router; events of host h also go to hostEvents(h) when given. */
   fleet?: FleetSpec;
   hostEvents?: (host: number) => EventSink;
+  /** A fleet host's own scheduler configuration (its memory hook), when it differs from `sched`. */
+  hostSched?: (host: number) => SchedulerConfig;
   /** Closed-loop users making requests during the run, and the seed their draws come from. */
   users?: ResolvedUsers;
   seed?: number;
@@ -75,7 +77,7 @@ export function simulate(input: RunInput): RunStats {
   // One Ollama server per fleet host (one without a fleet), each with its own scheduler and GPUs.
   const fleet = input.fleet ?? { hosts: 1, router: 'round-robin' as const };
   const hosts = Array.from({ length: fleet.hosts }, (_, h) =>
-    new Scheduler(hostView(engine, h), input.sched, input.hostEvents?.(h) ?? input.events, clients ?? afterRetries));
+    new Scheduler(hostView(engine, h), input.hostSched?.(h) ?? input.sched, input.hostEvents?.(h) ?? input.events, clients ?? afterRetries));
   const router = fleet.hosts > 1 ? new Router(fleet, hosts, input.seed ?? 1) : null;
   for (const s of hosts) {
     for (const w of input.warm) {

@@ -1,0 +1,33 @@
+import { EVENT_NAMES, type EventSink, REASON_NAMES } from '../events/index.js';
+
+/**
+ * The spans in which the scheduler waited on a known Ollama pathology, from
+ * the detector's `hang_start` / `hang_end` events (their reason names the
+ * kind), for the report's timeline. Events of that name that this build does
+ * not emit simply never arrive.
+ */
+export class HangSpans implements EventSink {
+  readonly spans: { kind: string; from: number; to: number }[] = [];
+  private readonly open = new Map<string, number>();
+  private readonly start = EVENT_NAMES.indexOf('hang_start');
+  private readonly end = EVENT_NAMES.indexOf('hang_end');
+
+  event(t: number, kind: number, _model: number, _request: number, reason: number): void {
+    if (kind !== this.start && kind !== this.end) return;
+    const name = REASON_NAMES[reason] || 'hang';
+    if (kind === this.start) {
+      if (!this.open.has(name)) this.open.set(name, t);
+    } else {
+      const from = this.open.get(name);
+      if (from !== undefined) this.spans.push({ kind: name, from, to: t });
+      this.open.delete(name);
+    }
+  }
+
+  /** Spans still open at the end of the run close there (a hang that never resolved). */
+  close(t: number): { kind: string; from: number; to: number }[] {
+    for (const [kind, from] of this.open) this.spans.push({ kind, from, to: Math.max(from, t) });
+    this.open.clear();
+    return this.spans.sort((a, b) => a.from - b.from);
+  }
+}
