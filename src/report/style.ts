@@ -12,7 +12,7 @@ export const OTHER = 'other';
 /** Tableau/Category-style colours with the reds taken out (the capacity line's). */
 const PALETTE = [
   '#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22',
-  '#393b79', '#e6ab02', '#637939', '#7b4173', '#6baed6', '#74c476', '#9e9ac8', '#fd8d3c',
+  '#393b79', '#e6ab02', '#637939', '#7b4173', '#6baed6', '#74c476', '#9e9ac8', '#f0027f',
 ];
 const DASHES: number[][] = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4], [3, 5], [1, 3], [10, 2, 2, 2, 2, 2]];
 const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-left', 'triangle-right'];

@@ -86,7 +86,14 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
     writeFileSync(join(dir, 's.yaml'), plannable);
     const r = cli(['plan', 's.yaml', '--slo', 'p95<=2.5s', '--gpus', 'l4,rtx-4090', '--max-gpus', '1', '--keep-alive', '0,5m', '--jobs', '1', '--json', '--out', 'out'], dir);
     expect(r.status).toBe(0);
-    expect(listAll(dir).filter((f) => !f.endsWith('.png')).sort()).toEqual(['out/cells.csv', 'out/charts/frontier.svg', 'out/plan.txt', 'out/summary.json', 's.yaml']);
+    expect(listAll(dir).filter((f) => !f.endsWith('.png')).sort()).toEqual([
+      'out/cells.csv', 'out/charts/frontier.svg', 'out/charts/latency.svg', 'out/charts/models.svg', 'out/charts/tradeoff.svg',
+      'out/plan.txt', 'out/report.html', 'out/summary.json', 's.yaml']);
+    // The plan's section of report.html: the recommendation and what the cheaper option broke.
+    const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Capacity plan</h2>');
+    expect(html).toMatch(/Recommendation:<\/b> rtx-4090 · 1 GPU · keep 5m/);
+    expect(html).toMatch(/keep 0<\/td><td>\$0\.70\/h<\/td><td class="left">breaks p95&lt;=2\.5s/);
     const p = JSON.parse(r.stdout);
     expect(p.best.candidate).toBe('host.gpu=rtx-4090, host.count=1, OLLAMA_KEEP_ALIVE=5m'); // $0.70/h < l4's $0.80/h
     expect(p.rejected.map((c: { candidate: string }) => c.candidate)).toEqual(['host.gpu=rtx-4090, host.count=1, OLLAMA_KEEP_ALIVE=0']);
