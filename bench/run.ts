@@ -40,7 +40,8 @@ if (process.argv[2] === '--one') {
     console.log(
       `${row.workload}\n  ${row.requests.toLocaleString('en')} requests, ${row.events.toLocaleString('en')} events in ${row.seconds} s` +
       ` → ${row.requests_per_s.toLocaleString('en')} req/s, ${row.events_per_s.toLocaleString('en')} events/s, peak RSS ${row.peak_rss_mb} MB` +
-      (row.max_relative_error !== undefined ? `, largest error vs theory ${(row.max_relative_error * 100).toFixed(2)} %` : ''),
+      (row.max_relative_error !== undefined ? `, largest error vs theory ${(row.max_relative_error * 100).toFixed(2)} %` : '') +
+      (row.report_seconds !== undefined ? `\n  simulation ${row.simulation_seconds} s, report ${row.report_seconds} s, report.html ${row.report_mb} MB` : ''),
     );
   }
   const file = fileURLToPath(new URL('../../bench/results.json', import.meta.url));

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { RequestRows } from '../src/config/request-rows.js';
 import { readTraceCsv } from '../src/io/read-trace.js';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,9 @@ import { simpleHost } from '../src/config/hardware.js';
 import { Engine } from '../src/engine/index.js';
 import { loadScenario } from '../src/io/load-scenario.js';
 import { runSweep } from '../src/cli/sweep-pool.js';
-import { RunOutputs } from '../src/io/run-outputs.js';
+import { RunOutputs, writeSummary } from '../src/io/run-outputs.js';
+import { writeReport } from '../src/io/report-files.js';
+import { manyModelsYaml } from './many-models.js';
 import { runScenario } from '../src/sim/run-scenario.js';
 import { md1MeanWait, mmcMeanWait } from '../src/metrics/queueing.js';
 import type { Req } from '../src/ollama/index.js';
@@ -28,6 +30,10 @@ export interface BenchRow {
   peak_rss_mb: number;
   /** Oracle workloads: the largest relative error against theory. */
   max_relative_error?: number;
+  /** The report workload: the simulation's own seconds, beside the report's (the issue's target: report ≤ simulation). */
+  simulation_seconds?: number;
+  report_seconds?: number;
+  report_mb?: number;
 }
 
 type Measure = Omit<BenchRow, 'workload' | 'peak_rss_mb' | 'requests_per_s' | 'events_per_s'>;
@@ -228,6 +234,36 @@ async function planWorkload(): Promise<Measure> {
   return { requests: r.cells.reduce((a, c) => a + c.runs[0]!.requests, 0), events: r.cells.length, seconds };
 }
 
+/**
+ * `run --out` on the 90-model, three-week, three-candidate world (the report
+ * issue's): the simulation with its requests.csv and events.csv, then
+ * summary.json, report.html, the charts and timeline.json. Both costs are
+ * reported: writing the report should take less than the simulation.
+ */
+async function reportWorkload(): Promise<Measure> {
+  const dir = mkdtempSync(join(tmpdir(), 'ollamasim-report-'));
+  const yaml = manyModelsYaml();
+  writeFileSync(join(dir, 's.yaml'), yaml);
+  const sc = await loadScenario(join(dir, 's.yaml'));
+  const t0 = process.hrtime.bigint();
+  const outputs = new RunOutputs(dir, sc);
+  const results = runScenario(sc, { events: (c) => outputs.events(c), requests: (c) => outputs.requests(c), series: true });
+  outputs.close();
+  const t1 = process.hrtime.bigint();
+  writeSummary(dir, sc, results.map((r) => r.summary));
+  await writeReport(dir, sc, results, yaml);
+  const t2 = process.hrtime.bigint();
+  const bytes = statSync(join(dir, 'report.html')).size;
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    requests: results.reduce((a, r) => a + r.stats.requests, 0), events: results.reduce((a, r) => a + r.stats.engineEvents, 0),
+    seconds: Number(t2 - t0) / 1e9, simulation_seconds: round3(Number(t1 - t0) / 1e9), report_seconds: round3(Number(t2 - t1) / 1e9),
+    report_mb: Math.round(bytes / 1e4) / 100,
+  };
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
 export const WORKLOADS: Record<string, () => Measure | Promise<Measure>> = {
   'parse: 1M-row core CSV streamed into columns (rows/s in requests_per_s)': () => parseWorkload(1_000_000),
   'oracle: M/M/1, M/M/2, M/M/4 (ρ 0.5–0.9) and M/D/1, 1M requests each, mean wait vs theory': oracle,
@@ -241,4 +277,5 @@ export const WORKLOADS: Record<string, () => Measure | Promise<Measure>> = {
   'plan: 540 configurations of the default day, all cores (events = configurations; target ≤ 60 s)': planWorkload,
   'sweep: 100 cells × ~100k requests × 2 replications, 1 worker': () => sweepWorkload(1),
   'sweep: 100 cells × ~100k requests × 2 replications, 2 workers (target ≤ 30 s)': () => sweepWorkload(2),
+  'report: 90 models, 3 weeks, 3 candidates through run --out (report_seconds ≤ simulation_seconds, report.html < 3 MB)': reportWorkload,
 };
