@@ -1,4 +1,4 @@
-import type { CandidateExplanation } from '../sim/explain.js';
+import type { CandidateExplanation, ModelExplanation } from '../sim/explain.js';
 import type { GpuSpec } from '../hardware/gpus.js';
 import type { ModelSpec } from '../hardware/models.js';
 import type { StorageSpec } from '../hardware/storage.js';
@@ -6,29 +6,97 @@ import type { StorageSpec } from '../hardware/storage.js';
 const GiB = 2 ** 30;
 const gib = (b: number) => `${(b / GiB).toFixed(2)} GiB`;
 
-/** `ollamasim explain`: per model, P with its inputs, placement, load times, a typical request. */
+/**
+ * `ollamasim explain`: per distinct configuration (candidates that resolve to
+ * the same hardware and models share one block), per model P with its inputs
+ * — arithmetic that adds up, given sizes shown as given — placement, load
+ * times, a typical request; then the pairs of models that can never be
+ * resident together.
+ */
 export function explainText(list: CandidateExplanation[]): string {
   const out: string[] = [];
-  for (const c of list) {
-    out.push(`candidate "${c.candidate}": GPUs ${c.gpus.length ? c.gpus.map(gib).join(' + ') : 'none (CPU-only)'}, default context tier ${c.tier}`);
-    for (const m of c.models) {
-      out.push(`  ${m.model} (${m.source})`);
-      if (m.fileBytes !== null && m.kvBytes !== null) {
-        out.push(`    P = file ${gib(m.fileBytes)} + KV ${gib(m.kvBytes)} (num_ctx ${m.numCtx}${m.ctxAuto ? ', automatic' : ''} × ${m.numParallel} slot${m.numParallel > 1 ? 's' : ''}) + batch surcharge ${gib(m.surcharge)} = ${gib(m.p)}`);
-      } else {
-        out.push(`    P = ${gib(m.p)} (given in the scenario)`);
-      }
-      out.push(`    actual VRAM ${gib(m.vram)}; alone it goes on ${m.placement}${m.fitsAlone ? '' : ' (more than 80 % of free memory: it only loads as the first model)'}`);
-      out.push(m.loadFixed
-        ? `    load ${m.loadCold.toFixed(2)} s (given in the scenario)`
-        : `    load ${m.loadCold.toFixed(2)} s cold from storage, ${m.loadWarm.toFixed(2)} s from the page cache (runner start + file ÷ min(read, host link))`);
-      if (m.rates) {
-        out.push(`    answer: prefill ${m.rates.prefill.toFixed(0)} t/s, decode ${m.rates.decode.toFixed(1)} t/s (${m.rates.basis}); 500 prompt + 200 output tokens ≈ ${m.rates.typical.toFixed(2)} s`);
-      }
-      if (m.medianDuration !== null) out.push(`    typical request: ${m.medianDuration.toFixed(2)} s of work (median in the trace)`);
-    }
+  for (const group of distinctConfigurations(list)) {
+    const c = group[0]!;
+    const names = group.map((x) => `"${x.candidate}"`).join(', ');
+    out.push(`candidate${group.length > 1 ? 's' : ''} ${names}: GPUs ${c.gpus.length ? c.gpus.map(gib).join(' + ') : 'none (CPU-only)'}, default context tier ${c.tier}`);
+    for (const m of c.models) out.push(...modelLines(m));
+    out.push(...apartLines(c));
   }
   return out.join('\n') + '\n';
+}
+
+/** Candidates whose explanation is the same but for the name, in first-seen order. */
+export function distinctConfigurations(list: readonly CandidateExplanation[]): CandidateExplanation[][] {
+  const groups = new Map<string, CandidateExplanation[]>();
+  for (const c of list) {
+    const key = JSON.stringify({ ...c, candidate: '' });
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  return [...groups.values()];
+}
+
+const close = (a: number, b: number) => Math.abs(a - b) < 0.005 * GiB;
+
+/** P as the catalogue estimates it (file + KV + surcharge), or null without a catalogue architecture. */
+const estimateOf = (m: ModelExplanation) => (m.fileBytes !== null && m.kvBytes !== null ? m.fileBytes + m.kvBytes + m.surcharge : null);
+/** Whether the scenario gave this model's size (it then wins over the catalogue's estimate). */
+const sizeGiven = (m: ModelExplanation) => { const e = estimateOf(m); return e === null || !close(e, m.p); };
+
+function modelLines(m: ModelExplanation): string[] {
+  const estimated = estimateOf(m);
+  const out = [`  ${m.model} (${m.source === 'catalogue' && sizeGiven(m) ? 'catalogue architecture, size given' : m.source})`];
+  const parts = m.fileBytes !== null && m.kvBytes !== null
+    ? `file ${gib(m.fileBytes)} + KV ${gib(m.kvBytes)} (num_ctx ${m.numCtx}${m.ctxAuto ? ', automatic' : ''} × ${m.numParallel} slot${m.numParallel > 1 ? 's' : ''}) + batch surcharge ${gib(m.surcharge)}`
+    : null;
+  if (parts && estimated !== null && close(estimated, m.p)) {
+    out.push(`    P = ${parts} = ${gib(m.p)}`);
+  } else if (parts && estimated !== null) {
+    // A size given in the scenario wins over the catalogue's estimate: show it as given, and the estimate apart.
+    out.push(`    P = ${gib(m.p)} (given in the scenario; the catalogue's estimate would be ${parts} = ${gib(estimated)})`);
+  } else {
+    out.push(`    P = ${gib(m.p)} (given in the scenario)`);
+  }
+  out.push(`    actual VRAM ${gib(m.vram)}; alone it goes on ${m.placement}${m.fitsAlone ? '' : ' (more than 80 % of free memory: it only loads as the first model)'}`);
+  out.push(m.loadFixed
+    ? `    load ${m.loadCold.toFixed(2)} s (given in the scenario)`
+    : `    load ${m.loadCold.toFixed(2)} s cold from storage, ${m.loadWarm.toFixed(2)} s from the page cache (runner start + file ÷ min(read, host link))`);
+  if (m.rates) {
+    out.push(`    answer: prefill ${m.rates.prefill.toFixed(0)} t/s, decode ${m.rates.decode.toFixed(1)} t/s (${m.rates.basis}); 500 prompt + 200 output tokens ≈ ${m.rates.typical.toFixed(2)} s`);
+  }
+  if (m.medianDuration !== null) out.push(`    typical request: ${m.medianDuration.toFixed(2)} s of work (median in the trace)`);
+  return out;
+}
+
+/**
+ * Pairs that can never be resident together on this host's memory (summed
+ * over its GPUs): either their VRAM together exceeds it, or each one's P is
+ * more than 80 % of what the other leaves free (the pre-flight), so loading
+ * one always evicts the other.
+ */
+export function neverTogether(c: CandidateExplanation): { a: ModelExplanation; b: ModelExplanation; why: string }[] {
+  const total = c.gpus.reduce((x, y) => x + y, 0);
+  if (total === 0) return [];
+  const out: { a: ModelExplanation; b: ModelExplanation; why: string }[] = [];
+  const fitsBeside = (held: ModelExplanation, next: ModelExplanation) => next.p <= 0.8 * (total - held.vram);
+  for (let i = 0; i < c.models.length; i++) {
+    for (let j = i + 1; j < c.models.length; j++) {
+      const a = c.models[i]!;
+      const b = c.models[j]!;
+      if (a.vram + b.vram > total) {
+        out.push({ a, b, why: `${gib(a.vram)} + ${gib(b.vram)} = ${gib(a.vram + b.vram)} > ${gib(total)}` });
+      } else if (!fitsBeside(a, b) && !fitsBeside(b, a)) {
+        out.push({ a, b, why: `each one's P is more than 80 % of what the other leaves free (${gib(b.p)} > 0.8 × ${gib(total - a.vram)}, ${gib(a.p)} > 0.8 × ${gib(total - b.vram)})` });
+      }
+    }
+  }
+  return out;
+}
+
+function apartLines(c: CandidateExplanation): string[] {
+  const pairs = neverTogether(c);
+  if (pairs.length === 0) return [];
+  return ['  never resident together (loading one evicts the other):',
+    ...pairs.map(({ a, b, why }) => `    ${a.model} and ${b.model}: ${why}${(a.ctxAuto && !sizeGiven(a)) || (b.ctxAuto && !sizeGiven(b)) ? ` (at the ${c.tier} default context)` : ''}`)];
 }
 
 export function gpusText(gpus: readonly GpuSpec[]): string {

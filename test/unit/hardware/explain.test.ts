@@ -33,3 +33,40 @@ test('every catalogue entry names its source and lists in the tables', () => {
   expect(gpusText(GPUS).split('\n').length).toBeGreaterThan(GPUS.length);
   expect(modelsText(MODELS)).toContain('nomic-embed-text');
 });
+
+async function explainYaml(yaml: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'ollamasim-explain-'));
+  writeFileSync(join(dir, 's.yaml'), yaml);
+  return explainText(explainScenario(await loadScenario(join(dir, 's.yaml'))));
+}
+
+test('explain: arithmetic that adds up, a given size shown as given, once per distinct configuration', async () => {
+  const text = await explainYaml(`
+host: { gpu: rtx-4090 }
+models: { llama3.1:8b: { vram: 6.2GiB }, qwen2.5-coder:14b: {} }
+workload: { requests: [ { at: 0, model: llama3.1:8b, duration: 3 } ] }
+candidates:
+  - { name: keep 5m, server: { OLLAMA_KEEP_ALIVE: 5m } }
+  - { name: keep forever, server: { OLLAMA_KEEP_ALIVE: "-1" } }
+  - { name: two slots, server: { OLLAMA_NUM_PARALLEL: 2 } }
+`);
+  // Every "P = a + b + c = d" line adds up.
+  for (const m of text.matchAll(/P = file ([\d.]+) GiB \+ KV ([\d.]+) GiB \([^)]*\) \+ batch surcharge ([\d.]+) GiB = ([\d.]+) GiB/g)) {
+    expect(Number(m[1]) + Number(m[2]) + Number(m[3])).toBeCloseTo(Number(m[4]), 1);
+  }
+  expect(text).toContain('P = 6.20 GiB (given in the scenario; the catalogue\'s estimate would be file 4.56 GiB');
+  // keep_alive does not change memory: one block for two candidates; NUM_PARALLEL does: a block of its own.
+  expect(text).toContain('candidates "keep 5m", "keep forever": GPUs 24.00 GiB');
+  expect(text).toContain('candidate "two slots": GPUs 24.00 GiB');
+  expect(text.match(/^ {2}qwen2\.5-coder:14b/gm)).toHaveLength(2);
+});
+
+test('explain: two models that can never be resident together are named; a bigger GPU takes the line away', async () => {
+  const on = (gpu: string) => explainYaml(`
+host: { gpu: ${gpu} }
+models: { llama3.1:8b: {}, qwen2.5-coder:14b: {} }
+workload: { requests: [ { at: 0, model: llama3.1:8b, duration: 3 } ] }
+`);
+  expect(await on('rtx-4090')).toMatch(/never resident together[^\n]*\n {4}llama3\.1:8b and qwen2\.5-coder:14b: 9\.31 GiB \+ 15\.13 GiB = 24\.4\d GiB > 24\.00 GiB \(at the 32768 default context\)/);
+  expect(await on('a100-80gb')).not.toContain('never resident together');
+});
