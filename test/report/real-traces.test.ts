@@ -241,3 +241,62 @@ describe('the plan section', () => {
     expect(svg).not.toContain('…');
   });
 });
+
+describe('fleets', () => {
+  test('memory per GPU of every host, and the VRAM chart against the fleet\'s total capacity', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ollamasim-fleet-'));
+    const yaml = `
+host: { gpus: [ { vram: 24GiB } ] }
+fleet: { hosts: 2, router: round-robin }
+models: { a: { vram: 10GiB, load: 1s }, b: { vram: 12GiB, load: 1s } }
+workload: { requests: [ { at: 0, model: a, duration: 100, keep_alive: -1 }, { at: 1, model: b, duration: 100, keep_alive: -1 }, { at: 3600, model: a, duration: 1 } ] }
+`;
+    writeFileSync(join(dir, 's.yaml'), yaml);
+    const sc = await loadScenario(join(dir, 's.yaml'));
+    const results = runScenario(sc, { series: true });
+    const g = results[0]!.gpuMemory!;
+    expect([g.gpus, g.hosts]).toEqual([2, 2]);
+    const last = g.buckets - 1;
+    // Round robin: a on host 1, b on host 2, each on its host's only GPU.
+    expect([g.bytes[last * 2]! / 2 ** 30, g.bytes[last * 2 + 1]! / 2 ** 30]).toEqual([10, 12]);
+    await writeReport(join(dir, 'out'), sc, results, yaml);
+    const gpus = readFileSync(join(dir, 'out', 'charts', 'gpus.svg'), 'utf8');
+    expect(gpus).toContain('host1 GPU0');
+    expect(gpus).toContain('host2 GPU0');
+    const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
+    expect(html).toContain('the red line is the fleet&#39;s capacity (all 2 hosts together)');
+    expect(readFileSync(join(dir, 'out', 'charts', 'vram.svg'), 'utf8')).toMatch(/aria-label="[^"]*48/); // the 48 GiB line
+  });
+});
+
+describe('the sweep report', () => {
+  test('over-time charts of replication 1 for every cell when few, else the 2 best and 2 worst by p95; short labels; ± in the table', async () => {
+    const { runSweep } = await import('../../src/cli/sweep-pool.js');
+    const { writeSweepReport } = await import('../../src/io/report-files.js');
+    const dir = mkdtempSync(join(tmpdir(), 'ollamasim-sweep-report-'));
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, `
+seed: 3
+host: { gpus: [ { vram: 24GiB } ] }
+models: { a: { vram: 10GiB, load: 5s }, b: { vram: 16GiB, load: 8s } }
+workload: { synthetic: { length: 2h, models: { a: { rate: 60/h, duration: { median: 2, p95: 8 } }, b: { rate: 20/h, duration: 5 } } } }
+`);
+    const few = await runSweep(file, { axes: [{ key: 'OLLAMA_KEEP_ALIVE', values: [0, -1] }], replications: 2, jobs: 1 });
+    await writeSweepReport(join(dir, 'few'), few, '', { file });
+    const html = readFileSync(join(dir, 'few', 'report.html'), 'utf8');
+    for (const id of ['vram', 'residency', 'cdf']) expect(html).toContain(`id="${id}"`);
+    expect(html).toContain('replication 1 of every cell');
+    expect(html).toContain('<th>label</th>');
+    expect(html).toContain('<td>keep 0</td>');
+    expect(html).toMatch(/class="pm">± /);
+
+    const many = await runSweep(file, { axes: [{ key: 'OLLAMA_KEEP_ALIVE', values: [0, '10s', '1m', '5m', -1] }], replications: 1, jobs: 1 });
+    await writeSweepReport(join(dir, 'many'), many, '', { file });
+    const vram = readFileSync(join(dir, 'many', 'charts', 'vram.svg'), 'utf8');
+    const order = many.cells.map((c) => c.cell).sort((x, y) => many.cells[x]!.estimates.latency_p95_s!.mean - many.cells[y]!.estimates.latency_p95_s!.mean || x - y);
+    const drawn = [...order.slice(0, 2), ...order.slice(-2)].map((i) => shortLabel(many.cells[i]!.candidate));
+    for (const l of drawn) expect(vram).toContain(`>${l}<`);
+    const left = order.slice(2, -2).map((i) => shortLabel(many.cells[i]!.candidate));
+    for (const l of left) expect(vram).not.toContain(`>${l}<`);
+  }, 60_000);
+});
