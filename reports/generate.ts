@@ -5,7 +5,8 @@
  * prints) and advice.txt (`ollamasim advise`: the practice's setting against the
  * advisor's); reports/keepalive/, the default scenario swept over
  * OLLAMA_KEEP_ALIVE = 0, 1m, 5m, 30m, -1; and reports/offered-load/, three of those
- * settings against rate_scale 0.5–8.
+ * settings against rate_scale 0.5–8; and reports/plan/, the README's `plan` of the default day
+ * (report.html with the plan's section, plan.txt, cells.csv).
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -15,7 +16,11 @@ import { loadScenario } from '../src/io/load-scenario.js';
 import { writeReport, writeSweepReport } from '../src/io/report-files.js';
 import { writeSummary } from '../src/io/run-outputs.js';
 import { writeSweep } from '../src/io/sweep-outputs.js';
+import { gpuById } from '../src/hardware/gpus.js';
 import { advise } from '../src/plan/advise.js';
+import { plan } from '../src/plan/plan.js';
+import { parseSlo } from '../src/plan/slo.js';
+import { planText } from '../src/report/plan.js';
 import { adviceText } from '../src/report/advice.js';
 import { comparisonTable } from '../src/report/table.js';
 import { runScenario } from '../src/sim/run-scenario.js';
@@ -41,7 +46,7 @@ const axes = [{ key: 'OLLAMA_KEEP_ALIVE', values: [0, '1m', '5m', '30m', -1] }];
 const sweep = await runSweep('scenarios/default.yaml', { axes, replications: 5 });
 const out = join(root, 'reports', 'keepalive');
 writeSweep(out, sweep);
-await writeSweepReport(out, sweep, readFileSync('scenarios/default.yaml', 'utf8'));
+await writeSweepReport(out, sweep, readFileSync('scenarios/default.yaml', 'utf8'), { file: 'scenarios/default.yaml' });
 console.log(`reports/keepalive: ${sweep.cells.length} cells × ${sweep.replications} replications`);
 
 const load = await runSweep('scenarios/default.yaml', {
@@ -50,5 +55,25 @@ const load = await runSweep('scenarios/default.yaml', {
 });
 const loadDir = join(root, 'reports', 'offered-load');
 writeSweep(loadDir, load);
-await writeSweepReport(loadDir, load, readFileSync('scenarios/default.yaml', 'utf8'));
+await writeSweepReport(loadDir, load, readFileSync('scenarios/default.yaml', 'utf8'), { file: 'scenarios/default.yaml' });
 console.log(`reports/offered-load: ${load.cells.length} cells`);
+
+// The README's planning session, step 5: the cheapest hardware for p95 ≤ 30 s and failures ≤ 0.1 %.
+const slos = ['p95<=30s', 'failures<=0.1%'].map((t) => parseSlo(t)!);
+const planned = await runSweep('scenarios/default.yaml', {
+  axes: [
+    { key: 'host.gpu', values: ['rtx-4090', 'l40s', 'a100-80gb', 'h100-pcie'] }, { key: 'host.count', values: [1, 2] },
+    { key: 'fleet.hosts', values: [1, 2] }, { key: 'OLLAMA_KEEP_ALIVE', values: ['5m', '30m', -1] },
+  ],
+  replications: 1,
+});
+const priceOf = (v: Record<string, string>) => {
+  const unit = gpuById(v['host.gpu'] ?? '')?.pricePerHour;
+  return unit === undefined ? null : unit * Number(v['host.count'] ?? 1) * Number(v['fleet.hosts'] ?? 1);
+};
+const p = plan(planned, slos, 'hour', priceOf);
+const planDir = join(root, 'reports', 'plan');
+writeSweep(planDir, planned);
+writeFileSync(join(planDir, 'plan.txt'), planText(p));
+await writeSweepReport(planDir, planned, readFileSync('scenarios/default.yaml', 'utf8'), { plan: p });
+console.log(`reports/plan: ${planned.cells.length} configurations`);

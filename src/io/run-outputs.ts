@@ -4,6 +4,7 @@ import type { ResolvedScenario } from '../config/types.js';
 import { EVENT_NAMES, EventKind, type EventSink, REASON_NAMES, Status, STATUS_NAMES } from '../events/index.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import type { Req, RequestSink } from '../ollama/index.js';
+import { pathologyWarnings } from '../report/pathologies.js';
 import type { RunHooks } from '../sim/run-scenario.js';
 import { requestId } from '../workload/trace.js';
 import { csvField, FileWriter, seconds } from './file-writer.js';
@@ -88,7 +89,8 @@ export function summaryDocument(sc: ResolvedScenario, summaries: CandidateSummar
     seed: sc.seed,
     requests: sc.trace.length,
     models: sc.modelNames,
-    warnings: sc.warnings,
+    // The scenario's warnings, then any scheduler pathology a candidate hit (the advisor's detector).
+    warnings: [...sc.warnings, ...pathologyWarnings(summaries)],
     candidates: summaries,
   };
 }

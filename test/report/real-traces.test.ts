@@ -300,3 +300,10 @@ workload: { synthetic: { length: 2h, models: { a: { rate: 60/h, duration: { medi
     for (const l of left) expect(vram).not.toContain(`>${l}<`);
   }, 60_000);
 });
+
+test('summary.json\'s warnings name a pathology a candidate hit', async () => {
+  const { summaryDocument } = await import('../../src/io/run-outputs.js');
+  const hung = summary('keep 2m', {}, { pathologies: [{ kind: 'head_of_line', requests: 4, wait_s: 90, issue: 'ollama#14578' }] });
+  const doc = summaryDocument({ name: 'x', seed: 1, trace: { length: 0 }, modelNames: [], warnings: ['w'] } as never, [hung]);
+  expect(doc.warnings).toEqual(['w', expect.stringContaining('keep 2m: head-of-line blocking (ollama#14578): 4 requests waited on it, 1.5 min in all')]);
+});
