@@ -36,7 +36,8 @@ export function reportHtml(title: string, summaries: CandidateSummary[], charts:
 <style>
 body { font-family: "DejaVu Sans", system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }
 table { border-collapse: collapse; font-size: 0.85rem; } th, td { padding: 0.25rem 0.5rem; border-bottom: 1px solid #ddd; text-align: right; }
-th:first-child, td:first-child, td.left { text-align: left; } .how { color: #555; max-width: 60rem; } pre { background: #f6f6f6; padding: 1rem; overflow: auto; }
+th:first-child, td:first-child, .left { text-align: left; } td:first-child { white-space: nowrap; }
+td.full { font-size: 0.75em; color: #555; min-width: 16rem; white-space: normal; } .how { color: #555; max-width: 60rem; } pre { background: #f6f6f6; padding: 1rem; overflow: auto; }
 svg { max-width: 100%; height: auto; } .warn li { color: #8a1c00; } .pm { color: #777; font-size: 0.8em; } .key { font-size: 0.8rem; }
 .scroll { overflow-x: auto; }
 </style></head>
@@ -59,14 +60,15 @@ ${charts.map(({ chart, svg }) => chartSection(chart, svg)).join('\n')}
 export function comparisonHtml(summaries: readonly CandidateSummary[], extras: Pick<PageExtras, 'intervals' | 'labels'> = {}): string {
   const columns = columnsFor(summaries);
   const labelled = extras.labels?.some((l, i) => l !== summaries[i]?.candidate) ?? false;
-  const head = (labelled ? '<th>label</th>' : '') + columns.map((c) => `<th>${escapeHtml(c.title)}</th>`).join('');
+  const head = (labelled ? '<th>label</th>' : '') + columns.map((c) => `<th${c.left ? ' class="left"' : ''}>${escapeHtml(c.title)}</th>`).join('');
   const rows = summaries.map((s, i) => {
     const ci = extras.intervals?.[i];
     const cells = columns.map((c, k) => {
       const v = c.cell(s);
       const half = ci && k > 0 ? c.cell(ci) : '';
       const pm = half && /[1-9]/.test(half) ? ` <span class="pm">± ${escapeHtml(half)}</span>` : '';
-      return `<td${c.left ? ' class="left"' : ''}>${escapeHtml(v)}${pm}</td>`;
+      const cls = labelled && k === 0 ? 'left full' : c.left ? 'left' : '';
+      return `<td${cls ? ` class="${cls}"` : ''}>${escapeHtml(v)}${pm}</td>`;
     });
     return `<tr>${labelled ? `<td>${escapeHtml(extras.labels![i]!)}</td>` : ''}${cells.join('')}</tr>`;
   });

@@ -42,7 +42,7 @@ export function planSection(p: Plan, labels: readonly string[], candidates: read
 <p>Objectives, each met with 95 % confidence (the upper end of the figure's interval within it): ${escapeHtml(p.slos.map((s) => s.text).join(', '))}.</p>
 ${rec}
 <h3>${p.best ? 'Cheaper options, and every objective each breaks' : 'Options, cheapest first, and every objective each breaks'}</h3>
-<div class="scroll"><table><thead><tr><th>configuration</th><th>price</th><th>verdict</th></tr></thead><tbody>
+<div class="scroll"><table><thead><tr><th>configuration</th><th>price</th><th class="left">verdict</th></tr></thead><tbody>
 ${rows.join('\n')}
 </tbody></table></div>${more > 0 ? `<p class="how">… and ${more} more (cells.csv has every configuration).</p>` : ''}
 </section>`;
