@@ -276,8 +276,24 @@ function residencyRows(r: ChartInput, view: ReportView) {
     }
   }
   for (let s = 0; s < n; s++) close(s, o.buckets);
-  for (const h of r.hangs ?? []) rows.push({ candidate: r.candidate, model: HANG_ROW, from: round(h.from / t.us), to: round(Math.max(h.to, h.from + o.width / 4) / t.us), state: h.kind });
+  for (const h of mergedHangs(r.hangs ?? [], o.width)) rows.push({ candidate: r.candidate, model: HANG_ROW, from: round(h.from / t.us), to: round(Math.max(h.to, h.from + o.width / 4) / t.us), state: h.kind });
   return rows;
+}
+
+/** Hang spans of one kind closer than a time slice merged into one bar: at most one bar per slice and kind, however many hangs. */
+export function mergedHangs(hangs: readonly { kind: string; from: number; to: number }[], width: number) {
+  const out: { kind: string; from: number; to: number }[] = [];
+  const last = new Map<string, { kind: string; from: number; to: number }>();
+  for (const h of [...hangs].sort((a, b) => a.from - b.from)) {
+    const open = last.get(h.kind);
+    if (open && h.from <= open.to + width) open.to = Math.max(open.to, h.to);
+    else {
+      const span = { ...h };
+      out.push(span);
+      last.set(h.kind, span);
+    }
+  }
+  return out;
 }
 
 export function residencyChart(runs: ChartInput[], view: ReportView): Chart {

@@ -307,3 +307,11 @@ test('summary.json\'s warnings name a pathology a candidate hit', async () => {
   const doc = summaryDocument({ name: 'x', seed: 1, trace: { length: 0 }, modelNames: [], warnings: ['w'] } as never, [hung]);
   expect(doc.warnings).toEqual(['w', expect.stringContaining('keep 2m: head-of-line blocking (ollama#14578): 4 requests waited on it, 1.5 min in all')]);
 });
+
+test('many short hangs become a bounded number of bars: spans closer than a time slice merge, per kind', async () => {
+  const { mergedHangs } = await import('../../src/report/charts.js');
+  const hangs = Array.from({ length: 10_000 }, (_, i) => ({ kind: i % 2 ? 'resurrection' : 'head_of_line', from: i * 10, to: i * 10 + 5 }));
+  const merged = mergedHangs(hangs, 100);
+  expect(merged.map((h) => [h.kind, h.from, h.to])).toEqual([['head_of_line', 0, 99_985], ['resurrection', 10, 99_995]]);
+  expect(mergedHangs([{ kind: 'x', from: 0, to: 1 }, { kind: 'x', from: 500, to: 501 }], 100)).toHaveLength(2);
+});
