@@ -6,7 +6,7 @@ import { axisValues, type Plan } from '../plan/plan.js';
 import type { SweepResult } from '../plan/sweep.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import { reportHtml } from '../report/html.js';
-import { shortLabels } from '../report/labels.js';
+import { shortLabel, shortLabels } from '../report/labels.js';
 import { pathologyWarnings } from '../report/pathologies.js';
 import { planSection, labelledFrontierChart } from '../report/plan-section.js';
 import { sweepModelLatencyChart } from '../report/sweep-charts.js';
@@ -116,7 +116,7 @@ function loadPoints(r: SweepResult) {
   return r.cells.map((c) => {
     const v = axisValues(c.candidate);
     const rate = Number(v.rate_scale ?? 1);
-    const setting = Object.entries(v).filter(([k]) => k !== 'rate_scale').map(([k, x]) => `${k}=${x}`).join(', ') || 'as written';
+    const setting = shortLabel(Object.entries(v).filter(([k]) => k !== 'rate_scale').map(([k, x]) => `${k}=${x}`).join(', ')) || 'as written';
     return { setting, rate, p95: c.estimates.latency_p95_s?.mean ?? null, failures: c.estimates.failure_share?.mean ?? 0 };
   });
 }

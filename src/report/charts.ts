@@ -210,14 +210,21 @@ export function tradeOffChart(runs: { candidate: string; summary: CandidateSumma
   };
 }
 
-/** Pairs of series that are the same everywhere: their lines hide each other, so the text says so. */
-export function coincident(series: { name: string; values: readonly number[] }[]): [string, string][] {
+/**
+ * Pairs of series drawn on top of each other: at every point within 1 % of
+ * each other (log axes), or also within 1 % of the axis' range (linear axes,
+ * `linear`), so their lines hide each other and the text must say so.
+ */
+export function coincident(series: { name: string; values: readonly number[] }[], linear = false): [string, string][] {
+  const all = series.flatMap((s) => s.values).filter(Number.isFinite).map(Math.abs);
+  const range = linear && all.length ? Math.max(...all) : 0;
+  const near = (x: number, y: number) => (Number.isNaN(x) && Number.isNaN(y)) || Math.abs(x - y) <= Math.max(0.01 * Math.max(Math.abs(x), Math.abs(y)), 0.01 * range, 1e-12);
   const out: [string, string][] = [];
   for (let i = 0; i < series.length; i++) {
     for (let j = i + 1; j < series.length; j++) {
       const a = series[i]!.values;
       const b = series[j]!.values;
-      if (a.length === b.length && a.every((x, k) => (Number.isNaN(x) && Number.isNaN(b[k]!)) || Math.abs(x - b[k]!) <= 1e-9 * Math.max(1, Math.abs(x)))) out.push([series[i]!.name, series[j]!.name]);
+      if (a.length === b.length && a.every((x, k) => near(x, b[k]!))) out.push([series[i]!.name, series[j]!.name]);
     }
   }
   return out;
@@ -387,10 +394,11 @@ export function offeredLoadChart(points: { setting: string; rate: number; p95: n
   const settings = [...new Set(points.map((p) => p.setting))];
   const style = byCandidate({ candidates: settings }, 'setting');
   const enc = { color: { ...style.color, field: 'setting' }, strokeDash: { ...style.strokeDash, field: 'setting' }, shape: { ...style.shape, field: 'setting' } };
-  const x = { field: 'rate', type: 'quantitative', title: 'rate_scale (× today, log scale)', scale: { type: 'log' }, axis: { values: [...new Set(points.map((p) => p.rate))].sort((a, b) => a - b) } };
+  const rates = [...new Set(points.map((p) => p.rate))].sort((a, b) => a - b);
+  const x = { field: 'rate', type: 'quantitative', title: 'rate_scale (× today, log scale)', scale: { type: 'log', domain: [rates[0]! / 1.2, rates.at(-1)! * 1.2], nice: false }, axis: { values: rates } };
   const line = (field: string, title: string) => ({ width: 300, height: 260, mark: { type: 'line', point: { filled: true, size: 50 }, strokeWidth: 2 }, encoding: { x, y: { field, type: 'quantitative', title }, ...enc } });
   const series = (f: (p: (typeof points)[number]) => number) => settings.map((s) => ({ name: s, values: points.filter((p) => p.setting === s).sort((a, b) => a.rate - b.rate).map(f) }));
-  const same = coincident(series((p) => p.p95 ?? NaN)).filter(([a, b]) => coincident(series((p) => p.failures)).some(([c, d]) => c === a && d === b));
+  const same = coincident(series((p) => p.p95 ?? NaN), true).filter(([a, b]) => coincident(series((p) => p.failures), true).some(([c, d]) => c === a && d === b));
   return {
     id: 'load', title: 'p95 and failures against offered load',
     howToRead: `Each line is one setting; along it the traffic grows (rate_scale × today, on a log axis). Where a line turns up sharply, that setting has reached its limit: the queue builds, requests wait for loads behind evictions, and then 503s and timeouts appear.${coincidenceNote(same)}`,

@@ -106,6 +106,9 @@ describe('labels that never overprint, series that coincide', () => {
 
   test('identical curves are named in the how to read; different ones are not', () => {
     expect(coincident([{ name: 'a', values: [1, 2] }, { name: 'b', values: [1, 2] }, { name: 'c', values: [1, 3] }])).toEqual([['a', 'b']]);
+    // Linear axis: 22.9 vs 21.5 next to 2,900 is the same pixel; on a log axis 0.5 vs 1 is not.
+    expect(coincident([{ name: '5m', values: [22.965, 699.6] }, { name: '-1', values: [21.5, 699.6] }, { name: '0', values: [23.9, 2904] }], true)).toEqual([['5m', '-1']]);
+    expect(coincident([{ name: 'a', values: [0.5, 2000] }, { name: 'b', values: [1, 2000] }])).toEqual([]);
     const run = (candidate: string, cdf: number[]) => ({ candidate, latencyCdf: cdf }) as ChartInput;
     expect(cdfChart([run('5m', [1, 2]), run('-1', [1, 2])], { candidates: ['5m', '-1'] }).howToRead).toContain('"5m" and "-1" coincide');
     expect(cdfChart([run('5m', [1, 2]), run('-1', [1, 4])], { candidates: ['5m', '-1'] }).howToRead).not.toContain('coincide');
