@@ -38,6 +38,7 @@ const line = (field: string, m: [string, string?]) => new InputError({ file: '(c
 export async function planCommand(file: string, opts: PlanOptions): Promise<void> {
   const slos = (opts.slo ?? []).map((t) => parseSlo(t) ?? (() => { throw line('--slo', [`"${t}" is not an objective`, `e.g. p95<=3s, ttft_p99<=10s, failures<=0.1%; figures: ${SLO_NAMES.join(', ')}`]); })());
   if (slos.length === 0) throw line('--slo', msg.missing());
+  const top = topOption(opts.top);
   if (opts.maxRate) return maxRate(file, slos);
   const gpus = (opts.gpus ?? GPUS.filter((g) => !g.unified).map((g) => g.id).join(',')).split(',').map((g) => g.trim());
   for (const g of gpus) if (!gpuById(g)) throw line('--gpus', msg.unknownCatalogue('GPU', g, GPUS.map((x) => x.id)));
@@ -71,7 +72,7 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   if (opts.out) {
     writeSweep(opts.out, result);
     writeFileSync(join(opts.out, 'plan.txt'), planText(p));
-    const warning = await writeSweepReport(opts.out, result, readFileSync(file, 'utf8'), { plan: p, top: topOption(opts.top) });
+    const warning = await writeSweepReport(opts.out, result, readFileSync(file, 'utf8'), { plan: p, top });
     if (warning) process.stderr.write(`warning: ${warning}\n`);
   }
   process.stdout.write(opts.json ? JSON.stringify({ best: p.best, frontier: p.frontier, rejected: p.rejected.map((c) => ({ candidate: c.candidate, price: c.price, broken: c.broken?.text ?? null })) }, null, 2) + '\n' : planText(p));

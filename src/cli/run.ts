@@ -18,6 +18,7 @@ export interface RunOptions {
 
 /** `ollamasim run SCENARIO`: load, run every candidate, print and write the outputs. */
 export async function runCommand(file: string, opts: RunOptions): Promise<void> {
+  const top = topOption(opts.top);
   const sc = await loadScenario(file);
   for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
   const outputs = opts.out && !opts.summaryOnly ? new RunOutputs(opts.out, sc) : undefined;
@@ -36,7 +37,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   const summaries = results.map((r) => r.summary);
   if (opts.out) {
     writeSummary(opts.out, sc, summaries);
-    const warning = await writeReport(opts.out, sc, results, readFileSync(file, 'utf8'), { top: topOption(opts.top) });
+    const warning = await writeReport(opts.out, sc, results, readFileSync(file, 'utf8'), { top });
     if (warning) process.stderr.write(`warning: ${warning}\n`);
   }
   if (opts.json) {

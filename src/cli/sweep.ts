@@ -27,6 +27,7 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
     return a;
   });
   const replications = positive(opts.replications ?? '1', '--replications');
+  const top = topOption(opts.top);
   const jobs = opts.jobs === undefined ? undefined : positive(opts.jobs, '--jobs');
   const bar = progressBar('sweeping', 0);
   let result;
@@ -37,7 +38,7 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
   }
   if (opts.out) {
     writeSweep(opts.out, result);
-    const warning = await writeSweepReport(opts.out, result, readFileSync(file, 'utf8'), { file, top: topOption(opts.top) });
+    const warning = await writeSweepReport(opts.out, result, readFileSync(file, 'utf8'), { file, top });
     if (warning) process.stderr.write(`warning: ${warning}\n`);
   }
   if (opts.json) {

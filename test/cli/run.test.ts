@@ -70,6 +70,9 @@ describe('ollamasim run', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe('s.yaml:2: server.OLLAMA_KEEPALIVE: unknown field "OLLAMA_KEEPALIVE" (did you mean OLLAMA_KEEP_ALIVE?)');
     expect(r.stdout).toBe('');
+    writeFileSync(join(dir, 'ok.yaml'), SCENARIO);
+    const top = cli(['run', 'ok.yaml', '--out', 'o', '--top', '0'], dir);
+    expect([top.status, top.stderr.trim()]).toEqual([2, '(command line):1: --top: 0 is not a positive whole number']);
   });
 });
 
