@@ -49,11 +49,11 @@ function chartInputs(sc: ResolvedScenario, results: CandidateResult[], names?: s
   }));
 }
 
-function runView(sc: ResolvedScenario, results: CandidateResult[], top: number | undefined, names?: string[]): ReportView {
+function runView(sc: ResolvedScenario, results: CandidateResult[], top: number | undefined, names?: string[], shown?: string[]): ReportView {
   const o = results[0]?.occupancy;
   const cands = results.map((r) => sc.candidates.find((c) => c.name === r.summary.candidate) ?? sc.candidates[0]!);
   const view = reportView({
-    summaries: results.map((r) => r.summary), models: sc.modelNames, ...(top !== undefined ? { top } : {}),
+    summaries: results.map((r) => r.summary), models: sc.modelNames, ...(top !== undefined ? { top } : {}), ...(shown ? { shown } : {}),
     spanUs: o ? o.width * o.buckets : 1, capacityBytes: cands.map((c) => c.host.gpus.reduce((a, b) => a + b, 0)), hosts: cands.map((c) => c.fleet?.hosts ?? 1),
   });
   return names ? { ...view, candidates: names } : view;
@@ -84,7 +84,7 @@ export async function writeSweepReport(dir: string, r: SweepResult, scenarioText
   ];
   if (r.axes.some((a) => a.key === 'rate_scale')) charts.push(offeredLoadChart(loadPoints(r)));
   if (opts.plan) charts.unshift(labelledFrontierChart(opts.plan));
-  if (opts.file) charts.push(...(await overTimeCharts(opts.file, r, labels, opts.top)));
+  if (opts.file) charts.push(...(await overTimeCharts(opts.file, r, labels, shown)));
   const { rendered, warning } = await renderCharts(dir, charts);
   const title = opts.plan ? `${r.scenario}: capacity plan over ${r.cells.length} configurations` : `${r.scenario}: sweep of ${r.cells.length} cells × ${r.replications} replication(s) (means)`;
   writeFileSync(join(dir, 'report.html'), reportHtml(title, means, rendered, scenarioText, {
@@ -95,7 +95,7 @@ export async function writeSweepReport(dir: string, r: SweepResult, scenarioText
 }
 
 /** VRAM, residency and latency distribution of replication 1 of up to OVER_TIME_CELLS cells, run again here with their series. */
-async function overTimeCharts(file: string, r: SweepResult, labels: string[], top: number | undefined): Promise<Chart[]> {
+async function overTimeCharts(file: string, r: SweepResult, labels: string[], shown: string[]): Promise<Chart[]> {
   if (r.cells.length === 0) return [];
   const byP95 = r.cells.map((c) => c.cell).sort((a, b) => (r.cells[a]!.estimates.latency_p95_s?.mean ?? Infinity) - (r.cells[b]!.estimates.latency_p95_s?.mean ?? Infinity) || a - b);
   const half = OVER_TIME_CELLS / 2;
@@ -105,7 +105,7 @@ async function overTimeCharts(file: string, r: SweepResult, labels: string[], to
   const results = runScenario(picked, { series: true });
   const names = chosen.map((i) => labels[i]!);
   const runs = chartInputs(picked, results, names);
-  const view = runView(picked, results, top, names);
+  const view = runView(picked, results, undefined, names, shown);
   const which = chosen.length === r.cells.length ? 'every cell' : `the ${half} best and ${half} worst cells by p95 (of ${r.cells.length})`;
   const note = (c: Chart): Chart => ({ ...c, title: `${c.title} — replication 1 of ${which}`, howToRead: `${c.howToRead} Drawn for replication 1 (the scenario's own seed) of ${which}.` });
   return [note(occupancyChart(runs, view)), note(residencyChart(runs, view)), note(cdfChart(runs, view))];

@@ -30,6 +30,8 @@ export interface ViewInput {
   summaries: readonly CandidateSummary[];
   models: readonly string[];
   top?: number;
+  /** The top models when the report already chose them (a sweep's over-time charts use the sweep's). */
+  shown?: readonly string[];
   spanUs: number;
   /** Per candidate: GPU memory of one host, and hosts (default 1). */
   capacityBytes: readonly number[];
@@ -38,7 +40,7 @@ export interface ViewInput {
 
 export function reportView(v: ViewInput): ReportView {
   const top = Math.max(1, v.top ?? DEFAULT_TOP);
-  const shown = topModels(v.summaries, v.models, top);
+  const shown = v.shown ? v.models.filter((m) => v.shown!.includes(m)) : topModels(v.summaries, v.models, top);
   const folded = v.models.length - shown.length;
   return {
     candidates: v.summaries.map((s) => s.candidate),

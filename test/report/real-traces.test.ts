@@ -318,3 +318,9 @@ test('many short hangs become a bounded number of bars: spans closer than a time
   expect(merged.map((h) => [h.kind, h.from, h.to])).toEqual([['head_of_line', 0, 99_985], ['resurrection', 10, 99_995]]);
   expect(mergedHangs([{ kind: 'x', from: 0, to: 1 }, { kind: 'x', from: 500, to: 501 }], 100)).toHaveLength(2);
 });
+
+test('a sweep\'s over-time charts show the models the sweep report chose, not a top of their own', () => {
+  const names = ['a', 'b', 'c'];
+  const v = reportView({ summaries: [summary('x', { a: 9, b: 1, c: 5 })], models: names, top: 1, shown: ['c'], spanUs: 1, capacityBytes: [1] });
+  expect(v.series).toEqual(['c', OTHER]);
+});
