@@ -103,7 +103,7 @@ export function modelLatencyChart(runs: ChartInput[], view: ReportView): Chart {
     id: 'models', title: 'p95 latency per model',
     howToRead: `The same p95 split by model, for the ${view.shown.length} models holding the most memory: a setting can be fine for a busy model and painful for a rarely used one, whose requests are the ones that find it unloaded.${other}`,
     spec: base('p95 latency per model (s)', {
-      width: WIDTH, height: { step: Math.max(16, 7 * view.candidates.length) }, data: { values },
+      width: WIDTH, height: Math.min(560, view.series.length * Math.max(24, 10 * view.candidates.length)), data: { values },
       mark: 'bar',
       encoding: {
         y: { field: 'model', type: 'nominal', title: null, sort: view.series },
@@ -316,7 +316,7 @@ export function residencyChart(runs: ChartInput[], view: ReportView): Chart {
       data: { values },
       facet: facetRows(view),
       spec: {
-        width: WIDTH, height: Math.min(12 * rows.length, 140),
+        width: WIDTH, height: Math.min(16 * rows.length, 160),
         mark: 'rect',
         encoding: {
           x: { field: 'from', type: 'quantitative', title: view.time.title, scale: { domain: [0, spanOf(runs, view.time.us)], nice: false } }, x2: { field: 'to' },

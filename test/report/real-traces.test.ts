@@ -168,7 +168,7 @@ describe('charts of a many-model run', async () => {
     const values = (c.spec.data as { values: { model: string; from: number; to: number }[] }).values;
     expect(new Set(values.map((v) => v.model))).toEqual(new Set([...view.shown, OTHER]));
     expect(values.length).toBeLessThan(2 * 5 * runs[0]!.occupancy.buckets);
-    expect((c.spec.spec as { height: number }).height).toBeLessThanOrEqual(140);
+    expect((c.spec.spec as { height: number }).height).toBeLessThanOrEqual(160);
   });
 
   test('hang spans: a "scheduler stalled" row in residency and a thread in timeline.json', () => {
