@@ -12,7 +12,7 @@ import type { SchedModel } from './types.js';
  * `vram` when given (Ollama's estimate can be far from nvidia-smi, ollama#10359),
  * else the estimate.
  */
-export function modelFit(model: SchedModel, ctx: RequestContext): Fit {
+export function modelFit(model: SchedModel, ctx: RequestContext, cudaWithoutFlashAttention = false): Fit {
   const arch = model.arch;
   const estimate = arch !== null && Number.isNaN(model.p);
   const predicted = estimate ? predictServerVram(arch, ctx.numCtx, model.numParallel) : model.p;
@@ -20,16 +20,25 @@ export function modelFit(model: SchedModel, ctx: RequestContext): Fit {
   return {
     predicted,
     surcharge: (available) =>
-      estimate && !arch.embeddingOnly ? generationBatchSurcharge(automaticGenerationBatch(ctxTotal, predicted, available)) : 0,
+      estimate && !arch.embeddingOnly
+        ? generationBatchSurcharge(automaticGenerationBatch(ctxTotal, predicted, available, cudaWithoutFlashAttention))
+        : 0,
     actual: (pLoad) => (Number.isNaN(model.vram) ? pLoad : model.vram),
   };
 }
 
-/** num_gpu as a share of the model's layers for placement: -1 automatic, 0 CPU only, else layers on the GPU ÷ layers. */
+/**
+ * num_gpu as a share of the model's layers for placement: -1 automatic, 0 CPU
+ * only, else layers on the GPU ÷ layers. explicitPartialGPUOffload
+ * (sched.go:785-791) is 0 < num_gpu < block_count + 1, so num_gpu equal to the
+ * layer count is still explicit (no pre-flight); only num_gpu above it, or an
+ * unknown layer count, takes the automatic rules.
+ */
 export function gpuFraction(model: SchedModel): number {
   const n = model.numGpu ?? -1;
   if (n < 0) return -1;
   if (n === 0) return 0;
-  if (!model.arch || n >= model.arch.layers) return -1; // all layers: the automatic rules
-  return n / model.arch.layers;
+  const layers = model.layers || model.arch?.layers || 0;
+  if (layers === 0 || n >= layers + 1) return -1;
+  return Math.min(1, n / layers);
 }
