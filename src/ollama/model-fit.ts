@@ -10,9 +10,13 @@ import type { SchedModel } from './types.js';
  * (PredictServerVRAM + the automatic batch surcharge) unless the scenario fixes
  * P; without one, the scenario's P. The runner's actual VRAM is the scenario's
  * `vram` when given (Ollama's estimate can be far from nvidia-smi, ollama#10359),
- * else the estimate.
+ * else the estimate. A given `vram` with Ollama's estimate for P (`p: auto`) is
+ * taken as measured at `base`, the model's context for a request without
+ * num_ctx: at another context (an explicit one, or the OOM retry's cut) it gains
+ * or loses what the estimate gains or loses, so the part the estimate does not
+ * foresee stays the same.
  */
-export function modelFit(model: SchedModel, ctx: RequestContext, cudaWithoutFlashAttention = false): Fit {
+export function modelFit(model: SchedModel, ctx: RequestContext, cudaWithoutFlashAttention = false, base?: RequestContext): Fit {
   const arch = model.arch;
   const estimate = arch !== null && Number.isNaN(model.p);
   const predicted = estimate ? predictServerVram(arch, ctx.numCtx, model.numParallel) : model.p;
@@ -23,7 +27,11 @@ export function modelFit(model: SchedModel, ctx: RequestContext, cudaWithoutFlas
       estimate && !arch.embeddingOnly
         ? generationBatchSurcharge(automaticGenerationBatch(ctxTotal, predicted, available, cudaWithoutFlashAttention))
         : 0,
-    actual: (pLoad) => (Number.isNaN(model.vram) ? pLoad : model.vram),
+    actual: (pLoad) => {
+      if (Number.isNaN(model.vram)) return pLoad;
+      if (!estimate || !base || base.numCtx === ctx.numCtx) return model.vram;
+      return Math.max(0, model.vram + predicted - predictServerVram(arch, base.numCtx, model.numParallel));
+    },
   };
 }
 

@@ -167,6 +167,11 @@ export class Scheduler {
       : requestContext(r.numCtx, this.cfg.models[r.model]!, this.cfg.env, this.tier);
   }
 
+  /** A model's context for requests that set no num_ctx (what a given `vram` was measured at, model-fit.ts). */
+  baseContext(model: number): RequestContext {
+    return this.modelContext[model]!;
+  }
+
   get now(): number {
     return this.engine.now;
   }
