@@ -5,6 +5,8 @@
  * server/sched.go lines it rests on. The functions with no observable counterpart
  * are listed, each with the reason, in the README ("How we keep it honest").
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { before, only } from '../helpers/record.js';
 import { DEFAULTS, run1, runYaml } from '../helpers/run-yaml.js';
@@ -516,4 +518,39 @@ workload: { requests: [ { at: 0, model: X, duration: 1 } ] }
       [0, 'load_start', 'E', '', ''], [0, 'load_start', 'X', '1', ''], [2, 'load_fail', 'X', '1', 'load_failed'], [2, 'fail', 'X', '1', 'load_failed'],
     ]);
   });
+});
+
+/** Every test function of server/sched_test.go at fb30760 (git show fb30760:server/sched_test.go | grep '^func Test'). */
+const SCHED_TEST_GO = [
+  'TestAutomaticGenerationBatch', 'TestAvailableMemoryForLoadUsesWorstSharedMemoryMeasurement',
+  'TestDisableMmapDefaultReason', 'TestDisableMmapForHostPressure', 'TestMain', 'TestResolveContextShift',
+  'TestRunnerCanBeEvicted', 'TestSchedAlreadyCanceled', 'TestSchedExpireRunner', 'TestSchedFindRunnerToUnload',
+  'TestSchedFirstLoadOOMReducesAutomaticContextAndRetries', 'TestSchedGetRunner',
+  'TestSchedGetRunnerReusesSameDigestWhenModelPathEmpty', 'TestSchedGetRunnerUsesDigestKeyWhenModelPathEmpty',
+  'TestSchedInit', 'TestSchedLlamaServerEvictsExistingOnPending',
+  'TestSchedLlamaServerEvictsWhenVRAMInsufficient',
+  'TestSchedLlamaServerExplicitPartialNumGPUSkipsFullFitEviction', 'TestSchedLlamaServerFitsAlongside',
+  'TestSchedLlamaServerPredictionUsesTotalParallelContext', 'TestSchedLoad',
+  'TestSchedLoadCrashNoOtherModelsFailsFast', 'TestSchedLoadCrashTriggersEvictAllAndRetry',
+  'TestSchedLoadNonOOMWithOtherModelsFailsFast', 'TestSchedLoadOOMKeepsExplicitContextBeforeRetry',
+  'TestSchedLoadOOMReducesAutomaticContextBeforeRetry', 'TestSchedLoadStoresEffectiveContextLength',
+  'TestSchedLoadStoresEffectiveExplicitContextLength', 'TestSchedNeedsReload',
+  'TestSchedNeedsReloadIgnoresAutomaticNumBatchDerivation', 'TestSchedNeedsReloadIgnoresAutomaticNumCtxClamp',
+  'TestSchedNeedsReloadIgnoresAutomaticUseMMapDefault',
+  'TestSchedNeedsReloadUsesEffectiveAutomaticContextShift', 'TestSchedNeedsReloadUsesEffectiveExplicitContext',
+  'TestSchedPrematureExpired', 'TestSchedRequestsMultipleLoadedModels',
+  'TestSchedRequestsSameModelSameRequest', 'TestSchedRequestsSimpleReloadSameModel',
+  'TestSchedRuntimeOOMExpiresLoadedRunners', 'TestSchedUnload', 'TestSchedUnloadAllRunners',
+  'TestSchedUpdateFreeSpace', 'TestSchedUseLoadedRunner', 'TestSchedVisionContextFloor',
+  'TestSchedulerTracksMultipleLoadedRunners', 'TestSelectLlamaServerPlacement',
+];
+
+test('every sched_test.go test function is a timeline above or a row of the README\'s "How we keep it honest" table', () => {
+  const self = readFileSync(import.meta.filename, 'utf8');
+  const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+  expect(SCHED_TEST_GO).toHaveLength(46);
+  const missing = SCHED_TEST_GO.filter((name) => !self.includes(`test('${name}:`) && !readme.includes(`| \`${name}\` |`));
+  expect(missing).toEqual([]);
+  // …and not both: a function with a timeline needs no excuse.
+  expect(SCHED_TEST_GO.filter((name) => self.includes(`test('${name}:`) && readme.includes(`| \`${name}\` |`))).toEqual([]);
 });
