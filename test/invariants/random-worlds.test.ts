@@ -6,6 +6,7 @@
  *   INV-3 events come in time order, and memory held never goes negative;
  *   INV-4 a runner key is never loaded twice at once;
  *   INV-5 the same input gives the same events (determinism);
+ *   INV-6 a load that runs out of memory is retried at most once per send (oomRetryAttempted);
  *   and the scheduler's own S1–S4 (src/ollama/invariants.ts) after every event;
  * with server restarts, runtime OOMs and retrying clients thrown in — and memory
  * running short: estimates below the real footprint (load OOMs and their retry),
