@@ -97,6 +97,24 @@ workload:
     ]);
   });
 
+  test('failures are not cached (spec §5.6): each queued request for the model makes its own attempt and has its own retry', async () => {
+    const r = await run1(`${H24}
+models: { X: { vram: 30GiB, p: 4GiB, load: 5s } }
+workload:
+  requests:
+    - { at: 0, model: X, duration: 1 }
+    - { at: 1, model: X, duration: 1 }
+`);
+    // Alone, an automatic 32768 is cut to 4096 and retried at once; a model given by size keeps its 30 GiB, so it fails again.
+    expect(only(r.events, 'load_start', 'load_fail', 'fail')).toEqual([
+      [0, 'load_start', 'X', '1', ''], [5, 'load_fail', 'X', '1', 'oom'],
+      [5, 'load_start', 'X', '1', 'context_reduced'], [10, 'load_fail', 'X', '1', 'oom'], [10, 'fail', 'X', '1', 'oom'],
+      [10, 'load_start', 'X', '2', ''], [15, 'load_fail', 'X', '2', 'oom'],
+      [15, 'load_start', 'X', '2', 'context_reduced'], [20, 'load_fail', 'X', '2', 'oom'], [20, 'fail', 'X', '2', 'oom'],
+    ]);
+    expect(r.result.summary).toMatchObject({ load_ooms: 4, failed_load_oom: 2, failed_500: 2 });
+  });
+
   test('an explicit num_gpu that puts more on the GPU than is free runs out of memory (no pre-flight to stop it)', async () => {
     const r = await run1(`${H24}
 models: { A: { vram: 20GiB, load: 1s }, B: { vram: 10GiB, load: 2s, num_gpu: 32, layers: 32, num_ctx: 8192 } }
