@@ -19,6 +19,10 @@ export function explainText(list: CandidateExplanation[]): string {
     const c = group[0]!;
     const names = group.map((x) => `"${x.candidate}"`).join(', ');
     out.push(`candidate${group.length > 1 ? 's' : ''} ${names}: GPUs ${c.gpus.length ? c.gpus.map(gib).join(' + ') : 'none (CPU-only)'}, default context tier ${c.tier}`);
+    if (c.reserved.some((b) => b > 0)) {
+      // Ollama's free memory: min(reported free, total − loaded); other processes lower the reported free.
+      out.push(`  held by other processes: ${c.reserved.map(gib).join(' + ')}; free on an empty host ${c.gpus.map((g, i) => gib(g - c.reserved[i]!)).join(' + ')}`);
+    }
     for (const m of c.models) out.push(...modelLines(m));
     out.push(...apartLines(c));
   }
@@ -57,6 +61,9 @@ function modelLines(m: ModelExplanation): string[] {
     out.push(`    P = ${gib(m.p)} (given in the scenario)`);
   }
   out.push(`    actual VRAM ${gib(m.vram)}; alone it goes on ${m.placement}${m.fitsAlone ? '' : ' (more than 80 % of free memory: it only loads as the first model)'}`);
+  if (m.oomAlone) {
+    out.push(`    its real footprint exceeds free memory although P fits: even alone the load runs out of memory${m.ctxAuto ? ' (Ollama retries once at a cut automatic context)' : ' (500: an explicit context is not cut)'}`);
+  }
   out.push(m.loadFixed
     ? `    load ${m.loadCold.toFixed(2)} s (given in the scenario)`
     : `    load ${m.loadCold.toFixed(2)} s cold from storage, ${m.loadWarm.toFixed(2)} s from the page cache (runner start + file ÷ min(read, host link))`);
@@ -69,13 +76,14 @@ function modelLines(m: ModelExplanation): string[] {
 
 /**
  * Pairs that can never be resident together on this host's memory (summed
- * over its GPUs): either their VRAM together exceeds it, or each one's P is
+ * over its GPUs, less what other processes hold): either their VRAM together exceeds it, or each one's P is
  * more than 80 % of what the other leaves free (the pre-flight), so loading
  * one always evicts the other.
  */
 export function neverTogether(c: CandidateExplanation): { a: ModelExplanation; b: ModelExplanation; why: string }[] {
-  const total = c.gpus.reduce((x, y) => x + y, 0);
-  if (total === 0) return [];
+  // What runners can have: the GPUs' memory less what other processes hold.
+  const total = c.gpus.reduce((x, y, i) => x + y - (c.reserved[i] ?? 0), 0);
+  if (total <= 0) return [];
   const out: { a: ModelExplanation; b: ModelExplanation; why: string }[] = [];
   const fitsBeside = (held: ModelExplanation, next: ModelExplanation) => next.p <= 0.8 * (total - held.vram);
   for (let i = 0; i < c.models.length; i++) {

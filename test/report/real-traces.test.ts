@@ -32,6 +32,7 @@ const summary = (candidate: string, models: Record<string, number>, extra: Parti
   loads: 1, load_failures: 0, evictions: 0, reloads: 0, expiries: 0, unloads: 0, vram_mean_gib: 1, vram_peak_gib: 2,
   resident_gib_hours: 1, idle_resident_gib_hours: 1, window_s: 1, failed_load: 0, failed_restart: 0, failed_runtime_oom: 0,
   retries: 0, eviction_order: 'ollama', ttft_p50_s: 1, ttft_p95_s: 1, ttft_p99_s: 1, failure_share: 0, loads_per_hour: 1,
+  failed_load_oom: 0, failed_load_timeout: 0, load_ooms: 0,
   models: Object.fromEntries(Object.entries(models).map(([m, gibh]) => [m, { resident_gib_hours: gibh, requests: 1, latency_p95_s: gibh } as never])),
   ...extra,
 });
@@ -196,7 +197,11 @@ describe('the table and the pathologies', () => {
 
   test('the HTML table has every column of the CLI table, 400s included', () => {
     const html = comparisonHtml([fine]);
-    for (const c of COLUMNS) expect(html).toContain(`>${c.title}</th>`);
+    for (const c of COLUMNS.filter((c) => !c.when)) expect(html).toContain(`>${c.title}</th>`);
+    // A conditional column of the CLI table appears in both when it says something.
+    const oom = summary('oom', {}, { load_ooms: 2 });
+    expect(comparisonTable([oom])).toContain('OOM loads');
+    expect(comparisonHtml([oom])).toContain('>OOM loads</th>');
     expect(html).toContain('<th>400</th>');
     expect(html).not.toContain('pathology');
   });
