@@ -72,6 +72,8 @@ export const msg = {
   badGridArg: (arg: string): Message => [`"${arg}" is not KEY=v1,v2,…`, 'e.g. --grid OLLAMA_KEEP_ALIVE=0,5m,-1'],
   badRate: (value: string): Message => [`"${value}" is not a rate`, 'write requests per unit of time, e.g. 120/h, 2/s, 30/m, 1000/d'],
   badProfile: (): Message => ['a daily profile needs 24 values ≥ 0, not all 0', 'one value per hour of the day, from 00:00'],
+  queueUrl: (url: string): Message => [`"${url}" is not a Redis URL`, 'e.g. redis://127.0.0.1:6379, redis://:PASSWORD@host:6379/0 or rediss://host:6380 (TLS)'],
+  queueUnreachable: (url: string, reason: string): Message => [`cannot reach Redis at ${url} (${reason})`, 'start redis-server there, or check the host, port and password'],
   notInCatalogue: (name: string, known: readonly string[]): Message => {
     const n = nearest(name, known);
     return [`"${name}" is not in the model catalogue, so it needs vram and load`, n ? `did you mean ${n}? or give vram and load` : 'give vram and load, or a catalogue tag (ollamasim models)'];
