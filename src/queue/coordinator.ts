@@ -27,6 +27,8 @@ const KEEP_S = 7 * 24 * 3600;
 export async function runOnQueue(b: QueueBatch): Promise<CandidateSummary[]> {
   for (const [sha, bytes] of b.contents) await putBlob(b.redis, sha, bytes);
   const queue = new Queue<CellJob, string>(QUEUE_NAME, { connection: b.redis });
+  // Each job waiting on the shared connection listens for its closing: one per cell in flight.
+  queue.setMaxListeners(0);
   // QueueEvents blocks on its connection: it needs one of its own.
   const listen = b.redis.duplicate();
   const events = new QueueEvents(QUEUE_NAME, { connection: listen });
