@@ -55,6 +55,7 @@ function runView(sc: ResolvedScenario, results: CandidateResult[], top: number |
   const view = reportView({
     summaries: results.map((r) => r.summary), models: sc.modelNames, ...(top !== undefined ? { top } : {}), ...(shown ? { shown } : {}),
     spanUs: o ? o.width * o.buckets : 1, capacityBytes: cands.map((c) => c.host.gpus.reduce((a, b) => a + b, 0)), hosts: cands.map((c) => c.fleet?.hosts ?? 1),
+    reservedBytes: cands.map((c) => (c.host.reserved ?? []).reduce((a, b) => a + b, 0)),
   });
   return names ? { ...view, candidates: names } : view;
 }

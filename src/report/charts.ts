@@ -132,16 +132,19 @@ export function occupancyChart(runs: ChartInput[], view: ReportView): Chart {
   const values = runs.flatMap((r) => {
     const { series, bytes } = foldedBytes(r, view);
     const o = r.occupancy;
-    const rows: { candidate: string; t: number; model: string; gib: number; rank: number; cap?: number }[] = [];
+    const rows: { candidate: string; t: number; model: string; gib: number; rank: number; cap?: number; usable?: number }[] = [];
     for (let b = 0; b < o.buckets; b++) {
       series.forEach((model, i) => rows.push({ candidate: r.candidate, t: round((b * o.width) / t.us), model, gib: round(bytes[b * series.length + i]! / GiB), rank: i }));
     }
     // The capacity rides on one row per candidate: each facet draws its own line.
     const cap = view.capacityGiB[view.candidates.indexOf(r.candidate)];
     if (rows[0] && cap !== undefined) rows[0].cap = round(cap);
+    const held = view.reservedGiB[view.candidates.indexOf(r.candidate)] ?? 0;
+    if (rows[0] && cap !== undefined && held > 0) rows[0].usable = round(cap - held);
     return rows;
   });
-  const capacity = view.hosts > 1 ? `the red line is the fleet's capacity (all ${view.hosts} hosts together)` : 'the red line is the GPUs\' capacity';
+  const reserved = view.reservedGiB.some((g) => g > 0) ? ', and the grey line what is left of it once other processes have taken their memory (at the start)' : '';
+  const capacity = `${view.hosts > 1 ? `the red line is the fleet's capacity (all ${view.hosts} hosts together)` : 'the red line is the GPUs\' capacity'}${reserved}`;
   return {
     id: 'vram', title: 'VRAM held over time',
     howToRead: `Memory held by runners (loading, loaded or waiting for VRAM recovery), stacked by model${view.folded ? ` (the ${view.shown.length} holding the most, then the other ${view.folded} together)` : ''}, averaged per time slice; ${capacity}. A long keep_alive fills the quiet hours with idle memory; 0 keeps it low but reloads constantly. The peak can exceed the sum of the models being used: a runner being replaced holds its memory until its "unloaded" signal while the reload has already begun, so during that unload window both count.`,
@@ -157,6 +160,7 @@ export function occupancyChart(runs: ChartInput[], view: ReportView): Chart {
             order: { field: 'rank' },
             color: { field: 'model', type: 'nominal', title: 'model', sort: view.series, scale: scaleFor(view.series, view.models, colourAt, OTHER_COLOUR) } } },
           { mark: { type: 'rule', color: CAPACITY_COLOUR, strokeDash: [4, 3], strokeWidth: 1.5 }, encoding: { y: { field: 'cap', aggregate: 'max', type: 'quantitative' } } },
+          ...(view.reservedGiB.some((g) => g > 0) ? [{ mark: { type: 'rule', color: '#555555', strokeDash: [2, 2], strokeWidth: 1.5 }, encoding: { y: { field: 'usable', aggregate: 'max', type: 'quantitative' } } }] : []),
         ],
       },
     }),

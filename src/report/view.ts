@@ -20,6 +20,8 @@ export interface ReportView {
   time: TimeUnit;
   /** Per candidate, the capacity line, GiB: a fleet's is every host's memory together. */
   capacityGiB: number[];
+  /** Per candidate, GiB other processes hold at the start (a fleet's: every host's); 0 = none. */
+  reservedGiB: number[];
   /** The most hosts any candidate has (1: no fleet). */
   hosts: number;
 }
@@ -36,6 +38,8 @@ export interface ViewInput {
   /** Per candidate: GPU memory of one host, and hosts (default 1). */
   capacityBytes: readonly number[];
   hosts?: readonly number[];
+  /** Per candidate: bytes other processes hold on one host at the start. */
+  reservedBytes?: readonly number[];
 }
 
 export function reportView(v: ViewInput): ReportView {
@@ -50,6 +54,7 @@ export function reportView(v: ViewInput): ReportView {
     series: folded > 0 ? [...shown, OTHER] : shown,
     time: timeUnit(v.spanUs),
     capacityGiB: v.capacityBytes.map((b, i) => (b * (v.hosts?.[i] ?? 1)) / 2 ** 30),
+    reservedGiB: v.capacityBytes.map((_, i) => ((v.reservedBytes?.[i] ?? 0) * (v.hosts?.[i] ?? 1)) / 2 ** 30),
     hosts: Math.max(1, ...(v.hosts ?? [])),
   };
 }

@@ -164,6 +164,15 @@ describe('charts of a many-model run', async () => {
     expect(values.length).toBe(2 * o.buckets * 5); // bounded: buckets × (top + other) × candidates
   });
 
+  test('memory other processes hold: a grey line at what is left, only for the candidates that have it', () => {
+    const held = reportView({ summaries: results.map((r) => r.summary), models: sc.modelNames, top: 4, spanUs: 1, capacityBytes: [24 * 2 ** 30, 24 * 2 ** 30], reservedBytes: [2 * 2 ** 30, 0] });
+    const c = occupancyChart(runs, held);
+    const values = (c.spec.data as { values: { candidate: string; usable?: number }[] }).values;
+    expect(values.filter((v) => v.usable !== undefined).map((v) => [v.candidate, v.usable])).toEqual([['keep 30m', 22]]);
+    expect(c.howToRead).toContain('grey line');
+    expect(occupancyChart(runs, view).howToRead).not.toContain('grey line');
+  });
+
   test('residency: one row per shown model plus "other", runs of equal state merged, short', () => {
     const c = residencyChart(runs, view);
     const values = (c.spec.data as { values: { model: string; from: number; to: number }[] }).values;
