@@ -117,24 +117,36 @@ export function modelLatencyChart(runs: ChartInput[], view: ReportView): Chart {
 }
 
 /** Per candidate and bucket, the bytes of each series (top models, "other"). */
-function foldedBytes(r: ChartInput, view: ReportView): { series: string[]; bytes: Float64Array } {
+/**
+ * Time slices merged per chart so the page's points stay bounded with many
+ * candidates: up to 4 candidates keep every slice, 8 keep one in two, …
+ * (averages of equal-width slices, so the areas are unchanged).
+ */
+export const sliceFactor = (candidates: number) => Math.max(1, Math.ceil(candidates / 4));
+
+/** Per candidate and (merged) time slice, the bytes of each series (top models, "other"). */
+function foldedBytes(r: ChartInput, view: ReportView): { series: string[]; bytes: Float64Array; buckets: number; width: number } {
   const o = r.occupancy;
-  const index = view.series.map((_, i) => i);
-  const slot = r.keyNames.map((k) => index[view.series.indexOf(seriesOf(view, k))]!);
+  const f = sliceFactor(view.candidates.length);
+  const buckets = Math.ceil(o.buckets / f);
+  const slot = r.keyNames.map((k) => view.series.indexOf(seriesOf(view, k)));
   const n = view.series.length;
-  const bytes = new Float64Array(o.buckets * n);
-  for (let b = 0; b < o.buckets; b++) for (let k = 0; k < o.keys; k++) bytes[b * n + slot[k]!]! += o.bytes[b * o.keys + k]!;
-  return { series: view.series, bytes };
+  const bytes = new Float64Array(buckets * n);
+  for (let b = 0; b < o.buckets; b++) {
+    const m = Math.floor(b / f);
+    const share = Math.min(f, o.buckets - m * f); // the last slice may hold fewer
+    for (let k = 0; k < o.keys; k++) bytes[m * n + slot[k]!]! += o.bytes[b * o.keys + k]! / share;
+  }
+  return { series: view.series, bytes, buckets, width: o.width * f };
 }
 
 export function occupancyChart(runs: ChartInput[], view: ReportView): Chart {
   const t = view.time;
   const values = runs.flatMap((r) => {
-    const { series, bytes } = foldedBytes(r, view);
-    const o = r.occupancy;
+    const { series, bytes, buckets, width } = foldedBytes(r, view);
     const rows: { candidate: string; t: number; model: string; gib: number; rank: number; cap?: number; usable?: number }[] = [];
-    for (let b = 0; b < o.buckets; b++) {
-      series.forEach((model, i) => rows.push({ candidate: r.candidate, t: round((b * o.width) / t.us), model, gib: round(bytes[b * series.length + i]! / GiB), rank: i }));
+    for (let b = 0; b < buckets; b++) {
+      series.forEach((model, i) => rows.push({ candidate: r.candidate, t: round((b * width) / t.us), model, gib: round(bytes[b * series.length + i]! / GiB), rank: i }));
     }
     // The capacity rides on one row per candidate: each facet draws its own line.
     const cap = view.capacityGiB[view.candidates.indexOf(r.candidate)];
@@ -269,25 +281,32 @@ function residencyRows(r: ChartInput, view: ReportView) {
   const slot = r.keyNames.map((k) => view.series.indexOf(seriesOf(view, k)));
   const time = { busy: new Float64Array(n), idle: new Float64Array(n), loading: new Float64Array(n) };
   const open: ({ state: string; from: number } | null)[] = view.series.map(() => null);
+  // Merged slices (sliceFactor) keep the number of bars bounded with many candidates.
+  const f = sliceFactor(view.candidates.length);
+  const width = o.width * f;
+  const end = o.buckets * o.width;
   const close = (i: number, b: number) => {
     const s = open[i];
-    if (s) rows.push({ candidate: r.candidate, model: view.series[i]!, from: round((s.from * o.width) / t.us), to: round((b * o.width) / t.us), state: s.state });
+    if (s) rows.push({ candidate: r.candidate, model: view.series[i]!, from: round((s.from * width) / t.us), to: round(Math.min(b * width, end) / t.us), state: s.state });
     open[i] = null;
   };
-  for (let b = 0; b < o.buckets; b++) {
+  const slices = Math.ceil(o.buckets / f);
+  for (let m = 0; m < slices; m++) {
     time.busy.fill(0); time.idle.fill(0); time.loading.fill(0);
-    for (let k = 0; k < o.keys; k++) {
-      const i = b * o.keys + k;
-      time.busy[slot[k]!]! += o.busy[i]!; time.idle[slot[k]!]! += o.idle[i]!; time.loading[slot[k]!]! += o.loading[i]!;
+    for (let b = m * f; b < Math.min(o.buckets, (m + 1) * f); b++) {
+      for (let k = 0; k < o.keys; k++) {
+        const i = b * o.keys + k;
+        time.busy[slot[k]!]! += o.busy[i]!; time.idle[slot[k]!]! += o.idle[i]!; time.loading[slot[k]!]! += o.loading[i]!;
+      }
     }
     for (let s = 0; s < n; s++) {
       const state = dominantOf(time.busy[s]!, time.idle[s]!, time.loading[s]!);
-      if (open[s] && open[s]!.state !== state) close(s, b);
-      if (state && !open[s]) open[s] = { state, from: b };
+      if (open[s] && open[s]!.state !== state) close(s, m);
+      if (state && !open[s]) open[s] = { state, from: m };
     }
   }
-  for (let s = 0; s < n; s++) close(s, o.buckets);
-  for (const h of mergedHangs(r.hangs ?? [], o.width)) rows.push({ candidate: r.candidate, model: HANG_ROW, from: round(h.from / t.us), to: round(Math.max(h.to, h.from + o.width / 4) / t.us), state: h.kind });
+  for (let s = 0; s < n; s++) close(s, slices);
+  for (const h of mergedHangs(r.hangs ?? [], width)) rows.push({ candidate: r.candidate, model: HANG_ROW, from: round(h.from / t.us), to: round(Math.max(h.to, h.from + o.width / 4) / t.us), state: h.kind });
   return rows;
 }
 
@@ -343,8 +362,14 @@ export function gpuChart(runs: ChartInput[], view: ReportView): Chart {
     const name = (k: number) => (hosts > 1 ? `host${Math.floor(k / per) + 1} GPU${k % per}` : `GPU${k}`);
     names = Array.from({ length: g.gpus }, (_, k) => name(k));
     const rows: { candidate: string; gpu: string; t: number; gib: number }[] = [];
-    for (let b = 0; b < g.buckets; b++) {
-      for (let k = 0; k < g.gpus; k++) rows.push({ candidate: r.candidate, gpu: names[k]!, t: round((b * g.width) / t.us), gib: round(g.bytes[b * g.gpus + k]! / GiB) });
+    const f = sliceFactor(view.candidates.length);
+    for (let m = 0; m < Math.ceil(g.buckets / f); m++) {
+      for (let k = 0; k < g.gpus; k++) {
+        let sum = 0;
+        let count = 0;
+        for (let b = m * f; b < Math.min(g.buckets, (m + 1) * f); b++, count++) sum += g.bytes[b * g.gpus + k]!;
+        rows.push({ candidate: r.candidate, gpu: names[k]!, t: round((m * f * g.width) / t.us), gib: round(sum / count / GiB) });
+      }
     }
     return rows;
   });

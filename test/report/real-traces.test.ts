@@ -338,3 +338,25 @@ test('a sweep\'s over-time charts show the models the sweep report chose, not a 
   const v = reportView({ summaries: [summary('x', { a: 9, b: 1, c: 5 })], models: names, top: 1, shown: ['c'], spanUs: 1, capacityBytes: [1] });
   expect(v.series).toEqual(['c', OTHER]);
 });
+
+test('many candidates: time slices merge so the points in the page stay bounded, and the memory they show is the same', async () => {
+  const { sliceFactor } = await import('../../src/report/charts.js');
+  expect([1, 4, 5, 8, 12].map(sliceFactor)).toEqual([1, 1, 2, 2, 3]);
+  const dir = mkdtempSync(join(tmpdir(), 'ollamasim-cands-'));
+  const cands = Array.from({ length: 12 }, (_, i) => `  - { name: c${i}, server: { OLLAMA_KEEP_ALIVE: ${i + 1}m } }`).join('\n');
+  writeFileSync(join(dir, 's.yaml'), `${WORLD.slice(0, WORLD.indexOf('candidates:'))}candidates:\n${cands}\n`);
+  const sc = await loadScenario(join(dir, 's.yaml'));
+  const results = runScenario(sc, { series: true });
+  const runs: ChartInput[] = results.map((r) => ({ candidate: r.summary.candidate, summary: r.summary, occupancy: r.occupancy!, keyNames: r.keyNames!, latencyCdf: r.latencyCdf! }));
+  const view = reportView({ summaries: results.map((r) => r.summary), models: sc.modelNames, top: 4, spanUs: 3 * 3600e6, capacityBytes: results.map(() => 24 * 2 ** 30) });
+  const values = (occupancyChart(runs, view).spec.data as { values: { candidate: string; gib: number }[] }).values;
+  expect(values.length).toBe(12 * 5 * Math.ceil(runs[0]!.occupancy.buckets / 3));
+  // The mean memory of a candidate is the same, merged or not.
+  const o = runs[0]!.occupancy;
+  let total = 0;
+  for (let i = 0; i < o.bytes.length; i++) total += o.bytes[i]!;
+  const shown = values.filter((v) => v.candidate === 'c0').reduce((a, v) => a + v.gib, 0) * 3;
+  expect(shown).toBeCloseTo(total / 2 ** 30, 1);
+  const rects = (residencyChart(runs, view).spec.data as { values: unknown[] }).values.length;
+  expect(rects).toBeLessThanOrEqual(12 * 5 * Math.ceil(o.buckets / 3));
+});
