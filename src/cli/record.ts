@@ -1,0 +1,37 @@
+import { msg } from '../diag/index.js';
+import { RecordingFiles } from '../io/recording-files.js';
+import { startRecord } from '../record/proxy.js';
+import { systemClock } from './clock.js';
+import { flagError, parseListen, parsePositive, untilSignal } from './listen.js';
+
+export interface RecordFlags {
+  upstream: string;
+  listen: string;
+  out: string;
+  poll: string;
+}
+
+/** `ollamasim record`: the recording proxy, until Ctrl-C; then the trace is complete. */
+export async function recordCommand(flags: RecordFlags): Promise<void> {
+  const { host, port } = parseListen(flags.listen);
+  let upstream: URL;
+  try {
+    upstream = new URL(flags.upstream);
+  } catch {
+    throw flagError('--upstream', msg.badUpstream(flags.upstream));
+  }
+  if (upstream.protocol !== 'http:') throw flagError('--upstream', msg.badUpstream(flags.upstream));
+  const pollMs = parsePositive(flags.poll, '--poll') * 1000;
+  const files = new RecordingFiles(flags.out);
+  let handle;
+  try {
+    handle = await startRecord({ upstream, host, port, clock: systemClock, pollMs, sink: files });
+  } catch (e) {
+    throw flagError('--listen', msg.cannotListen(flags.listen, (e as Error).message));
+  }
+  process.stderr.write(`ollamasim record: ${handle.url} → ${upstream.origin}, writing ${flags.out}/ (Ctrl-C stops)\n`);
+  await untilSignal();
+  await handle.close();
+  await files.close();
+  process.stderr.write(`ollamasim record: ${handle.recorder.doc.requests.total} requests recorded in ${flags.out}/\n`);
+}
