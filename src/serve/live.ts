@@ -6,7 +6,7 @@ import {
 import type { Op } from '../workload/trace.js';
 
 /**
- * A clock in milliseconds: `now` monotonic (performance.now), `wall` the epoch
+ * A clock in milliseconds: `now` monotonic, `wall` the epoch
  * time (for created_at and expires_at). Injected, so nothing in src/serve reads
  * the system clock itself.
  */
