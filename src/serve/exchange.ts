@@ -46,7 +46,7 @@ export class Exchange implements LiveRequest {
     private readonly work: Work,
     /** Embedding vectors for /api/embed (made up front: they do not depend on timing). */
     private readonly embeddings: number[][],
-    private readonly pacer: Set<Exchange>,
+    private readonly pacer: { add(ex: Exchange): void; delete(ex: Exchange): void },
   ) {}
 
   started(at: number, work: number): void {

@@ -63,16 +63,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     const r = sc.rates?.[i];
     return { prefillTps: r && r.prefillTps > 0 ? r.prefillTps : DEFAULT_RATES.prefillTps, decodeTps: r && r.decodeTps > 0 ? r.decodeTps : DEFAULT_RATES.decodeTps };
   });
-  const pacer = new Set<Exchange>();
-  let pace: ReturnType<typeof setInterval> | null = null;
-  const tick = () => {
-    const t = sim.simNow();
-    for (const ex of pacer) ex.tick(t);
-    if (pacer.size === 0 && pace) {
-      clearInterval(pace);
-      pace = null;
-    }
-  };
+  const pacer = new Pacer(sim);
 
   const inference = (endpoint: Endpoint, body: string, res: ServerResponse) => {
     let api;
@@ -99,7 +90,6 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       if (!ex.finished) sim.disconnect(ex.index);
     });
     ex.index = sim.submit(m, api.op === Op.generate ? work.promptUs + work.evalUs : 0, api.keepAlive, api.numCtx, api.op, ex);
-    if (pacer.size > 0 && !pace) pace = setInterval(tick, PACE_MS);
   };
 
   const ps = (res: ServerResponse) => {
@@ -152,11 +142,39 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     sim,
     close: () => new Promise<void>((resolve) => {
       sim.close();
-      if (pace) clearInterval(pace);
+      pacer.stop();
       server.close(() => resolve());
       server.closeAllConnections();
     }),
   };
+}
+
+/** Streams being written: every PACE_MS, each writes the tokens due by then (one timer for all). */
+export class Pacer {
+  private readonly streams = new Set<Exchange>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private readonly sim: LiveSim) {}
+
+  add(ex: Exchange): void {
+    this.streams.add(ex);
+    this.timer ??= setInterval(() => this.tick(), PACE_MS);
+  }
+
+  delete(ex: Exchange): void {
+    this.streams.delete(ex);
+    if (this.streams.size === 0) this.stop();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private tick(): void {
+    const t = this.sim.simNow();
+    for (const ex of this.streams) ex.tick(t);
+  }
 }
 
 /** Answer and load times with seeded jitter; loads go through one timer so fixed `load:` times jitter too. */

@@ -34,7 +34,7 @@ describe('the official client against serve', () => {
     // Cold: load_duration covers the 0.25 s load; total = load + prompt + eval (+ nothing else: one request).
     expect(r.load_duration).toBeGreaterThanOrEqual(250_000_000);
     expect(r.total_duration).toBe(r.load_duration + r.prompt_eval_duration + r.eval_duration);
-    expect(r.response.split(' ').filter(Boolean)).toHaveLength(20);
+    expect(r.response!.split(' ').filter(Boolean)).toHaveLength(20);
     // Warm now: admitted at once, so load_duration is 0 and omitted (omitempty, types.go:559).
     const warm = await client.generate({ model: 'alpha', prompt: 'again', stream: false, options: { num_predict: 5 } });
     expect(warm.load_duration).toBeUndefined();
