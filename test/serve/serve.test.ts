@@ -77,6 +77,16 @@ describe('the official client against serve', () => {
     expect(new Date(after.models[0]!.expires_at).getUTCFullYear()).toBeGreaterThan(2300);
   });
 
+  test('ps asked during a load answers once the load ends (the loading runner holds refMu, sched.go:716, 1757)', async () => {
+    const { client, events } = await start();
+    const cold = client.generate({ model: 'alpha', prompt: 'x', stream: false });
+    while (!events.some((e) => e[1] === 'load_start')) await new Promise((r) => setTimeout(r, 5));
+    const ps = await client.ps();
+    expect(events.some((e) => e[1] === 'load_end')).toBe(true);
+    expect(ps.models.map((m) => m.name)).toEqual(['alpha']);
+    await cold;
+  });
+
   test('list, version, embed, load and unload', async () => {
     const { client, h } = await start();
     expect((await client.list()).models.map((m) => m.name)).toEqual(['alpha', 'beta', 'embedder']);
