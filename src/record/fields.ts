@@ -95,7 +95,7 @@ export function responseFacts(lastLine: string | null): ResponseFacts {
     if (j === null || typeof j !== 'object' || Array.isArray(j)) return out;
     o = j as Record<string, unknown>;
   } catch {
-    return out;
+    return scan(text);
   }
   if (typeof o.done_reason === 'string') out.done_reason = o.done_reason;
   for (const k of METRICS) if (typeof o[k] === 'number') out[k] = o[k] as number;
@@ -112,57 +112,47 @@ export function responseFacts(lastLine: string | null): ResponseFacts {
 }
 
 /**
- * Keeps the last complete line of a byte stream, and the line being written,
- * up to `limit` bytes each: enough to read the final chunk of a stream or a
- * whole JSON body without holding the stream.
+ * The metric fields of a body only the end of which was kept (a large
+ * non-streamed answer): found by name. A name inside the answer's text cannot
+ * match, since JSON escapes its quotes.
+ */
+function scan(text: string): ResponseFacts {
+  const out: ResponseFacts = {};
+  for (const k of METRICS) {
+    const all = [...text.matchAll(new RegExp(`"${k}":(\\d+)`, 'g'))];
+    if (all.length) out[k] = Number(all[all.length - 1]![1]);
+  }
+  const reason = [...text.matchAll(/"done_reason":"([a-z_]+)"/g)];
+  if (reason.length) out.done_reason = reason[reason.length - 1]![1];
+  return out;
+}
+
+/**
+ * Keeps the last `limit` bytes of a response (references to its chunks, no
+ * copies: constant work per chunk), enough to read the final NDJSON or SSE
+ * object, or the metrics at the end of a JSON body.
  */
 export class LastLine {
-  private last: Buffer | null = null;
-  private partial: Buffer[] = [];
-  private partialBytes = 0;
-  private overflow = false;
+  private chunks: Buffer[] = [];
+  private bytes = 0;
 
-  constructor(private readonly limit = 16 << 20) {}
+  constructor(private readonly limit = 64 << 10) {}
 
   push(chunk: Buffer): void {
-    let from = 0;
-    for (;;) {
-      const nl = chunk.indexOf(10, from);
-      if (nl < 0) break;
-      this.add(chunk.subarray(from, nl));
-      const line = this.take();
-      // An SSE "data: [DONE]" or a blank separator is not the final object.
-      if (line && line.length > 0 && !/^\s*(data:\s*\[DONE\])?\s*$/.test(line.toString('utf8'))) this.last = line;
-      from = nl + 1;
-    }
-    if (from < chunk.length) this.add(chunk.subarray(from));
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    while (this.chunks.length > 1 && this.bytes - this.chunks[0]!.length >= this.limit) this.bytes -= this.chunks.shift()!.length;
   }
 
-  /** The last non-empty line (the unterminated tail counts: a JSON body has no newline). */
+  /** The last line that is not blank or an SSE "data: [DONE]" (a JSON body has no newline: it is its own line). */
   final(): string | null {
-    const tail = this.take();
-    if (tail && tail.toString('utf8').trim() !== '') return tail.toString('utf8');
-    return this.last ? this.last.toString('utf8') : null;
-  }
-
-  private add(b: Buffer): void {
-    if (this.overflow) return;
-    if (this.partialBytes + b.length > this.limit) {
-      this.overflow = true;
-      this.partial = [];
-      this.partialBytes = 0;
-      return;
+    let text = Buffer.concat(this.chunks).toString('utf8');
+    if (text.length > this.limit) text = text.slice(text.length - this.limit);
+    const lines = text.split('\n');
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const line = lines[i]!.trim();
+      if (line !== '' && !/^data:\s*\[DONE\]$/.test(line)) return line;
     }
-    this.partial.push(Buffer.from(b));
-    this.partialBytes += b.length;
-  }
-
-  private take(): Buffer | null {
-    const ok = !this.overflow;
-    const b = ok ? Buffer.concat(this.partial) : null;
-    this.partial = [];
-    this.partialBytes = 0;
-    this.overflow = false;
-    return b;
+    return null;
   }
 }

@@ -51,10 +51,11 @@ describe('LastLine and responseFacts: the final chunk, however the stream was cu
     expect(responseFacts(e.final())).toEqual({ error: 'boom' });
   });
 
-  test('a line longer than the limit is dropped, not kept', () => {
-    const l = new LastLine(10);
-    l.push(Buffer.from('{"eval_count":1}\n'));
-    expect(l.final()).toBeNull();
+  test('a body longer than the window: its metrics are still read from the end, never from the text', () => {
+    const l = new LastLine(64);
+    l.push(Buffer.from(`{"response":"${'word \\"eval_count\\":9 '.repeat(50)}",`));
+    l.push(Buffer.from('"done":true,"done_reason":"stop","eval_count":7,"eval_duration":12}'));
+    expect(responseFacts(l.final())).toEqual({ done_reason: 'stop', eval_count: 7, eval_duration: 12 });
   });
 });
 

@@ -51,3 +51,24 @@ describe('JSON shapes', () => {
     expect(keepAliveError(true)).toBe("Unsupported type: 'bool'");
   });
 });
+
+describe('token chunks', () => {
+  test('the hand-built streaming chunks are the bytes generateResponse and chatResponse make', async () => {
+    const { Exchange, tokenText } = await import('../../src/serve/exchange.js');
+    const written: string[] = [];
+    const res = { headersSent: false, destroyed: false, writeHead() { this.headersSent = true; }, write: (s: string) => written.push(s) };
+    const sim = { wallAt: (t: number) => 1_700_000_000_000 + t / 1000 };
+    for (const endpoint of ['generate', 'chat'] as const) {
+      written.length = 0;
+      const api = { endpoint, model: 'm"1', stream: true, op: Op.generate } as never;
+      const ex = new Exchange(sim as never, res as never, api, { promptTokens: 1, outputTokens: 3, promptUs: 0, evalUs: 3000 }, [], { add() {}, delete() {} });
+      ex.started(0, 3000);
+      ex.tick(3000);
+      const expected = [1, 2].map((k) => {
+        const at = 1_700_000_000_000 + (k * 1000) / 1000;
+        return (endpoint === 'chat' ? chatResponse('m"1', at, tokenText(k - 1), false, '', null) : generateResponse('m"1', at, tokenText(k - 1), false, '', null)) + '\n';
+      });
+      expect(written.join('')).toBe(expected.join(''));
+    }
+  });
+});
