@@ -33,6 +33,7 @@ export interface BenchRow {
   p99_direct_ms?: number;
   p99_proxied_ms?: number;
   proxy_added_p99_ms?: number;
+  proxy_added_p50_ms?: number;
   completed?: number;
   /** serve: the most concurrent streams with p99 chunk lateness ≤ 100 ms, and that lateness (ms). */
   max_streams?: number;

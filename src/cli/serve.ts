@@ -1,4 +1,4 @@
-import { msg } from '../diag/index.js';
+import { msg, warn } from '../diag/index.js';
 import { loadScenario } from '../io/load-scenario.js';
 import { startServe } from '../serve/server.js';
 import { systemClock } from './clock.js';
@@ -19,9 +19,12 @@ export async function serveCommand(file: string, flags: ServeFlags): Promise<voi
   const jitter = parseShare(flags.jitter, '--jitter');
   const outputTokens = parsePositive(flags.outputTokens, '--output-tokens');
   const sc = await loadScenario(file);
-  for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
   const names = sc.candidates.map((c) => c.name);
   if (flags.candidate && !names.includes(flags.candidate)) throw flagError('--candidate', msg.unknownCandidate(flags.candidate, names));
+  // The clients bring the workload: a scenario without one is normal here.
+  for (const w of sc.warnings) if (w !== warn.emptyWorkload(file)) process.stderr.write(`warning: ${w}\n`);
+  const c = sc.candidates.find((x) => x.name === (flags.candidate ?? names[0]))!;
+  if (c.fleet || c.retry || sc.users) process.stderr.write(`warning: ${warn.serveOneServer(file)}\n`);
   let handle;
   try {
     handle = await startServe({ scenario: sc, candidate: flags.candidate, host, port, speed, jitter, outputTokens: Math.round(outputTokens), clock: systemClock });

@@ -95,4 +95,5 @@ export const warn = {
   smallMaxQueue: (file: string, candidate: string, value: number): string =>
     `${file}: candidate "${candidate}": OLLAMA_MAX_QUEUE ${value} is below 2, which also shrinks Ollama's internal channels; a real server may stall (spec §9.4)`,
   emptyWorkload: (file: string): string => `${file}: the workload has no requests`,
+  serveOneServer: (file: string): string => `${file}: serve answers as one Ollama server: the scenario's fleet, client retries and synthetic users are not used (the HTTP clients are the workload)`,
 } as const;

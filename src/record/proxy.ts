@@ -43,7 +43,8 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
   const target = { host: upstream.hostname, port: Number(upstream.port || 80) };
   const open = new Map<number, () => void>();
 
-  const server = createServer((req, res) => {
+  // No Nagle on either side: a streamed token must not wait for the next one (or for a delayed ACK).
+  const server = createServer({ noDelay: true }, (req, res) => {
     try {
       forward(req, res);
     } catch (e) {
@@ -88,6 +89,7 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
     const readBody = () => (body && bodyBytes <= BODY_LIMIT ? Buffer.concat(body).toString('utf8') : null);
 
     const up = httpRequest({ ...target, agent, method, path: url, headers: requestHeaders(req.headers, upstream.host) });
+    up.setNoDelay(true);
     up.on('response', (upRes) => {
       status = upRes.statusCode ?? 0;
       res.writeHead(status, upRes.statusMessage, responseHeaders(upRes.rawHeaders));

@@ -102,7 +102,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     answer();
   };
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer({ noDelay: true }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (b: Buffer) => chunks.push(b));
     req.on('error', () => res.destroy());
