@@ -30,6 +30,8 @@ export async function recordCommand(flags: RecordFlags): Promise<void> {
     throw flagError('--listen', msg.cannotListen(flags.listen, (e as Error).message));
   }
   process.stderr.write(`ollamasim record: ${handle.url} → ${upstream.origin}, writing ${flags.out}/ (Ctrl-C stops)\n`);
+  // A proxy that runs for a week must not die of one bad exchange: say it and go on.
+  process.on('uncaughtException', (e) => process.stderr.write(`ollamasim record: ${e.message} (the proxy goes on)\n`));
   await untilSignal();
   await handle.close();
   await files.close();

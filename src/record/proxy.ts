@@ -88,9 +88,19 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
     });
     const readBody = () => (body && bodyBytes <= BODY_LIMIT ? Buffer.concat(body).toString('utf8') : null);
 
+    /** Whatever goes wrong in one exchange ends that exchange only. */
+    const guard = (f: () => void) => {
+      try {
+        f();
+      } catch (e) {
+        finish('upstream_reset', (e as Error).message);
+        res.destroy();
+        up.destroy();
+      }
+    };
     const up = httpRequest({ ...target, agent, method, path: url, headers: requestHeaders(req.headers, upstream.host) });
     up.setNoDelay(true);
-    up.on('response', (upRes) => {
+    up.on('response', (upRes) => guard(() => {
       status = upRes.statusCode ?? 0;
       res.writeHead(status, upRes.statusMessage, responseHeaders(upRes.rawHeaders));
       upRes.on('data', (chunk: Buffer) => {
@@ -111,7 +121,7 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
         finish('upstream_reset', 'upstream closed mid-response');
         res.destroy();
       });
-    });
+    }));
     up.on('error', (e: NodeJS.ErrnoException) => {
       if (finished) return;
       if (!res.headersSent) {
@@ -148,9 +158,11 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
     });
   }
 
+  let closed = false;
   const poll = () => {
     const t = since();
     getJson(target, agent, '/api/ps', (j, err) => {
+      if (closed) return;
       const models = j && Array.isArray((j as { models?: unknown }).models) ? ((j as { models: PsModel[] }).models) : null;
       recorder.ps(t, models, err);
       if (models && (recorder.doc.version === null || recorder.outage)) version();
@@ -158,7 +170,7 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
   };
   const version = () => getJson(target, agent, '/api/version', (j) => {
     const v = j && typeof (j as { version?: unknown }).version === 'string' ? (j as { version: string }).version : null;
-    if (v) recorder.version(since(), v);
+    if (v && !closed) recorder.version(since(), v);
   });
   version();
   poll();
@@ -173,6 +185,7 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
     url: `http://${opts.host}:${addr.port}`,
     recorder,
     close: () => new Promise<void>((resolve) => {
+      closed = true;
       clearInterval(timer);
       for (const stop of [...open.values()]) stop();
       opts.sink.observed(recorder.doc);
