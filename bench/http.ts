@@ -30,6 +30,16 @@ function startCli(args: string[]): Promise<{ url: string; child: ChildProcess }>
   });
 }
 
+/** CPU seconds a child process has used so far (Linux /proc; NaN elsewhere). */
+function cpuSeconds(c: ChildProcess): number {
+  try {
+    const f = readFileSync(`/proc/${c.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 const stop = (c: ChildProcess) => new Promise<void>((r) => { c.once('exit', () => r()); c.kill('SIGTERM'); });
 
 function scenario(dir: string): string {
@@ -174,6 +184,8 @@ export async function proxyLatency(): Promise<Measure> {
   const rec = await startCli(['record', '--upstream', up.url, '--listen', '127.0.0.1:0', '--out', join(dir, 'rec')]);
   try {
     await stampedStreams(rec.url, 20); // warm-up: connections, JIT
+    let cpu = 0;
+    let proxied = 0;
     const direct: number[] = [];
     const via: number[] = [];
     const mid: number[][] = [[], []];
@@ -183,7 +195,12 @@ export async function proxyLatency(): Promise<Measure> {
     let completed = 0;
     for (let round = 0; round < 3; round++) {
       for (const [url, out] of [[up.url, direct], [rec.url, via]] as const) {
+        const c0 = cpuSeconds(rec.child);
         const s = await stampedStreams(url, n);
+        if (out === via) {
+          cpu += cpuSeconds(rec.child) - c0;
+          proxied += s.chunks;
+        }
         out.push(p99(s.lateness));
         mid[out === direct ? 0 : 1]!.push(quantile(s.lateness, 0.5));
         requests += n;
@@ -193,11 +210,11 @@ export async function proxyLatency(): Promise<Measure> {
       }
     }
     const best = (xs: number[]) => Math.min(...xs);
-    if (process.env.OLLAMASIM_BENCH_DEBUG) process.stderr.write(`record cpu ${readFileSync(`/proc/${rec.child.pid}/stat`, 'utf8').split(' ').slice(13, 15).join(' ')} ticks\n`);
     return {
       requests, events, seconds, completed,
       p99_direct_ms: r2(best(direct)), p99_proxied_ms: r2(best(via)), proxy_added_p99_ms: r2(best(via) - best(direct)),
       proxy_added_p50_ms: r2(best(mid[1]!) - best(mid[0]!)),
+      cpu_us_per_chunk: r2((cpu / proxied) * 1e6),
     };
   } finally {
     await stop(rec.child);
@@ -211,6 +228,7 @@ export async function serveStreams(): Promise<Measure> {
   const dir = mkdtempSync(join(tmpdir(), 'ollamasim-http-'));
   let best = 0;
   let bestP99 = NaN;
+  const perChunk: number[] = [];
   let requests = 0;
   let events = 0;
   let seconds = 0;
@@ -218,7 +236,9 @@ export async function serveStreams(): Promise<Measure> {
     for (let n = 100; n <= 3200; n *= 2) {
       const serve = await startCli(['serve', scenario(dir), '--listen', '127.0.0.1:0', '--speed', String(speedFor(n))]);
       try {
+        const c0 = cpuSeconds(serve.child);
         const s = await streams(serve.url, n, 100);
+        perChunk.push((cpuSeconds(serve.child) - c0) / s.chunks);
         requests += n;
         events += s.chunks;
         seconds += s.seconds;
@@ -233,5 +253,5 @@ export async function serveStreams(): Promise<Measure> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { requests, events, seconds, max_streams: best, p99_lateness_ms_at_max: r2(bestP99) };
+  return { requests, events, seconds, max_streams: best, p99_lateness_ms_at_max: r2(bestP99), cpu_us_per_chunk: r2(Math.min(...perChunk) * 1e6) };
 }

@@ -8,7 +8,11 @@
 
 /** A wall-clock time as Go's time.Time marshals it (RFC 3339, trailing zeros of the fraction dropped). */
 export function goTime(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.?0+Z$/, 'Z');
+  const iso = new Date(epochMs).toISOString(); // …:SS.mmmZ
+  let end = iso.length - 1;
+  while (iso.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  if (iso.charCodeAt(end - 1) === 46 /* . */) end--;
+  return end === iso.length - 1 ? iso : `${iso.slice(0, end)}Z`;
 }
 
 /** Nanoseconds (time.Duration in JSON: docs/api.md "All durations are returned in nanoseconds"). */
