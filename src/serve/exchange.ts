@@ -51,12 +51,16 @@ export class Exchange implements LiveRequest {
   ) {}
 
   started(at: number, work: number): void {
+    this.split(at, work);
+    if (this.api.stream && this.api.op === Op.generate) this.pacer.add(this);
+  }
+
+  /** The stretched work splits between prompt and output as the nominal times do. */
+  private split(at: number, work: number): void {
     this.start = at;
-    // The stretched work splits between prompt and output as the nominal times do.
     const nominal = this.work.promptUs + this.work.evalUs;
     this.promptUs = nominal > 0 ? Math.round((work * this.work.promptUs) / nominal) : 0;
     this.evalUs = work - this.promptUs;
-    if (this.api.stream && this.api.op === Op.generate) this.pacer.add(this);
   }
 
   /** Writes the tokens due by simulated time `t` (all but the last: that one goes with the answer). */
@@ -95,7 +99,7 @@ export class Exchange implements LiveRequest {
       const body = api.endpoint === 'chat' ? chatResponse(api.model, at, '', true, reason, null) : generateResponse(api.model, at, '', true, reason, null);
       return sendJson(this.res, 200, body);
     }
-    if (Number.isNaN(this.start)) this.started(r.start, r.end - r.start);
+    if (Number.isNaN(this.start)) this.split(r.start, r.end - r.start);
     const m: Metrics = {
       totalUs: r.end - r.firstArrival,
       // checkpointLoaded − checkpointStart: until scheduleRunner returned (routes.go:476, 710).

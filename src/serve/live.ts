@@ -162,7 +162,8 @@ export class LiveSim {
     this.timer = null;
     this.timerAt = next;
     if (next === Infinity) return;
-    const ms = Math.max(0, (next - this.simNow()) / 1000 / this.speed);
+    // setTimeout holds at most 2^31−1 ms: a later event (a keep_alive of weeks) is reached in steps.
+    const ms = Math.min(2 ** 30, Math.max(0, (next - this.simNow()) / 1000 / this.speed));
     this.timer = setTimeout(() => {
       this.timer = null;
       this.timerAt = Infinity;
