@@ -224,10 +224,11 @@ describe('record in front of serve', () => {
     await sleep(100);
     await client.embed({ model: 'embedder', input: ['four'] });
     await raw(p.url, '/api/generate', { model: 'beta' });
-    await Promise.all([
-      client.generate({ model: 'alpha', prompt: 'five', stream: false, options: { num_ctx: 8192 } }),
-      client.generate({ model: 'beta', prompt: 'six', stream: false }),
-    ]);
+    // Two at once, in a known order: the second is sent once serve has seen the first arrive.
+    const arrived = events.filter((e) => e[1] === 'arrive').length;
+    const five = client.generate({ model: 'alpha', prompt: 'five', stream: false, options: { num_ctx: 8192 } });
+    await until(() => events.filter((e) => e[1] === 'arrive').length > arrived);
+    await Promise.all([five, client.generate({ model: 'beta', prompt: 'six', stream: false })]);
     await sleep(100);
     await raw(p.url, '/api/generate', { model: 'beta', keep_alive: 0 });
     await sleep(150);
@@ -237,10 +238,12 @@ describe('record in front of serve', () => {
     writeFileSync(join(dir, 'trace.csv'), trace);
     writeFileSync(join(dir, 'replay.yaml'), TWO_MODELS.replace('requests: []', 'trace: trace.csv'));
     const run = [...replay(await loadScenario(join(dir, 'replay.yaml'))).values()][0]!;
-    const decisions = (rows: (string | number)[][]) => rows.filter((e) => e[1] === 'load_start' || e[1] === 'unload').map((e) => `${e[1]} ${e[2]}`);
-    const served = decisions(events);
-    expect(served).toContain('unload alpha');
-    expect(decisions(run.events)).toEqual(served);
+    // [event, model, reason]: serve's rows carry the reason 4th, the replay's 5th (after the request id).
+    const decisions = (rows: (string | number)[][], why: number) => rows.filter((e) => e[1] === 'load_start' || e[1] === 'unload').map((e) => `${e[1]} ${e[2]} ${e[why]}`);
+    const served = decisions(events, 3);
+    expect(served).toContain('unload alpha evicted');
+    expect(served).toContain('unload beta unload_request');
+    expect(decisions(run.events, 4)).toEqual(served);
     // observed.json saw the residency changes /api/ps showed.
     expect(sink.doc!.residency.some((r) => r.event === 'loaded' && r.model === 'beta')).toBe(true);
   });
