@@ -80,7 +80,7 @@ export class Engine {
    */
   advanceTo(handler: Handler, t: number): void {
     this.run(handler, null, t);
-    if (t > this.now) this.now = t;
+    if (t > this.now && Number.isFinite(t)) this.now = t;
   }
 
   /** Time of the next scheduled event (possibly a cancelled one), or Infinity. */
