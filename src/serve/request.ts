@@ -78,7 +78,10 @@ export function parseApiRequest(endpoint: Endpoint, body: string): ApiRequest {
   } else {
     const input = o.input;
     const texts = typeof input === 'string' ? (input ? [input] : []) : Array.isArray(input) ? input : [];
-    if (texts.some((t) => typeof t !== 'string')) throw new BadRequest(400, 'invalid input type');
+    // routes.go:820–836: a string, a list of strings, or nothing.
+    if (texts.some((t) => typeof t !== 'string') || (input != null && typeof input !== 'string' && !Array.isArray(input))) {
+      throw new BadRequest(400, 'invalid input type');
+    }
     inputs = texts.length;
     empty = inputs === 0;
     for (const t of texts as string[]) promptTokens += tokensOf(t);
