@@ -65,6 +65,7 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
     let facts: RequestFacts | null = null;
     const tail = new LastLine();
     let sent = 0;
+    let firstByte = NaN;
     let status = 0;
     let finished = false;
 
@@ -74,7 +75,7 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
       open.delete(id);
       facts ??= requestFacts(method, url, readBody());
       const r: RecordedRequest = {
-        id, at, end: since(), wall, method, endpoint: facts.endpoint, op: facts.op, model: facts.model,
+        id, at, end: since(), ...(Number.isNaN(firstByte) ? {} : { first_byte: firstByte }), wall, method, endpoint: facts.endpoint, op: facts.op, model: facts.model,
         ...(facts.keepAlive !== undefined ? { keep_alive: facts.keepAlive } : {}),
         options: facts.options, stream: facts.stream,
         status: outcome === 'client_disconnect' ? 499 : outcome === 'upstream_error' ? 502 : status,
@@ -104,6 +105,7 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
       status = upRes.statusCode ?? 0;
       res.writeHead(status, upRes.statusMessage, responseHeaders(upRes.rawHeaders));
       upRes.on('data', (chunk: Buffer) => {
+        if (sent === 0) firstByte = since();
         sent += chunk.length;
         tail.push(chunk);
         if (!res.write(chunk)) upRes.pause();

@@ -9,6 +9,8 @@ export interface RecordedRequest {
   id: number;
   at: number;
   end: number;
+  /** When the first response byte reached the proxy (s since start; absent if none): for a stream, about the first token. */
+  first_byte?: number;
   wall: string;
   method: string;
   endpoint: string;

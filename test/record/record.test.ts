@@ -114,6 +114,7 @@ describe('the proxy is transparent', () => {
       expect(via.body.equals(direct.body)).toBe(true);
     }
     const byPath = new Map(sink.requests.map((r) => [r.endpoint, r]));
+    expect(byPath.get('/api/generate')!.first_byte).toBeGreaterThanOrEqual(byPath.get('/api/generate')!.at);
     expect(byPath.get('/api/generate')).toMatchObject({
       op: 'generate', model: 'm', keep_alive: '10m', options: { num_ctx: 8192, num_gpu: 20 }, status: 200, outcome: 'ok',
       response: { done_reason: 'stop', total_duration: 900, load_duration: 100, prompt_eval_count: 3, prompt_eval_duration: 200, eval_count: 2, eval_duration: 500 },
