@@ -32,3 +32,9 @@ export function untilSignal(): Promise<string> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
 }
+
+/** A socket that cannot be bound is the user's address (in use, not ours): one line; anything else is ours. */
+export function listenError(e: unknown, address: string): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code && /^E(ADDRINUSE|ACCES|ADDRNOTAVAIL|NOTFOUND|AI_AGAIN)$/.test(code) ? flagError('--listen', msg.cannotListen(address, code)) : e;
+}

@@ -2,7 +2,7 @@ import { msg } from '../diag/index.js';
 import { RecordingFiles } from '../io/recording-files.js';
 import { startRecord } from '../record/proxy.js';
 import { systemClock } from './clock.js';
-import { flagError, parseListen, parsePositive, untilSignal } from './listen.js';
+import { flagError, listenError, parseListen, parsePositive, untilSignal } from './listen.js';
 
 export interface RecordFlags {
   upstream: string;
@@ -27,7 +27,7 @@ export async function recordCommand(flags: RecordFlags): Promise<void> {
   try {
     handle = await startRecord({ upstream, host, port, clock: systemClock, pollMs, sink: files });
   } catch (e) {
-    throw flagError('--listen', msg.cannotListen(flags.listen, (e as Error).message));
+    throw listenError(e, flags.listen);
   }
   process.stderr.write(`ollamasim record: ${handle.url} → ${upstream.origin}, writing ${flags.out}/ (Ctrl-C stops)\n`);
   // A proxy that runs for a week must not die of one bad exchange: say it and go on.

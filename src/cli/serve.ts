@@ -2,7 +2,7 @@ import { msg, warn } from '../diag/index.js';
 import { loadScenario } from '../io/load-scenario.js';
 import { startServe } from '../serve/server.js';
 import { systemClock } from './clock.js';
-import { flagError, parseListen, parsePositive, parseShare, untilSignal } from './listen.js';
+import { flagError, listenError, parseListen, parsePositive, parseShare, untilSignal } from './listen.js';
 
 export interface ServeFlags {
   listen: string;
@@ -29,7 +29,7 @@ export async function serveCommand(file: string, flags: ServeFlags): Promise<voi
   try {
     handle = await startServe({ scenario: sc, candidate: flags.candidate, host, port, speed, jitter, outputTokens: Math.round(outputTokens), clock: systemClock });
   } catch (e) {
-    throw flagError('--listen', msg.cannotListen(flags.listen, (e as Error).message));
+    throw listenError(e, flags.listen);
   }
   const candidate = flags.candidate ?? names[0];
   process.stderr.write(`ollamasim serve: ${sc.name}, candidate "${candidate}", at ${speed}× real time, on ${handle.url} (Ctrl-C stops)\n`);
