@@ -14,6 +14,7 @@ import { md1MeanWait, mmcMeanWait } from '../src/metrics/queueing.js';
 import type { Req } from '../src/ollama/index.js';
 import { meanWaitSeconds, poissonWorld } from './oracle.js';
 import { proxyLatency, serveStreams } from './http.js';
+import { queueWorkload } from './queue.js';
 import { diurnal, rowsToTrace, synthesize, type SyntheticModel } from '../src/workload/synthetic.js';
 
 const GiB = 2 ** 30;
@@ -257,4 +258,7 @@ export const WORKLOADS: Record<string, () => Measure | Promise<Measure>> = {
   'sweep: 100 cells × ~100k requests × 2 replications, 2 workers (target ≤ 30 s)': () => sweepWorkload(2),
   'record: latency the proxy adds to 200 concurrent streams, 4 000 chunks/s (target p99 ≤ 2 ms; events = chunks)': proxyLatency,
   "serve: concurrent streams held at the simulated GPU's own rates, p99 chunk lateness ≤ 250 ms (events = chunks)": serveStreams,
+  'queue: 40 cells on Redis, 1 worker process (events = cells)': () => queueWorkload(1),
+  'queue: 40 cells on Redis, 2 worker processes (events = cells)': () => queueWorkload(2),
+  'queue: 40 cells on Redis, 4 worker processes (events = cells)': () => queueWorkload(4),
 };
