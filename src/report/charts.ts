@@ -140,7 +140,19 @@ function foldedBytes(r: ChartInput, view: ReportView): { series: string[]; bytes
   return { series: view.series, bytes, buckets, width: o.width * f };
 }
 
-export function occupancyChart(runs: ChartInput[], view: ReportView): Chart {
+/**
+ * The by-model series that memory charts can draw: models sharing a runner
+ * (`key`) are one runner, drawn under the first of them, so the others get
+ * no legend entry of their own.
+ */
+function memorySeries(runs: ChartInput[], view: ReportView): ReportView {
+  const drawn = new Set(runs.flatMap((r) => r.keyNames));
+  const series = view.series.filter((m) => m === OTHER || drawn.has(m));
+  return series.length === view.series.length ? view : { ...view, series };
+}
+
+export function occupancyChart(runs: ChartInput[], all: ReportView): Chart {
+  const view = memorySeries(runs, all);
   const t = view.time;
   const values = runs.flatMap((r) => {
     const { series, bytes, buckets, width } = foldedBytes(r, view);
@@ -326,7 +338,8 @@ export function mergedHangs(hangs: readonly { kind: string; from: number; to: nu
   return out;
 }
 
-export function residencyChart(runs: ChartInput[], view: ReportView): Chart {
+export function residencyChart(runs: ChartInput[], all: ReportView): Chart {
+  const view = memorySeries(runs, all);
   const values = runs.flatMap((r) => residencyRows(r, view));
   const kinds = [...new Set(runs.flatMap((r) => (r.hangs ?? []).map((h) => h.kind)))];
   const rows = kinds.length ? [...view.series, HANG_ROW] : view.series;

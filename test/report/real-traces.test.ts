@@ -360,3 +360,18 @@ test('many candidates: time slices merge so the points in the page stay bounded,
   const rects = (residencyChart(runs, view).spec.data as { values: unknown[] }).values.length;
   expect(rects).toBeLessThanOrEqual(12 * 5 * Math.ceil(o.buckets / 3));
 });
+
+test('models sharing a runner (key) are drawn as one, under the first of them: no empty legend entry', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ollamasim-key-'));
+  const yaml = `
+host: { gpus: [ { vram: 24GiB } ] }
+models: { a: { vram: 6GiB, load: 2s, key: blob }, b: { vram: 6GiB, load: 2s, key: blob }, c: { vram: 10GiB, load: 3s } }
+workload: { synthetic: { length: 2h, models: { a: { rate: 30/h, duration: 5 }, b: { rate: 30/h, duration: 5 }, c: { rate: 20/h, duration: 5 } } } }
+`;
+  writeFileSync(join(dir, 's.yaml'), yaml);
+  const sc = await loadScenario(join(dir, 's.yaml'));
+  await writeReport(join(dir, 'out'), sc, runScenario(sc, { series: true }), yaml);
+  const labels = (id: string) => [...readFileSync(join(dir, 'out', 'charts', `${id}.svg`), 'utf8').matchAll(/>([abc])<\/text>/g)].map((m) => m[1]).sort();
+  expect(labels('vram')).toEqual(['a', 'c']);
+  expect(labels('models')).toEqual(['a', 'b', 'c']); // latency is per model
+});
