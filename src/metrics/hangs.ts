@@ -12,21 +12,22 @@ export class HangSpans implements EventSink {
   private readonly start = EVENT_NAMES.indexOf('hang_start');
   private readonly end = EVENT_NAMES.indexOf('hang_end');
 
-  event(t: number, kind: number, _model: number, _request: number, reason: number): void {
+  event(t: number, kind: number, model: number, _request: number, reason: number): void {
     if (kind !== this.start && kind !== this.end) return;
-    const name = REASON_NAMES[reason] || 'hang';
+    // An episode is per pathology and model (the detector opens and closes them so).
+    const key = `${reason}/${model}`;
     if (kind === this.start) {
-      if (!this.open.has(name)) this.open.set(name, t);
+      if (!this.open.has(key)) this.open.set(key, t);
     } else {
-      const from = this.open.get(name);
-      if (from !== undefined) this.spans.push({ kind: name, from, to: t });
-      this.open.delete(name);
+      const from = this.open.get(key);
+      if (from !== undefined) this.spans.push({ kind: REASON_NAMES[reason] || 'hang', from, to: t });
+      this.open.delete(key);
     }
   }
 
   /** Spans still open at the end of the run close there (a hang that never resolved). */
   close(t: number): { kind: string; from: number; to: number }[] {
-    for (const [kind, from] of this.open) this.spans.push({ kind, from, to: Math.max(from, t) });
+    for (const [key, from] of this.open) this.spans.push({ kind: REASON_NAMES[Number(key.split('/')[0])] || 'hang', from, to: Math.max(from, t) });
     this.open.clear();
     return this.spans.sort((a, b) => a.from - b.from);
   }
