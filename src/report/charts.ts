@@ -318,7 +318,10 @@ function residencyRows(r: ChartInput, view: ReportView) {
     }
   }
   for (let s = 0; s < n; s++) close(s, slices);
-  for (const h of mergedHangs(r.hangs ?? [], width)) rows.push({ candidate: r.candidate, model: HANG_ROW, from: round(h.from / t.us), to: round(Math.max(h.to, h.from + o.width / 4) / t.us), state: h.kind });
+  // Clipped to the charted span: a hang that never ends runs to the end of the chart, not past it.
+  for (const h of mergedHangs(r.hangs ?? [], width)) {
+    if (h.from < end) rows.push({ candidate: r.candidate, model: HANG_ROW, from: round(h.from / t.us), to: round(Math.min(end, Math.max(h.to, h.from + o.width / 4)) / t.us), state: h.kind });
+  }
   return rows;
 }
 

@@ -32,7 +32,7 @@ const summary = (candidate: string, models: Record<string, number>, extra: Parti
   loads: 1, load_failures: 0, evictions: 0, reloads: 0, expiries: 0, unloads: 0, vram_mean_gib: 1, vram_peak_gib: 2,
   resident_gib_hours: 1, idle_resident_gib_hours: 1, window_s: 1, failed_load: 0, failed_restart: 0, failed_runtime_oom: 0,
   retries: 0, eviction_order: 'ollama', ttft_p50_s: 1, ttft_p95_s: 1, ttft_p99_s: 1, failure_share: 0, loads_per_hour: 1,
-  failed_load_oom: 0, failed_load_timeout: 0, load_ooms: 0,
+  failed_load_oom: 0, failed_load_timeout: 0, load_ooms: 0, pathologies: [],
   models: Object.fromEntries(Object.entries(models).map(([m, gibh]) => [m, { resident_gib_hours: gibh, requests: 1, latency_p95_s: gibh } as never])),
   ...extra,
 });
@@ -187,6 +187,12 @@ describe('charts of a many-model run', async () => {
     const values = (c.spec.data as { values: { model: string; state: string; from: number; to: number }[] }).values;
     expect(values.filter((v) => v.state === 'resurrection')).toEqual([expect.objectContaining({ model: 'scheduler stalled', from: 1, to: 1.5 })]);
     expect(c.howToRead).toContain('resurrection');
+    // A hang that outlasts the chart ends with it.
+    const endless = runs.map((r, i) => (i === 0 ? { ...r, hangs: [{ kind: 'resurrection', from: 3600e6, to: 99 * 3600e6 }] } : r));
+    const clipped = (residencyChart(endless, view).spec.data as { values: { state: string; to: number }[] }).values.filter((v) => v.state === 'resurrection');
+    const o = runs[0]!.occupancy;
+    expect(clipped).toHaveLength(1);
+    expect(clipped[0]!.to).toBeCloseTo((o.buckets * o.width) / 3600e6, 3);
     const trace = chromeTrace(hung);
     expect(trace.traceEvents).toContainEqual(expect.objectContaining({ name: 'resurrection', ph: 'X', ts: 3600e6, dur: 1800e6 }));
   });
