@@ -13,6 +13,8 @@ import { defaultContextTier, requestContext, type RequestContext } from './needs
 import type { VictimOrder } from './find-runner-to-unload.js';
 import { RunnerRef } from './runner-ref.js';
 import { type LoadTimer, type Op, type Req, type SchedModel, Where } from './types.js';
+import type { FitRules } from './placement.js';
+import { versionProfile, type VersionProfile } from './versions.js';
 
 /**
  * Ollama's Scheduler (server/sched.go, era E3 = v0.30+), as state plus the
@@ -22,7 +24,7 @@ import { type LoadTimer, type Op, type Req, type SchedModel, Where } from './typ
  */
 
 /** Engine event kinds the scheduler schedules for itself. */
-export const Ev = { finish: 0, loadDone: 1, loadFail: 2, expire: 3, unloaded: 4, cancel: 5, restart: 6, runtimeOom: 7, loadStall: 8, reserve: 9 } as const;
+export const Ev = { finish: 0, loadDone: 1, loadFail: 2, expire: 3, unloaded: 4, cancel: 5, restart: 6, runtimeOom: 7, loadStall: 8, reserve: 9, requeue: 10 } as const;
 
 /**
  * Same-instant order (spec §9.6): the server settles everything at t —
@@ -58,6 +60,8 @@ export interface SchedulerConfig {
   loadOomRetry?: boolean;
   /** OLLAMA_FLASH_ATTENTION=false on a CUDA host: the automatic batch takes the no-flash-attention branch (generation-batch.ts). */
   cudaWithoutFlashAttention?: boolean;
+  /** The Ollama version whose rules to follow (versions.ts); default the current one (E3). */
+  version?: VersionProfile;
   /** Check the scheduler's invariants after every event (tests, soak runs). */
   checkInvariants?: boolean;
   /** Unified memory (Apple, iGPU): system RAM in bytes, which also caps what the GPU can take (spec §9.7). */
@@ -135,6 +139,19 @@ export class Scheduler {
   /** Bytes other processes hold on each GPU now (reserved-memory.ts). */
   readonly reserved: Float64Array;
 
+  /** The Ollama version's rules (versions.ts). */
+  readonly profile: VersionProfile;
+  /** How a 2nd+ model must fit under this version (placement.ts). */
+  readonly fitRules: FitRules;
+  /** E1: the request at the head of the queue that touched the loading runner and waits for its load (version-rules.ts). */
+  blockedOnLoad: Req | null = null;
+  /** E1: the blocked request found no GPU without a loading model and goes back to the queue after the load. */
+  requeueAfterLoad = false;
+  /** E1: requests waiting out the 250 ms before they are queued again, by pool slot. */
+  readonly requeued = new Set<number>();
+  /** E1/E2: an unload request arrived while this model loaded: mark the runner once it is loaded (unload-request.ts). */
+  unloadAfterLoad = false;
+
   /** The default-context tier (spec §2) and each model's context for requests without num_ctx. */
   readonly tier: number;
   private readonly modelContext: RequestContext[];
@@ -155,8 +172,13 @@ export class Scheduler {
     // Changes to reserved memory are the scheduler's own timed events (reserved-memory.ts).
     cfg.reserveChanges?.forEach((c, i) => engine.schedule(c.at, Prio.fault, Ev.reserve, i));
     this.maxRunners = maxRunners(cfg.env.maxLoadedModels, cfg.gpus.length);
-    this.tier = defaultContextTier(cfg.gpus, cfg.env.gpuOverhead);
-    this.modelContext = cfg.models.map((m) => requestContext(0, m, cfg.env, this.tier));
+    this.profile = cfg.version ?? versionProfile();
+    this.fitRules = {
+      threshold: this.profile.fitThreshold,
+      overhead: this.profile.overheadPerGpu ? cfg.env.gpuOverhead : 0,
+    };
+    this.tier = this.profile.defaultContext || defaultContextTier(cfg.gpus, cfg.env.gpuOverhead);
+    this.modelContext = cfg.models.map((m) => this.normalise(requestContext(0, m, cfg.env, this.tier)));
   }
 
   /** The context a request asks for, normalised (spec §4.5); precomputed when it sets no num_ctx. */
@@ -164,7 +186,12 @@ export class Scheduler {
     if (r.ctxCut > 0) return { numCtx: r.ctxCut, auto: true }; // cut for its OOM retry (load-oom.ts)
     return r.numCtx === 0
       ? this.modelContext[r.model]!
-      : requestContext(r.numCtx, this.cfg.models[r.model]!, this.cfg.env, this.tier);
+      : this.normalise(requestContext(r.numCtx, this.cfg.models[r.model]!, this.cfg.env, this.tier));
+  }
+
+  /** Before v0.30.0 needsReload compares num_ctx as a plain number: no context is "automatic" (versions.ts). */
+  private normalise(ctx: RequestContext): RequestContext {
+    return this.profile.contextAutoNormalised || !ctx.auto ? ctx : { numCtx: ctx.numCtx, auto: false };
   }
 
   /** A model's context for requests that set no num_ctx (what a given `vram` was measured at, model-fit.ts). */
@@ -323,6 +350,11 @@ export class Scheduler {
 
   get pendingLength(): number {
     return this.pending.length - this.pendingHead;
+  }
+
+  /** The request at the head of the queue, left there. */
+  peekPending(): Req | null {
+    return this.pendingHead === this.pending.length ? null : this.pool[this.pending[this.pendingHead]!]!;
   }
 
   shiftPending(): Req | null {

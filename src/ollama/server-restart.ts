@@ -40,4 +40,8 @@ export function restartServer(s: Scheduler): void {
   s.bufferedSignals = 0;
   s.awaitedSignals = 1;
   s.loadOom = false;
+  s.blockedOnLoad = null; // version rules (async-load.ts, unload-request.ts)
+  s.requeueAfterLoad = false;
+  s.requeued.clear();
+  s.unloadAfterLoad = false;
 }
