@@ -144,3 +144,23 @@ export function nearestVersion(text: string): string {
   }
   return best;
 }
+
+/** In words, how a version's rules differ from the current one (explain, README); [] for E3 versions. */
+export function differences(p: VersionProfile): string[] {
+  const out: string[] = [];
+  if (!p.fastPath) out.push('no fast path: every request is queued, MAX_QUEUE counts all, a loaded model\'s request waits behind an eviction');
+  if (p.asyncLoad) out.push('asynchronous loads: a loaded model\'s request passes a load; a new model whose GPUs are loading is re-queued 250 ms later');
+  if (!p.loadOomRetry) out.push('no load-OOM retry: a load that runs out of memory is a 500');
+  if (p.wholeSecondKeepAlive) out.push('keep_alive numbers truncated to whole seconds (0.9 → 0)');
+  if (!p.unloadShortcut) out.push('no unload shortcut: an empty keep_alive 0 request loads the model, then it unloads');
+  if (p.unloadWaitsForLoad) out.push('an unload request during a load marks the runner once loaded');
+  if (p.defaultContext > 0) out.push(`default context ${p.defaultContext} (no VRAM tiers)`);
+  if (!p.contextAutoNormalised) out.push('num_ctx compared as a plain number (explicit = default when equal)');
+  if (p.autoNumParallel > 1) out.push(`OLLAMA_NUM_PARALLEL unset = ${p.autoNumParallel} slots when the model fits with them, else 1`);
+  if (p.fitThreshold !== FIT_THRESHOLD_E3) out.push('a 2nd model must fit fully (no 80 % pre-flight)');
+  if (p.overheadPerGpu) out.push('OLLAMA_GPU_OVERHEAD reserved on every GPU');
+  if (p.recoveryThreshold !== 0.75) out.push(`VRAM recovery at ${p.recoveryThreshold * 100} % (not modelled: U is the host's)`);
+  return out;
+}
+
+const FIT_THRESHOLD_E3 = 0.8;
