@@ -7,6 +7,7 @@ import { Ev, Prio, type Scheduler } from './sched.js';
 import { type Req, Where } from './types.js';
 import { useLoadedRunner } from './use-loaded-runner.js';
 import { serveDuringLoad } from './async-load.js';
+import { joinsLoad } from './join-load.js';
 import { applyRequestRules, takesUnloadShortcut, unloadDuringLoad } from './unload-request.js';
 
 /**
@@ -54,6 +55,8 @@ export function getRunner(s: Scheduler, r: Req): void {
       return;
     }
   }
+
+  if (joinsLoad(s, r)) return; // E2: the loading runner is in the table (join-load.ts)
 
   if (s.mode === 'idle' && s.pendingLength === 0) {
     take(s, r);

@@ -11,6 +11,7 @@ import { Ev, Prio, type Scheduler } from './sched.js';
 import type { Req, SchedModel } from './types.js';
 import { useLoadedRunner } from './use-loaded-runner.js';
 import { markIfUnloadRequested } from './unload-request.js';
+import { releaseJoiners } from './join-load.js';
 
 /**
  * load (spec §5.2c, §5.6): synchronous — the scheduler is blocked from spawn
@@ -62,6 +63,7 @@ export function onLoadDone(s: Scheduler, runnerId: number): void {
   s.inHand = null;
   s.mode = 'idle';
   useLoadedRunner(s, r, runner, Reason.loaded);
+  releaseJoiners(s, true);
   markIfUnloadRequested(s, runner);
   schedulerFree(s);
 }
@@ -96,6 +98,7 @@ export function endFailedLoad(s: Scheduler, runnerId: number, reason: Reason): R
   s.unloadAfterLoad = false;
   s.freeRunner(runner);
   s.emit(EventKind.load_fail, runner.model, r.index, reason, runner.memory);
+  releaseJoiners(s, false);
   return r;
 }
 

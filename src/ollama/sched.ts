@@ -149,6 +149,8 @@ export class Scheduler {
   requeueAfterLoad = false;
   /** E1: requests waiting out the 250 ms before they are queued again, by pool slot. */
   readonly requeued = new Set<number>();
+  /** E2: requests for the model being loaded, blocked in GetRunner until it is up (join-load.ts), by pool slot. */
+  readonly joiners: number[] = [];
   /** E1/E2: an unload request arrived while this model loaded: mark the runner once it is loaded (unload-request.ts). */
   unloadAfterLoad = false;
 

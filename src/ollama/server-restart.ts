@@ -43,5 +43,6 @@ export function restartServer(s: Scheduler): void {
   s.blockedOnLoad = null; // version rules (async-load.ts, unload-request.ts)
   s.requeueAfterLoad = false;
   s.requeued.clear();
+  s.joiners.length = 0;
   s.unloadAfterLoad = false;
 }

@@ -41,6 +41,13 @@ export interface VersionProfile {
    * (0.6.8 :246-273, reschedDelay :77). E2 and E3 are serial in effect.
    */
   asyncLoad: boolean;
+  /**
+   * E2: the loading runner is in the table, so a fast-path request for it
+   * blocks on its refMu and is served when it is up (0.20.0 sched.go:127-131,
+   * :548-584; join-load.ts). E1 has no fast path; from v0.30.0 the runner
+   * enters the table only when ready.
+   */
+  joinsLoad: boolean;
   /** The load-OOM retry (evictAllAndWait, v0.30.0, commit 9db4bdbad); before it a failed load is a 500. */
   loadOomRetry: boolean;
   /**
@@ -105,6 +112,7 @@ export function versionProfile(version: string = CURRENT_VERSION): VersionProfil
     era: eraOf(v),
     fastPath: atLeast(v, '0.11.5'),
     asyncLoad: !atLeast(v, '0.11.5'),
+    joinsLoad: atLeast(v, '0.11.5') && !e3,
     loadOomRetry: e3,
     wholeSecondKeepAlive: !atLeast(v, '0.11.8'),
     unloadShortcut: atLeast(v, '0.3.11'),
@@ -150,6 +158,7 @@ export function differences(p: VersionProfile): string[] {
   const out: string[] = [];
   if (!p.fastPath) out.push('no fast path: every request is queued, MAX_QUEUE counts all, a loaded model\'s request waits behind an eviction');
   if (p.asyncLoad) out.push('asynchronous loads: a loaded model\'s request passes a load; a new model whose GPUs are loading is re-queued 250 ms later');
+  if (p.joinsLoad) out.push('a request for the model being loaded joins the load, ahead of the queue');
   if (!p.loadOomRetry) out.push('no load-OOM retry: a load that runs out of memory is a 500');
   if (p.wholeSecondKeepAlive) out.push('keep_alive numbers truncated to whole seconds (0.9 → 0)');
   if (!p.unloadShortcut) out.push('no unload shortcut: an empty keep_alive 0 request loads the model, then it unloads');

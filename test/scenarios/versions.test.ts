@@ -257,3 +257,29 @@ describe('server.version: a bundled release tag, else exit 2 with the nearest on
     expect((await load('"0.6.8"')).candidates[0]!.version).toBe('0.6.8');
   });
 });
+
+describe('E2: a request for the model being loaded joins the load (0.20.0 sched.go:127-131, :548-584)', () => {
+  test('A2 is served when A is up on 0.20.0 (and on 0.11.4, where B is re-queued); on 0.32.15 it queues behind B and its evictions', async () => {
+    // A loads 0–5 (alongside W, busy until 50). B (new, too big) must evict W: the scheduler waits until 51.
+    const all = await runYaml(`${DEFAULTS}
+models:
+  W: { vram: 40GiB, load: 5s }
+  A: { vram: 20GiB, load: 5s }
+  B: { vram: 50GiB, load: 5s }
+warm: [ W ]
+workload:
+  requests:
+    - { id: W1, at: 0, model: W, duration: 50 }
+    - { id: A1, at: 0, model: A, duration: 1 }
+    - { id: B1, at: 1, model: B, duration: 1 }
+    - { id: A2, at: 2, model: A, duration: 1 }
+${versions('0.11.4', '0.20.0', '0.32.15')}`);
+    // E3: B evicts A (busy, shorter name) then W; A2 must load A again after B: 56–61.
+    expect(all.get('0.32.15')!.requests.get('A2')).toMatchObject({ admitted: 61, start: 61, cold: true });
+    // E2: A2 joined A's load, admitted when A is up, then waits for A's one slot.
+    expect(all.get('0.20.0')!.requests.get('A2')).toMatchObject({ admitted: 5, start: 6, cold: true });
+    // E1: B1 was blocked on A's load and is re-queued, so A2 reaches the head at 5 and is served.
+    expect(all.get('0.11.4')!.requests.get('A2')).toMatchObject({ admitted: 5, start: 6, cold: true });
+    expect(only(all.get('0.20.0')!.events, 'admitted').find((e) => e[3] === 'A2')).toEqual([5, 'admitted', 'A', 'A2', 'pending']);
+  });
+});
