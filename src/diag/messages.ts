@@ -48,7 +48,7 @@ export const msg = {
   countWithoutGpu: (): Message => ['a count of GPUs needs a GPU to repeat', 'give gpu: NAME, gpus: [ { vram: 24GiB } ] or vram: 24GiB with it'],
   unsupportedVersion: (value: string, nearest: string, number: boolean): Message => [
     number ? `${value} is a number (YAML drops trailing zeros), not an Ollama version` : `"${value}" is not a supported Ollama release`,
-    `nearest supported: ${nearest}; write a release tag from v0.2.0 to v0.32.15 as a quoted string, e.g. "0.6.8" (release candidates and v0.1.x are not modelled)`,
+    `nearest supported: ${nearest}; quote a release tag from v0.2.0 to v0.32.15, e.g. "0.6.8"; release candidates and v0.1.x are not modelled`,
   ],
   unknownCatalogue: (kind: string, name: string, known: readonly string[]): Message => [`unknown ${kind} "${name}"`, didYouMean(name, known)],
   noTokenRates: (model: string): Message => [

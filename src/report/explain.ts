@@ -11,7 +11,8 @@ export function explainText(list: CandidateExplanation[]): string {
   const out: string[] = [];
   for (const c of list) {
     out.push(`candidate "${c.candidate}": GPUs ${c.gpus.length ? c.gpus.map(gib).join(' + ') : 'none (CPU-only)'}, default context tier ${c.tier}`);
-    out.push(`  Ollama ${c.version} (era ${c.era})${c.differences.length ? `, unlike the current version: ${c.differences.join('; ')}` : ''}`);
+    out.push(`  Ollama ${c.version} (era ${c.era})${c.differences.length ? ', unlike the current version:' : ''}`);
+    for (const d of c.differences) out.push(`    - ${d}`);
     if (c.reserved.some((b) => b > 0)) {
       // Ollama's free memory: min(reported free, total − loaded); other processes lower the reported free.
       out.push(`  held by other processes: ${c.reserved.map(gib).join(' + ')}; free on an empty host ${c.gpus.map((g, i) => gib(g - c.reserved[i]!)).join(' + ')}`);
