@@ -1,5 +1,8 @@
 import { EventKind, Reason } from '../events/index.js';
+import { startLoad } from './load.js';
+import { gpuFraction, modelFit } from './model-fit.js';
 import { needsReload } from './needs-reload.js';
+import { selectPlacement } from './placement.js';
 import { Ev, Prio, type Scheduler } from './sched.js';
 import { type Req, Where } from './types.js';
 import { useLoadedRunner } from './use-loaded-runner.js';
@@ -19,8 +22,9 @@ import { useLoadedRunner } from './use-loaded-runner.js';
  *   behind it wait for the load;
  * - a new model below the cap took its GPU list before the wait, without the
  *   GPUs that were loading (filterGPUsWithoutLoadingModels, :246, :526-543):
- *   when that left none, it is put back at the end of the queue 250 ms later
- *   (:261-273, reschedDelay :77).
+ *   after the load it loads on the others if it fits there fully (:249-254),
+ *   else it is put back at the end of the queue 250 ms later (:261-273,
+ *   reschedDelay :77).
  * In the simulator the load keeps the scheduler in mode 'loading' with its
  * request in hand, as in E2/E3; this file lets the queue's head go past it.
  */
@@ -56,21 +60,38 @@ function block(s: Scheduler, r: Req): void {
   const newModel = loading !== null && loading.key !== model.key && s.loaded[model.key] === null;
   // Go's len(s.loaded) counts the loading runner; the MaxRunners branch (:157-159) does not filter GPUs.
   const belowCap = s.loadedCount + 1 < s.maxRunners;
-  const gpus = s.cfg.gpus.length;
-  s.requeueAfterLoad = newModel && belowCap && gpus > 0 && loading!.gpuShare.every((b) => b > 0);
+  // filterGPUsWithoutLoadingModels, taken before the wait: the GPUs the loading runner is on.
+  const filtered = loading && s.cfg.gpus.length > 0 ? loading.gpuShare.map((b) => b > 0) : [];
+  s.filteredGpus = newModel && belowCap && filtered.some(Boolean) ? filtered : null;
 }
 
 /**
- * processPending takes `r` after the load ended. True when it was the request
- * blocked on that load and its GPU list came up empty: it goes back to the
- * queue 250 ms from now instead of being scheduled.
+ * processPending takes `r` after the load ended. When it was the request
+ * blocked on that load as a new model below the cap, Go goes on with the GPU
+ * list taken before the wait (0.6.8 sched.go:246-273): it loads on the GPUs
+ * that were not loading if it fits there fully, else it goes back to the queue
+ * 250 ms from now. True when either happened; false: schedule it as usual.
  */
-export function requeuedAfterLoad(s: Scheduler, r: Req): boolean {
+export function afterBlockedLoad(s: Scheduler, r: Req): boolean {
   if (s.blockedOnLoad !== r) return false;
   s.blockedOnLoad = null;
-  const requeue = s.requeueAfterLoad && !r.gone;
-  s.requeueAfterLoad = false;
-  if (!requeue) return false;
+  const filtered = s.filteredGpus;
+  s.filteredGpus = null;
+  if (filtered === null || r.gone) return false;
+  const model = s.cfg.models[r.model]!;
+  const ctx = s.contextOf(r);
+  const used = s.gpuTaken();
+  filtered.forEach((f, g) => { if (f) used[g] = s.cfg.gpus[g]!; }); // left out of the fit
+  const placement = filtered.every(Boolean) ? null : selectPlacement(
+    modelFit(model, ctx, s.cfg.cudaWithoutFlashAttention, s.baseContext(r.model)), s.cfg.gpus, used, s.cfg.env.schedSpread,
+    false, s.systemFree(), gpuFraction(model), s.fitRules,
+  );
+  if (placement) {
+    s.inHand = r;
+    r.where = Where.inHand;
+    startLoad(s, r, model, placement, ctx);
+    return true;
+  }
   r.where = Where.queued; // held by Go's goroutine: a client timeout drops it when it is dequeued
   s.requeued.add(r.slot);
   s.engine.schedule(s.now + RESCHED_DELAY, Prio.fault, Ev.requeue, r.slot);

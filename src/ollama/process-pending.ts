@@ -10,7 +10,7 @@ import type { RunnerRef } from './runner-ref.js';
 import type { Scheduler } from './sched.js';
 import { type Req, Where } from './types.js';
 import { useLoadedRunner } from './use-loaded-runner.js';
-import { requeuedAfterLoad, serveDuringLoad } from './async-load.js';
+import { afterBlockedLoad, serveDuringLoad } from './async-load.js';
 
 /**
  * processPending (spec §5.2): one goroutine, one request at a time. It blocks
@@ -26,7 +26,7 @@ export function processPending(s: Scheduler): void {
     const r = s.shiftPending();
     if (r === null) return;
     s.bufferedSignals = 0;
-    if (requeuedAfterLoad(s, r)) continue;
+    if (afterBlockedLoad(s, r)) continue; // E1: re-queued, or loading beside the last load (async-load.ts)
     if (r.gone) {
       // Its client left while it was queued: dropped silently, nothing loaded.
       s.emit(EventKind.drop, r.model, r.index, Reason.client_timeout);

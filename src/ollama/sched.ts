@@ -145,8 +145,8 @@ export class Scheduler {
   readonly fitRules: FitRules;
   /** E1: the request at the head of the queue that touched the loading runner and waits for its load (version-rules.ts). */
   blockedOnLoad: Req | null = null;
-  /** E1: the blocked request found no GPU without a loading model and goes back to the queue after the load. */
-  requeueAfterLoad = false;
+  /** E1: the GPUs the blocked request's fit leaves out (the loading runner's), or null when it does not filter (async-load.ts). */
+  filteredGpus: readonly boolean[] | null = null;
   /** E1: requests waiting out the 250 ms before they are queued again, by pool slot. */
   readonly requeued = new Set<number>();
   /** E2: requests for the model being loaded, blocked in GetRunner until it is up (join-load.ts), by pool slot. */

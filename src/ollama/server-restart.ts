@@ -41,7 +41,7 @@ export function restartServer(s: Scheduler): void {
   s.awaitedSignals = 1;
   s.loadOom = false;
   s.blockedOnLoad = null; // version rules (async-load.ts, unload-request.ts)
-  s.requeueAfterLoad = false;
+  s.filteredGpus = null;
   s.requeued.clear();
   s.joiners.length = 0;
   s.unloadAfterLoad = false;

@@ -75,6 +75,33 @@ ${versions('0.6.8', '0.11.4', '0.11.5', '0.32.15')}`);
   });
 });
 
+describe('E1 with two GPUs: the fit leaves out only the GPUs that were loading (0.6.8 sched.go:246-273, :526-543)', () => {
+  const two = (extra: string) => `
+host: { gpus: [ { vram: 80GiB }, { vram: 80GiB } ], unload: 1s }
+models:
+  B: { vram: 40GiB, load: 5s }
+  C: { vram: 10GiB, load: 5s }
+  A: { vram: 75GiB, load: 5s }
+${extra}
+workload:
+  requests:
+    - { id: B1, at: 0, model: B, duration: 1 }
+    - { id: C1, at: 1, model: C, duration: 1 }
+${versions('0.6.8')}`;
+  test('C fits on the GPU B is not loading on: it loads there as soon as B is up, no re-queue', async () => {
+    const r = [...(await runYaml(two(''))).values()][0]!;
+    expect(only(r.events, 'queued', 'load_start')).toEqual([
+      [0, 'load_start', 'B', 'B1', ''], [1, 'queued', 'C', 'C1', ''], [5, 'load_start', 'C', 'C1', ''],
+    ]);
+  });
+  test('with the other GPU full (A warm on it), C does not fit there: re-queued 250 ms', async () => {
+    const r = [...(await runYaml(two('warm: [ A ]'))).values()][0]!;
+    expect(only(r.events, 'queued', 'load_start').slice(1)).toEqual([
+      [0, 'load_start', 'B', 'B1', ''], [1, 'queued', 'C', 'C1', ''], [5.25, 'queued', 'C', 'C1', 'requeued'], [5.25, 'load_start', 'C', 'C1', ''],
+    ]);
+  });
+});
+
 describe('E3 pathologies that need the fast path are absent in E1 (spec §10.1)', () => {
   const hol = (r4: string) => `${DEFAULTS}
 models:
