@@ -36,6 +36,8 @@ export interface FitRules {
   threshold: number;
   /** Bytes reserved on each GPU before anything is placed. */
   overhead: number;
+  /** A CPU-only load beside others must fit in `systemFree` (before v0.30.0; versions.ts cpuRamCheck). */
+  cpuRamCheck?: boolean;
 }
 
 const E3_FIT: FitRules = { threshold: FIT_THRESHOLD, overhead: 0 };
@@ -72,6 +74,7 @@ export function selectPlacement(
   if (n === 0 || gpuFraction === 0) {
     // CPU only (a CPU-only host, or num_gpu 0): alongside, no check (spec §5.2c, scenario 26).
     const pLoad = fit.predicted + fit.surcharge(0);
+    if (rules.cpuRamCheck && n === 0 && !nothingLoaded && pLoad > systemFree) return null;
     return { gpuShare: new Array<number>(n).fill(0), pLoad, available: 0, vram: fit.actual(pLoad), planned: 0 };
   }
   const free: number[] = [];

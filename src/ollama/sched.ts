@@ -66,6 +66,8 @@ export interface SchedulerConfig {
   checkInvariants?: boolean;
   /** Unified memory (Apple, iGPU): system RAM in bytes, which also caps what the GPU can take (spec §9.7). */
   unifiedRam?: number;
+  /** The host's system RAM in bytes (what an older version's CPU-only fit checks, versions.ts cpuRamCheck). */
+  hostRam?: number;
   /** Told whenever the bytes held on a GPU change (memory per GPU over time, for charts). */
   onGpuMemory?: (t: number, gpu: number, bytes: number) => void;
   /** A what-if victim order instead of Ollama's ByDurationAndName (labelled not-Ollama in reports). */
@@ -178,6 +180,7 @@ export class Scheduler {
     this.fitRules = {
       threshold: this.profile.fitThreshold,
       overhead: this.profile.overheadPerGpu ? cfg.env.gpuOverhead : 0,
+      cpuRamCheck: this.profile.cpuRamCheck,
     };
     this.tier = this.profile.defaultContext || defaultContextTier(cfg.gpus, cfg.env.gpuOverhead);
     this.modelContext = cfg.models.map((m) => this.normalise(requestContext(0, m, cfg.env, this.tier)));
@@ -324,9 +327,10 @@ export class Scheduler {
     return taken;
   }
 
-  /** Free system RAM as the unified-memory clamp sees it (Infinity on discrete GPUs). */
+  /** Free system RAM as the unified-memory clamp sees it (Infinity on discrete GPUs), or on a CPU-only host (placement's cpuRamCheck). */
   systemFree(): number {
-    const ram = this.cfg.unifiedRam;
+    const cpuOnly = this.cfg.gpus.length === 0 && this.profile.cpuRamCheck;
+    const ram = this.cfg.unifiedRam ?? (cpuOnly ? this.cfg.hostRam : undefined);
     if (ram === undefined) return Infinity;
     let held = this.cpuUsed;
     for (let g = 0; g < this.gpuUsed.length; g++) held += this.gpuUsed[g]!;

@@ -76,6 +76,12 @@ export interface VersionProfile {
    * layout, 0.20.0 llm/server.go:971) before v0.30.0, then the 80 % pre-flight.
    */
   fitThreshold: number;
+  /**
+   * On a CPU-only host a 2nd+ model must fit in free system RAM, else a runner
+   * is evicted (maybeFindCPURunnerToUnload, 0.6.8 sched.go:213-223, :865-876;
+   * E2 the layout's RAM check); from v0.30.0 there is no check (spec §5.2c).
+   */
+  cpuRamCheck: boolean;
   /** OLLAMA_GPU_OVERHEAD is reserved on every GPU in the fit (0.6.8 llm/memory.go:103; 0.20.0 llm/server.go:1029-1033); E3 ignores it. */
   overheadPerGpu: boolean;
   /** VRAM-recovery threshold (waitForVRAMRecovery): 0.8 before v0.12.6 (0.12.5 sched.go:667), 0.75 from (0.12.6 :671). */
@@ -122,6 +128,7 @@ export function versionProfile(version: string = CURRENT_VERSION): VersionProfil
     autoNumParallel: atLeast(v, '0.10.0') ? 1 : atLeast(v, '0.6.7') ? 2 : 4,
     fitThreshold: e3 ? 0.8 : 1,
     overheadPerGpu: !e3,
+    cpuRamCheck: !e3,
     recoveryThreshold: atLeast(v, '0.12.6') ? 0.75 : 0.8,
   };
 }
@@ -168,6 +175,7 @@ export function differences(p: VersionProfile): string[] {
   if (p.autoNumParallel > 1) out.push(`OLLAMA_NUM_PARALLEL unset = ${p.autoNumParallel} slots when the model fits with them, else 1`);
   if (p.fitThreshold !== FIT_THRESHOLD_E3) out.push('a 2nd model must fit fully (no 80 % pre-flight)');
   if (p.overheadPerGpu) out.push('OLLAMA_GPU_OVERHEAD reserved on every GPU');
+  if (p.cpuRamCheck) out.push('on a CPU-only host a 2nd model must fit in free RAM, else one is evicted');
   if (p.recoveryThreshold !== 0.75) out.push(`VRAM recovery at ${p.recoveryThreshold * 100} % (not modelled: U is the host's)`);
   return out;
 }

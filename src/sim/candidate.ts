@@ -56,6 +56,7 @@ export function schedulerConfig(c: ResolvedCandidate): SchedulerConfig {
     reserveChanges: c.reserveChanges,
     cudaWithoutFlashAttention: env.flashAttention === false && c.host.gpus.length > 0 && !c.host.unified,
     unifiedRam: c.host.unified ? c.host.ram : undefined,
+    hostRam: c.host.ram,
     victimOrder: victimOrder(c.eviction),
     version,
     loadOomRetry: version.loadOomRetry,

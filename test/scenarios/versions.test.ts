@@ -228,6 +228,18 @@ candidates:
     expect(['0.6.8', '0.6.8 overhead', '0.20.0', '0.32.15', '0.32.15 overhead'].map(marks)).toEqual([0, 1, 0, 1, 1]);
   });
 
+  test('CPU-only host: a 2nd model must fit in free RAM before v0.30.0 (0.6.8 sched.go:213-223, :865-876); the current version loads it alongside', async () => {
+    const all = await runYaml(`
+host: { gpus: [], ram: 32GiB, unload: 1s }
+models: { A: { vram: 20GiB, load: 5s }, B: { vram: 16GiB, load: 5s }, C: { vram: 8GiB, load: 5s } }
+warm: [ A ]
+workload: { requests: [ { at: 0, model: B, duration: 10 }, { at: 100, model: C, duration: 1 } ] }
+${versions('0.6.8', '0.20.0', '0.32.15')}`);
+    // 32 − 20 = 12 GiB free: B (16) evicts A on 0.6.8 and 0.20.0; C (8) then fits beside B (16 free).
+    for (const v of ['0.6.8', '0.20.0']) expect(only(all.get(v)!.events, 'mark')).toEqual([[0, 'mark', 'A', '', 'evicted']]);
+    expect(only(all.get('0.32.15')!.events, 'mark')).toEqual([]);
+  });
+
   test('default context: 2048 on 0.6.6, 4096 on 0.6.7 (envconfig/config.go:172), VRAM tiers on the current version', async () => {
     const all = await runYaml(`${DEFAULTS}
 models: { llama3.1:8b: { p: auto } }
