@@ -82,6 +82,8 @@ export interface VersionProfile {
    * E2 the layout's RAM check); from v0.30.0 there is no check (spec §5.2c).
    */
   cpuRamCheck: boolean;
+  /** Equal-keep_alive victims in random order (ByDuration, before v0.6.6; victim-ties.ts); from v0.6.6 by blob path. */
+  randomVictimTies: boolean;
   /** OLLAMA_GPU_OVERHEAD is reserved on every GPU in the fit (0.6.8 llm/memory.go:103; 0.20.0 llm/server.go:1029-1033); E3 ignores it. */
   overheadPerGpu: boolean;
   /** VRAM-recovery threshold (waitForVRAMRecovery): 0.8 before v0.12.6 (0.12.5 sched.go:667), 0.75 from (0.12.6 :671). */
@@ -129,6 +131,7 @@ export function versionProfile(version: string = CURRENT_VERSION): VersionProfil
     fitThreshold: e3 ? 0.8 : 1,
     overheadPerGpu: !e3,
     cpuRamCheck: !e3,
+    randomVictimTies: !atLeast(v, '0.6.6'),
     recoveryThreshold: atLeast(v, '0.12.6') ? 0.75 : 0.8,
   };
 }
@@ -175,6 +178,7 @@ export function differences(p: VersionProfile): string[] {
   if (p.autoNumParallel > 1) out.push(`OLLAMA_NUM_PARALLEL unset = ${p.autoNumParallel} slots when the model fits with them, else 1`);
   if (p.fitThreshold !== FIT_THRESHOLD_E3) out.push('a 2nd model must fit fully (no 80 % pre-flight)');
   if (p.overheadPerGpu) out.push('OLLAMA_GPU_OVERHEAD reserved on every GPU');
+  if (p.randomVictimTies) out.push('equal keep_alive victims in random order (not by name)');
   if (p.cpuRamCheck) out.push('on a CPU-only host a 2nd model must fit in free RAM, else one is evicted');
   if (p.recoveryThreshold !== 0.75) out.push(`VRAM recovery at ${p.recoveryThreshold * 100} % (not modelled: U is the host's)`);
   return out;

@@ -7,6 +7,7 @@ import { PAGE_CACHE } from '../hardware/storage.js';
 import { autoNumParallel, numParallelFor, parseServerEnv, type SchedModel, type SchedulerConfig } from '../ollama/index.js';
 import { predictServerVram } from '../ollama/predict-server-vram.js';
 import { versionProfile, type VersionProfile } from '../ollama/versions.js';
+import { byDurationRandomTies } from '../ollama/victim-ties.js';
 import type { LoadTimer } from '../ollama/types.js';
 import { victimOrder } from '../whatif/eviction-orders.js';
 
@@ -57,7 +58,7 @@ export function schedulerConfig(c: ResolvedCandidate): SchedulerConfig {
     cudaWithoutFlashAttention: env.flashAttention === false && c.host.gpus.length > 0 && !c.host.unified,
     unifiedRam: c.host.unified ? c.host.ram : undefined,
     hostRam: c.host.ram,
-    victimOrder: victimOrder(c.eviction),
+    victimOrder: victimOrder(c.eviction) ?? (version.randomVictimTies ? byDurationRandomTies : undefined),
     version,
     loadOomRetry: version.loadOomRetry,
     answerScale: answerScale(c),

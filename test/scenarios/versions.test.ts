@@ -240,6 +240,33 @@ ${versions('0.6.8', '0.20.0', '0.32.15')}`);
     expect(only(all.get('0.32.15')!.events, 'mark')).toEqual([]);
   });
 
+  test('victim ties: by name from v0.6.6 (ByDurationAndName, 0.6.6 sched.go:670), in random order before (ByDuration, 0.6.5 :670-677)', async () => {
+    const rounds = Array.from({ length: 12 }, (_, i) => `    - { at: ${i * 100}, model: ${'CDE'[i % 3]}, duration: 1 }`).join('\n');
+    const all = await runYaml(`${DEFAULTS}
+server: { OLLAMA_MAX_LOADED_MODELS: 2, OLLAMA_KEEP_ALIVE: 1h }
+models: { A: { vram: 1GiB, load: 1s }, B: { vram: 1GiB, load: 1s }, C: { vram: 1GiB, load: 1s }, D: { vram: 1GiB, load: 1s }, E: { vram: 1GiB, load: 1s } }
+warm: [ A, B ]
+workload:
+  requests:
+${rounds}
+${versions('0.6.5', '0.6.6')}`);
+    // Each arrival finds two idle runners with the same keep_alive: which one goes?
+    const smallerName = (v: string) => {
+      const loaded = new Set(['A', 'B']);
+      return only(all.get(v)!.events, 'mark', 'load_end').map(([, kind, model]) => {
+        if (kind === 'load_end') { loaded.add(model); return null; }
+        const first = [...loaded].sort()[0] === model;
+        loaded.delete(model);
+        return first;
+      }).filter((x) => x !== null);
+    };
+    expect(smallerName('0.6.6').length).toBeGreaterThan(5);
+    expect(smallerName('0.6.6').every(Boolean)).toBe(true);
+    expect(smallerName('0.6.5').length).toBeGreaterThan(5);
+    expect(smallerName('0.6.5')).toContain(false);
+    expect(smallerName('0.6.5')).toContain(true); // random, not reversed
+  });
+
   test('default context: 2048 on 0.6.6, 4096 on 0.6.7 (envconfig/config.go:172), VRAM tiers on the current version', async () => {
     const all = await runYaml(`${DEFAULTS}
 models: { llama3.1:8b: { p: auto } }

@@ -77,6 +77,8 @@ describe('eras and boundaries, each at the first tag with the newer rule', () =>
   test('full fit with OLLAMA_GPU_OVERHEAD before v0.30.0, the 80 % pre-flight from it; recovery 80 % then 75 % from v0.12.6', () => {
     expect([p('0.24.0').fitThreshold, p('0.30.0').fitThreshold]).toEqual([1, 0.8]);
     expect([p('0.24.0').overheadPerGpu, p('0.30.0').overheadPerGpu]).toEqual([true, false]);
+    expect([p('0.24.0').cpuRamCheck, p('0.30.0').cpuRamCheck]).toEqual([true, false]);
+    expect([p('0.6.5').randomVictimTies, p('0.6.6').randomVictimTies]).toEqual([true, false]);
     expect([p('0.12.5').recoveryThreshold, p('0.12.6').recoveryThreshold]).toEqual([0.8, 0.75]);
   });
 
