@@ -4,7 +4,7 @@ import type { Path, YamlSource } from './yaml-source.js';
 import { HOUR } from '../engine/index.js';
 import { INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js';
 import { parseServerEnv } from '../ollama/envconfig.js';
-import { CURRENT_VERSION, parseVersion } from '../ollama/versions.js';
+import { CURRENT_VERSION, envForVersion, envReadFrom, parseVersion } from '../ollama/versions.js';
 import { checkReserveGpus, resolveFaults, resolveRetry } from './faults.js';
 import { deepMerge } from './merge.js';
 import { architecture, CATALOGUE_MODEL_TAGS, catalogueModel, resolveHost } from './hardware.js';
@@ -177,8 +177,8 @@ export class Resolver {
         }
       }
       const server = { ...this.file.server, ...c.server } as Record<string, string | number | boolean>;
-      this.checkServer(server, c.name, warned, warnings);
       const version = this.version(server.version, c.server?.version !== undefined ? [...path, 'server', 'version'] : ['server', 'version']);
+      this.checkServer(server, c.name, warned, warnings, version);
       candidates.push({
         name: c.name,
         server,
@@ -203,8 +203,12 @@ export class Resolver {
    * default, and so does the run), but the user should learn their setting had
    * no effect. A value inherited by every candidate is reported once.
    */
-  private checkServer(server: Record<string, string | number | boolean>, candidate: string, warned: Set<string>, warnings: string[]): void {
-    const env = parseServerEnv(server, (name, m) => {
+  private checkServer(server: Record<string, string | number | boolean>, candidate: string, warned: Set<string>, warnings: string[], version: string): void {
+    for (const name of Object.keys(server)) {
+      const since = envReadFrom(version, name);
+      if (since !== null) warnings.push(warn.serverEnv(this.src.file, candidate, name, `Ollama ${version} does not read it (from v${since}); the run ignores it`));
+    }
+    const env = parseServerEnv(envForVersion(version, server), (name, m) => {
       if (warned.has(name + m)) return;
       warned.add(name + m);
       warnings.push(warn.serverEnv(this.src.file, candidate, name, m));

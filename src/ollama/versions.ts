@@ -185,3 +185,26 @@ export function differences(p: VersionProfile): string[] {
 }
 
 const FIT_THRESHOLD_E3 = 0.8;
+
+/**
+ * The first release whose envconfig reads each OLLAMA_* variable the simulator
+ * models (`git show TAG:envconfig/config.go`); the others are read from v0.2.0.
+ * An older server ignores the variable, and so does the run.
+ */
+const ENV_SINCE: Readonly<Record<string, string>> = {
+  OLLAMA_LOAD_TIMEOUT: '0.3.10',
+  OLLAMA_GPU_OVERHEAD: '0.3.10',
+  OLLAMA_KV_CACHE_TYPE: '0.5.0',
+  OLLAMA_CONTEXT_LENGTH: '0.5.13',
+};
+
+/** The version from which Ollama reads this variable, or null if this one does. */
+export function envReadFrom(version: string, name: string): string | null {
+  const since = ENV_SINCE[name];
+  return since !== undefined && compareVersions(version, since) < 0 ? since : null;
+}
+
+/** The server settings as this version sees them: variables it does not read are dropped. */
+export function envForVersion<T>(version: string, server: Readonly<Record<string, T>>): Record<string, T> {
+  return Object.fromEntries(Object.entries(server).filter(([name]) => envReadFrom(version, name) === null));
+}

@@ -6,7 +6,7 @@ import { offloadedDecode, perStreamFactor, ratesFor } from '../hardware/throughp
 import { PAGE_CACHE } from '../hardware/storage.js';
 import { autoNumParallel, numParallelFor, parseServerEnv, type SchedModel, type SchedulerConfig } from '../ollama/index.js';
 import { predictServerVram } from '../ollama/predict-server-vram.js';
-import { versionProfile, type VersionProfile } from '../ollama/versions.js';
+import { envForVersion, versionProfile, type VersionProfile } from '../ollama/versions.js';
 import { byDurationRandomTies } from '../ollama/victim-ties.js';
 import type { LoadTimer } from '../ollama/types.js';
 import { victimOrder } from '../whatif/eviction-orders.js';
@@ -31,8 +31,8 @@ export function runnerKeys(models: readonly { key: string }[]): { keyOf: Int32Ar
 /** A candidate as the scheduler sees it. Env warnings were already reported by the loader. */
 export function schedulerConfig(c: ResolvedCandidate): SchedulerConfig {
   const { keyOf, keyNames } = runnerKeys(c.models);
-  const env = parseServerEnv(c.server, () => {});
   const version = versionProfile(c.version);
+  const env = parseServerEnv(envForVersion(version.version, c.server), () => {});
   const models: SchedModel[] = c.models.map((m, i) => ({
     name: m.name,
     key: keyOf[i]!,
@@ -71,8 +71,9 @@ export function schedulerConfig(c: ResolvedCandidate): SchedulerConfig {
 
 /** The automatic NUM_PARALLEL of versions before v0.10.0 when OLLAMA_NUM_PARALLEL is unset, else 0 (num-parallel.ts). */
 function versionParallel(c: ResolvedCandidate, m: ResolvedCandidate['models'][number], v: VersionProfile): number {
-  const gpu = Math.max(0, ...c.host.gpus) - (v.overheadPerGpu ? Number(c.server.OLLAMA_GPU_OVERHEAD ?? 0) || 0 : 0);
-  const ctx = m.numCtx || Number(c.server.OLLAMA_CONTEXT_LENGTH ?? 0) || v.defaultContext || 4096;
+  const server = envForVersion(v.version, c.server);
+  const gpu = Math.max(0, ...c.host.gpus) - (v.overheadPerGpu ? Number(server.OLLAMA_GPU_OVERHEAD ?? 0) || 0 : 0);
+  const ctx = m.numCtx || Number(server.OLLAMA_CONTEXT_LENGTH ?? 0) || v.defaultContext || 4096;
   return autoNumParallel(v.autoNumParallel, c.server.OLLAMA_NUM_PARALLEL, (p) =>
     c.host.gpus.length === 0 || m.arch === null || (Number.isNaN(m.p) ? predictServerVram(m.arch, ctx, p) : m.p) <= gpu);
 }

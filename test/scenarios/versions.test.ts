@@ -4,7 +4,7 @@
  * rule variant cites the Ollama lines of its version; where §10 and the source
  * disagree the source won (README "Ollama versions").
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -300,6 +300,20 @@ ${versions('0.24.0', '0.30.0')}`);
     expect(all.get('0.24.0')!.requests.get('1')).toMatchObject({ status: 'failed', http: 500 });
     expect(all.get('0.30.0')!.requests.get('1')).toMatchObject({ status: 'ok' });
   });
+});
+
+test('a variable the version does not read is ignored, with a warning: OLLAMA_CONTEXT_LENGTH from v0.5.13 (envconfig/config.go)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ollamasim-'));
+  const file = join(dir, 's.yaml');
+  writeFileSync(file, `${DEFAULTS}server: { OLLAMA_CONTEXT_LENGTH: 32768, OLLAMA_NUM_PARALLEL: 1 }
+models: { llama3.1:8b: { p: auto } }
+workload: { requests: [ { at: 0, model: llama3.1:8b, duration: 1 } ] }
+${versions('0.5.12', '0.5.13')}`);
+  const sc = await loadScenario(file);
+  expect(sc.warnings).toEqual([expect.stringContaining('candidate "0.5.12": OLLAMA_CONTEXT_LENGTH: Ollama 0.5.12 does not read it (from v0.5.13); the run ignores it')]);
+  const all = await runYaml(readFileSync(file, 'utf8'));
+  // 2048 (the default before v0.6.7) against 32768: the KV cache is 16× larger.
+  expect(all.get('0.5.12')!.result.summary.vram_peak_gib).toBeLessThan(all.get('0.5.13')!.result.summary.vram_peak_gib - 3);
 });
 
 describe('server.version: a bundled release tag, else exit 2 with the nearest one', () => {
