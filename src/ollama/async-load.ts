@@ -83,7 +83,7 @@ export function afterBlockedLoad(s: Scheduler, r: Req): boolean {
   const used = s.gpuTaken();
   filtered.forEach((f, g) => { if (f) used[g] = s.cfg.gpus[g]!; }); // left out of the fit
   const placement = filtered.every(Boolean) ? null : selectPlacement(
-    modelFit(model, ctx, s.cfg.cudaWithoutFlashAttention, s.baseContext(r.model)), s.cfg.gpus, used, s.cfg.env.schedSpread,
+    modelFit(model, ctx, s.cfg.cudaWithoutFlashAttention, s.baseContext(r.model), s.profile.batchSurcharge), s.cfg.gpus, used, s.cfg.env.schedSpread,
     false, s.systemFree(), gpuFraction(model), s.fitRules,
   );
   if (placement) {

@@ -110,7 +110,7 @@ export function endFailedLoad(s: Scheduler, runnerId: number, reason: Reason): R
 export function loadWarm(s: Scheduler, modelIndex: number, keepAlive: number): boolean {
   const model = s.cfg.models[modelIndex]!;
   const ctx = s.baseContext(modelIndex);
-  const placement = selectPlacement(modelFit(model, ctx, s.cfg.cudaWithoutFlashAttention), s.cfg.gpus, s.gpuTaken(), s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model), s.fitRules);
+  const placement = selectPlacement(modelFit(model, ctx, s.cfg.cudaWithoutFlashAttention, undefined, s.profile.batchSurcharge), s.cfg.gpus, s.gpuTaken(), s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model), s.fitRules);
   if (!placement || s.loaded[model.key] || s.loadedCount >= s.maxRunners) return false;
   const runner = s.newRunner(model.key, modelIndex, placement.vram, placement.gpuShare, ctx.numCtx, ctx.auto);
   runner.sessionDuration = Number.isNaN(keepAlive) ? s.cfg.env.keepAlive : keepAlive;

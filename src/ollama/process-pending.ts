@@ -68,7 +68,7 @@ function schedule(s: Scheduler, r: Req): void {
     } else {
       // c. Fits (or nothing is loaded, or CPU-only) → load; else evict.
       const placement = selectPlacement(
-        modelFit(model, ctx, s.cfg.cudaWithoutFlashAttention, s.baseContext(r.model)), s.cfg.gpus, s.gpuTaken(), s.cfg.env.schedSpread,
+        modelFit(model, ctx, s.cfg.cudaWithoutFlashAttention, s.baseContext(r.model), s.profile.batchSurcharge), s.cfg.gpus, s.gpuTaken(), s.cfg.env.schedSpread,
         s.loadedCount === 0, s.systemFree(), gpuFraction(model), s.fitRules,
       );
       if (placement) {

@@ -179,7 +179,7 @@ export class Scheduler {
     this.profile = cfg.version ?? versionProfile();
     this.fitRules = {
       threshold: this.profile.fitThreshold,
-      overhead: this.profile.overheadPerGpu ? cfg.env.gpuOverhead : 0,
+      overhead: (this.profile.overheadPerGpu ? cfg.env.gpuOverhead : 0) + minimumMemory(this.profile, cfg.unifiedRam !== undefined),
       cpuRamCheck: this.profile.cpuRamCheck,
     };
     this.tier = this.profile.defaultContext || defaultContextTier(cfg.gpus, cfg.env.gpuOverhead);
@@ -380,6 +380,11 @@ export class Scheduler {
   initialDuration(r: Req): number {
     return Number.isNaN(r.keepAlive) ? this.cfg.env.keepAlive : r.keepAlive;
   }
+}
+
+/** The device's MinimumMemory an older version sets aside per GPU (versions.ts); unified memory counts as Metal. */
+export function minimumMemory(p: VersionProfile, unified: boolean): number {
+  return p.minimumMemory === null ? 0 : unified ? p.minimumMemory.metal : p.minimumMemory.discrete;
 }
 
 /**

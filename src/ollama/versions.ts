@@ -5,6 +5,8 @@
  * them (the last of each minor; every patch below it exists too). There is no
  * v0.25–v0.29. Release candidates (-rcN) and E0 (v0.1.x) are not supported.
  */
+const MiB = 2 ** 20;
+
 const LAST_PATCH: readonly (readonly [minor: number, last: number])[] = [
   [2, 8], [3, 14], [4, 7], [5, 13], [6, 8], [7, 1], [8, 0], [9, 6], [10, 1], [11, 11], [12, 11], [13, 5],
   [14, 3], [15, 6], [16, 3], [17, 7], [18, 3], [19, 0], [20, 7], [21, 2], [22, 1], [23, 4], [24, 0],
@@ -84,6 +86,14 @@ export interface VersionProfile {
   cpuRamCheck: boolean;
   /** Equal-keep_alive victims in random order (ByDuration, before v0.6.6; victim-ties.ts); from v0.6.6 by blob path. */
   randomVictimTies: boolean;
+  /** The automatic num_batch and its surcharge on P (generation-batch.ts) exist from v0.30.0 (sched.go automaticGenerationBatch). */
+  batchSurcharge: boolean;
+  /**
+   * Bytes set aside on every GPU in the fit before v0.30.0: the device's
+   * MinimumMemory, 457 MiB for CUDA and ROCm, 512 MiB for Metal (0.6.8
+   * discover/gpu.go:41-42, llm/memory.go:193; 0.20.0 ml/device.go:348-353).
+   */
+  minimumMemory: { discrete: number; metal: number } | null;
   /** OLLAMA_GPU_OVERHEAD is reserved on every GPU in the fit (0.6.8 llm/memory.go:103; 0.20.0 llm/server.go:1029-1033); E3 ignores it. */
   overheadPerGpu: boolean;
   /** VRAM-recovery threshold (waitForVRAMRecovery): 0.8 before v0.12.6 (0.12.5 sched.go:667), 0.75 from (0.12.6 :671). */
@@ -131,6 +141,8 @@ export function versionProfile(version: string = CURRENT_VERSION): VersionProfil
     fitThreshold: e3 ? 0.8 : 1,
     overheadPerGpu: !e3,
     cpuRamCheck: !e3,
+    batchSurcharge: e3,
+    minimumMemory: e3 ? null : { discrete: 457 * MiB, metal: 512 * MiB },
     randomVictimTies: !atLeast(v, '0.6.6'),
     recoveryThreshold: atLeast(v, '0.12.6') ? 0.75 : 0.8,
   };
@@ -178,6 +190,8 @@ export function differences(p: VersionProfile): string[] {
   if (p.autoNumParallel > 1) out.push(`OLLAMA_NUM_PARALLEL unset = ${p.autoNumParallel} slots when the model fits with them, else 1`);
   if (p.fitThreshold !== FIT_THRESHOLD_E3) out.push('a 2nd model must fit fully (no 80 % pre-flight)');
   if (p.overheadPerGpu) out.push('OLLAMA_GPU_OVERHEAD reserved on every GPU');
+  if (p.minimumMemory) out.push('457 MiB (Metal 512 MiB) of minimum memory set aside on every GPU');
+  if (!p.batchSurcharge) out.push('no automatic batch surcharge on P');
   if (p.randomVictimTies) out.push('equal keep_alive victims in random order (not by name)');
   if (p.cpuRamCheck) out.push('on a CPU-only host a 2nd model must fit in free RAM, else one is evicted');
   if (p.recoveryThreshold !== 0.75) out.push(`VRAM recovery at ${p.recoveryThreshold * 100} % (not modelled: U is the host's)`);

@@ -8,6 +8,7 @@ import { autoNumParallel, numParallelFor, parseServerEnv, type SchedModel, type 
 import { predictServerVram } from '../ollama/predict-server-vram.js';
 import { envForVersion, versionProfile, type VersionProfile } from '../ollama/versions.js';
 import { byDurationRandomTies } from '../ollama/victim-ties.js';
+import { minimumMemory } from '../ollama/sched.js';
 import type { LoadTimer } from '../ollama/types.js';
 import { victimOrder } from '../whatif/eviction-orders.js';
 
@@ -72,7 +73,7 @@ export function schedulerConfig(c: ResolvedCandidate): SchedulerConfig {
 /** The automatic NUM_PARALLEL of versions before v0.10.0 when OLLAMA_NUM_PARALLEL is unset, else 0 (num-parallel.ts). */
 function versionParallel(c: ResolvedCandidate, m: ResolvedCandidate['models'][number], v: VersionProfile): number {
   const server = envForVersion(v.version, c.server);
-  const gpu = Math.max(0, ...c.host.gpus) - (v.overheadPerGpu ? Number(server.OLLAMA_GPU_OVERHEAD ?? 0) || 0 : 0);
+  const gpu = Math.max(0, ...c.host.gpus) - (v.overheadPerGpu ? Number(server.OLLAMA_GPU_OVERHEAD ?? 0) || 0 : 0) - minimumMemory(v, c.host.unified === true);
   const ctx = m.numCtx || Number(server.OLLAMA_CONTEXT_LENGTH ?? 0) || v.defaultContext || 4096;
   return autoNumParallel(v.autoNumParallel, c.server.OLLAMA_NUM_PARALLEL, (p) =>
     c.host.gpus.length === 0 || m.arch === null || (Number.isNaN(m.p) ? predictServerVram(m.arch, ctx, p) : m.p) <= gpu);

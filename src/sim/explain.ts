@@ -6,6 +6,7 @@ import { answerSeconds, ratesFor } from '../hardware/throughput.js';
 import { PAGE_CACHE } from '../hardware/storage.js';
 import { defaultContextTier } from '../ollama/index.js';
 import { differences, versionProfile } from '../ollama/versions.js';
+import { minimumMemory } from '../ollama/sched.js';
 import { modelFit } from '../ollama/model-fit.js';
 import { requestContext } from '../ollama/needs-reload.js';
 import { selectPlacement } from '../ollama/placement.js';
@@ -60,13 +61,13 @@ function explainCandidate(c: ResolvedCandidate, medians: (number | null)[]): Can
   const cfg = schedulerConfig(c);
   const v = cfg.version ?? versionProfile();
   const tier = v.defaultContext || defaultContextTier(cfg.gpus, cfg.env.gpuOverhead);
-  const rules = { threshold: v.fitThreshold, overhead: v.overheadPerGpu ? cfg.env.gpuOverhead : 0 };
+  const rules = { threshold: v.fitThreshold, overhead: (v.overheadPerGpu ? cfg.env.gpuOverhead : 0) + minimumMemory(v, cfg.unifiedRam !== undefined) };
   const h = c.host;
   const reserved = Float64Array.from(cfg.gpus, (_, g) => cfg.reserved?.[g] ?? 0);
   const models = cfg.models.map((m, i): ModelExplanation => {
     const exact = requestContext(0, m, cfg.env, tier);
     const ctx = v.contextAutoNormalised ? exact : { numCtx: exact.numCtx, auto: false };
-    const fit = modelFit(m, ctx, cfg.cudaWithoutFlashAttention, ctx);
+    const fit = modelFit(m, ctx, cfg.cudaWithoutFlashAttention, ctx, v.batchSurcharge);
     const placed = selectPlacement(fit, cfg.gpus, reserved, cfg.env.schedSpread, true, Infinity, -1, rules)!;
     const onGpu = placed.gpuShare.reduce((a, b) => a + b, 0);
     const file = m.arch?.file ?? m.vram;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadScenario } from '../../src/io/load-scenario.js';
+import { explainScenario } from '../../src/sim/explain.js';
 import { before, only } from '../helpers/record.js';
 import { DEFAULTS, runYaml } from '../helpers/run-yaml.js';
 
@@ -265,6 +266,27 @@ ${versions('0.6.5', '0.6.6')}`);
     expect(smallerName('0.6.5').length).toBeGreaterThan(5);
     expect(smallerName('0.6.5')).toContain(false);
     expect(smallerName('0.6.5')).toContain(true); // random, not reversed
+  });
+
+  test('457 MiB of minimum memory per GPU before v0.30.0 (0.20.0 ml/device.go:348-353): 39.7 GiB beside 40 GiB on 80 GiB no longer fits fully', async () => {
+    const all = await runYaml(`${DEFAULTS}
+models: { A: { vram: 40GiB, load: 5s }, B: { vram: 39.5GiB, load: 5s }, C: { vram: 39.7GiB, load: 5s } }
+warm: [ A ]
+workload: { requests: [ { at: 0, model: B, duration: 1, keep_alive: 0 }, { at: 100, model: C, duration: 1 } ] }
+${versions('0.20.0')}`);
+    // 40 GiB free less 457 MiB = 39.55 GiB: B fits fully, C does not.
+    expect(only([...all.values()][0]!.events, 'mark')).toEqual([[100, 'mark', 'A', '', 'evicted']]);
+  });
+
+  test('no automatic batch surcharge before v0.30.0 (automaticGenerationBatch came with it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ollamasim-'));
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, `${DEFAULTS}models: { llama3.1:8b: { p: auto, num_ctx: 16384 } }
+workload: { requests: [ { at: 0, model: llama3.1:8b, duration: 1 } ] }
+${versions('0.24.0', '0.30.0')}`);
+    const [old, current] = explainScenario(await loadScenario(file));
+    expect(old!.models[0]!.surcharge).toBe(0);
+    expect(current!.models[0]!.surcharge).toBe(768 * 2 ** 20); // batch 1024 above 4096 tokens
   });
 
   test('default context: 2048 on 0.6.6, 4096 on 0.6.7 (envconfig/config.go:172), VRAM tiers on the current version', async () => {

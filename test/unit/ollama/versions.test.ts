@@ -79,6 +79,8 @@ describe('eras and boundaries, each at the first tag with the newer rule', () =>
     expect([p('0.24.0').overheadPerGpu, p('0.30.0').overheadPerGpu]).toEqual([true, false]);
     expect([p('0.24.0').cpuRamCheck, p('0.30.0').cpuRamCheck]).toEqual([true, false]);
     expect([p('0.6.5').randomVictimTies, p('0.6.6').randomVictimTies]).toEqual([true, false]);
+    expect([p('0.24.0').batchSurcharge, p('0.30.0').batchSurcharge]).toEqual([false, true]);
+    expect([p('0.24.0').minimumMemory?.discrete, p('0.30.0').minimumMemory]).toEqual([457 * 2 ** 20, null]);
     expect([p('0.12.5').recoveryThreshold, p('0.12.6').recoveryThreshold]).toEqual([0.8, 0.75]);
   });
 
