@@ -21,6 +21,10 @@ import { applyRequestRules, takesUnloadShortcut, unloadDuringLoad } from './unlo
  * 4. otherwise the slow path: handed straight to an idle scheduler (spec §9.6),
  *    else appended to the pending queue, or 503 if OLLAMA_MAX_QUEUE requests
  *    already wait there.
+ * Older versions (versions.ts) differ at 2 (unload-request.ts), at 3 (no fast
+ * path before v0.11.5; in E2 a request for the loading model joins the load,
+ * join-load.ts) and at 4 (E1 serves loaded models' requests during a load,
+ * async-load.ts).
  */
 export function getRunner(s: Scheduler, r: Req): void {
   s.emit(EventKind.arrive, r.model, r.index, Reason.none);

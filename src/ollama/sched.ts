@@ -17,7 +17,8 @@ import type { FitRules } from './placement.js';
 import { versionProfile, type VersionProfile } from './versions.js';
 
 /**
- * Ollama's Scheduler (server/sched.go, era E3 = v0.30+), as state plus the
+ * Ollama's Scheduler (server/sched.go, era E3 = v0.30+, or an older version's
+ * rules where `cfg.version` says so: versions.ts), as state plus the
  * engine events that replace its goroutines, channels and timers. The rules
  * live one per file beside this one, named after the sched.go function or
  * concept they mirror; this file holds the state and the dispatch.
