@@ -10,6 +10,7 @@ import { shortLabel, shortLabels } from '../report/labels.js';
 import { pathologyWarnings } from '../report/pathologies.js';
 import { planSection, labelledFrontierChart } from '../report/plan-section.js';
 import { sweepModelLatencyChart } from '../report/sweep-charts.js';
+import { comparesVersions, versionChart } from '../report/version-charts.js';
 import { chromeTrace } from '../report/timeline.js';
 import { type ReportView, reportView, topModels, DEFAULT_TOP } from '../report/view.js';
 import { runScenario, type CandidateResult } from '../sim/run-scenario.js';
@@ -30,6 +31,7 @@ export async function writeReport(dir: string, sc: ResolvedScenario, results: Ca
   const runs = chartInputs(sc, results);
   const view = runView(sc, results, opts.top);
   const charts = allCharts(runs, view);
+  if (comparesVersions(runs.map((r) => r.summary))) charts.push(versionChart(runs.map((r) => r.summary)));
   const { rendered, warning } = await renderCharts(dir, charts);
   const summaries = results.map((r) => r.summary);
   writeFileSync(join(dir, 'report.html'), reportHtml(sc.name, summaries, rendered, scenarioText, { warnings: [...sc.warnings, ...pathologyWarnings(summaries)] }));
@@ -84,6 +86,7 @@ export async function writeSweepReport(dir: string, r: SweepResult, scenarioText
     tradeOffChart(means.map((s) => ({ candidate: s.candidate, summary: s })), labels),
   ];
   if (r.axes.some((a) => a.key === 'rate_scale')) charts.push(offeredLoadChart(loadPoints(r)));
+  if (comparesVersions(means)) charts.push(versionChart(means));
   if (opts.plan) charts.unshift(labelledFrontierChart(opts.plan));
   if (opts.file) charts.push(...(await overTimeCharts(opts.file, r, labels, shown)));
   const { rendered, warning } = await renderCharts(dir, charts);

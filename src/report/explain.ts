@@ -19,11 +19,13 @@ export function explainText(list: CandidateExplanation[]): string {
     const c = group[0]!;
     const names = group.map((x) => `"${x.candidate}"`).join(', ');
     out.push(`candidate${group.length > 1 ? 's' : ''} ${names}: GPUs ${c.gpus.length ? c.gpus.map(gib).join(' + ') : 'none (CPU-only)'}, default context tier ${c.tier}`);
+    out.push(`  Ollama ${c.version} (era ${c.era})${c.differences.length ? ', unlike the current version:' : ''}`);
+    for (const d of c.differences) out.push(`    - ${d}`);
     if (c.reserved.some((b) => b > 0)) {
       // Ollama's free memory: min(reported free, total − loaded); other processes lower the reported free.
       out.push(`  held by other processes: ${c.reserved.map(gib).join(' + ')}; free on an empty host ${c.gpus.map((g, i) => gib(g - c.reserved[i]!)).join(' + ')}`);
     }
-    for (const m of c.models) out.push(...modelLines(m));
+    for (const m of c.models) out.push(...modelLines(m, c.era));
     out.push(...apartLines(c));
   }
   return out.join('\n') + '\n';
@@ -46,7 +48,7 @@ const estimateOf = (m: ModelExplanation) => (m.fileBytes !== null && m.kvBytes !
 /** Whether the scenario gave this model's size (it then wins over the catalogue's estimate). */
 const sizeGiven = (m: ModelExplanation) => { const e = estimateOf(m); return e === null || !close(e, m.p); };
 
-function modelLines(m: ModelExplanation): string[] {
+function modelLines(m: ModelExplanation, era: string): string[] {
   const estimated = estimateOf(m);
   const out = [`  ${m.model} (${m.source === 'catalogue' && sizeGiven(m) ? 'catalogue architecture, size given' : m.source})`];
   const parts = m.fileBytes !== null && m.kvBytes !== null
@@ -60,7 +62,7 @@ function modelLines(m: ModelExplanation): string[] {
   } else {
     out.push(`    P = ${gib(m.p)} (given in the scenario)`);
   }
-  out.push(`    actual VRAM ${gib(m.vram)}; alone it goes on ${m.placement}${m.fitsAlone ? '' : ' (more than 80 % of free memory: it only loads as the first model)'}`);
+  out.push(`    actual VRAM ${gib(m.vram)}; alone it goes on ${m.placement}${m.fitsAlone ? '' : ` (more than ${era === 'E3' ? '80 % of ' : ''}free memory: it only loads as the first model)`}`);
   if (m.oomAlone) {
     out.push(`    its real footprint exceeds free memory although P fits: even alone the load runs out of memory${m.ctxAuto ? ' (Ollama retries once at a cut automatic context)' : ' (500: an explicit context is not cut)'}`);
   }
@@ -85,7 +87,9 @@ export function neverTogether(c: CandidateExplanation): { a: ModelExplanation; b
   const total = c.gpus.reduce((x, y, i) => x + y - (c.reserved[i] ?? 0), 0);
   if (total <= 0) return [];
   const out: { a: ModelExplanation; b: ModelExplanation; why: string }[] = [];
-  const fitsBeside = (held: ModelExplanation, next: ModelExplanation) => next.p <= 0.8 * (total - held.vram);
+  // The pre-flight: 80 % of free memory from v0.30.0 (E3); before, a second model must fit fully.
+  const share = c.era === 'E3' ? 0.8 : 1;
+  const fitsBeside = (held: ModelExplanation, next: ModelExplanation) => next.p <= share * (total - held.vram);
   for (let i = 0; i < c.models.length; i++) {
     for (let j = i + 1; j < c.models.length; j++) {
       const a = c.models[i]!;
@@ -93,7 +97,7 @@ export function neverTogether(c: CandidateExplanation): { a: ModelExplanation; b
       if (a.vram + b.vram > total) {
         out.push({ a, b, why: `${gib(a.vram)} + ${gib(b.vram)} = ${gib(a.vram + b.vram)} > ${gib(total)}` });
       } else if (!fitsBeside(a, b) && !fitsBeside(b, a)) {
-        out.push({ a, b, why: `each one's P is more than 80 % of what the other leaves free (${gib(b.p)} > 0.8 × ${gib(total - a.vram)}, ${gib(a.p)} > 0.8 × ${gib(total - b.vram)})` });
+        out.push({ a, b, why: `each one's P is more than ${share * 100} % of what the other leaves free (${gib(b.p)} > ${share} × ${gib(total - a.vram)}, ${gib(a.p)} > ${share} × ${gib(total - b.vram)})` });
       }
     }
   }

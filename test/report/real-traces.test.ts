@@ -32,7 +32,7 @@ const summary = (candidate: string, models: Record<string, number>, extra: Parti
   loads: 1, load_failures: 0, evictions: 0, reloads: 0, expiries: 0, unloads: 0, vram_mean_gib: 1, vram_peak_gib: 2,
   resident_gib_hours: 1, idle_resident_gib_hours: 1, window_s: 1, failed_load: 0, failed_restart: 0, failed_runtime_oom: 0,
   retries: 0, eviction_order: 'ollama', ttft_p50_s: 1, ttft_p95_s: 1, ttft_p99_s: 1, failure_share: 0, loads_per_hour: 1,
-  failed_load_oom: 0, failed_load_timeout: 0, load_ooms: 0, pathologies: [],
+  failed_load_oom: 0, failed_load_timeout: 0, load_ooms: 0, pathologies: [], ollama_version: '0.32.15', ollama_era: 'E3',
   models: Object.fromEntries(Object.entries(models).map(([m, gibh]) => [m, { resident_gib_hours: gibh, requests: 1, latency_p95_s: gibh } as never])),
   ...extra,
 });
