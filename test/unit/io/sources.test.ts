@@ -1,15 +1,29 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, type TestContext } from 'vitest';
 import { InputError, msg, type Message } from '../../../src/diag/index.js';
 import { loadScenario } from '../../../src/io/load-scenario.js';
 
-/** The real traces, never copied into the repo (../shared/traces/README.md). */
-const TRACES = resolve(__dirname, '../../../../shared/traces');
+/**
+ * The real traces. Excerpts (the first 300 rows of each file, byte for byte) ship in
+ * traces/ with their licences; the whole files are only where ../shared/traces exists
+ * beside the checkout (../shared/traces/README.md), and the checks on them are skipped,
+ * saying so, elsewhere — a clean clone has nothing beside it.
+ */
+const EXCERPTS = resolve(__dirname, '../../../traces');
+const EX_CODE = join(EXCERPTS, 'azure-llm-2023/AzureLLMInferenceTrace_code.excerpt.csv');
+const EX_CONV = join(EXCERPTS, 'azure-llm-2023/AzureLLMInferenceTrace_conv.excerpt.csv');
+const EX_MOONCAKE = join(EXCERPTS, 'mooncake-fast25/conversation_trace.excerpt.jsonl');
+const TRACES = process.env.OLLAMASIM_TRACES ?? resolve(__dirname, '../../../../shared/traces');
 const CODE = join(TRACES, 'azure-llm-2023/AzureLLMInferenceTrace_code.csv');
 const CONV = join(TRACES, 'azure-llm-2023/AzureLLMInferenceTrace_conv.csv');
 const MOONCAKE = join(TRACES, 'mooncake-fast25/conversation_trace.jsonl');
+/** Skips the running test, naming the file it needs and where to get it. */
+const needs = (ctx: TestContext, ...files: string[]) => {
+  const absent = files.filter((f) => !existsSync(f));
+  if (absent.length) ctx.skip(`full trace not present: ${absent.join(', ')} (see ../shared/traces/README.md or the README's "Public traces")`);
+};
 
 const HEAD = `host: { gpus: [ { vram: 24GiB } ] }
 models:
@@ -38,8 +52,40 @@ async function fails(sources: string, extra: Record<string, string>, file: strin
 
 const span = (at: Float64Array) => (at[at.length - 1]! - at[0]!) / 1e6;
 
-describe('real traces (../shared/traces/README.md figures)', () => {
-  test('Azure 2023 code and conversation as two models: 8,819 + 19,366 = 28,185 requests, spans 3,436 / 3,502 / 3,513 s', async () => {
+describe('real trace formats, on the excerpts shipped in traces/', () => {
+  test('Azure 2023 code and conversation as two models: 300 + 300 rows, rebased together, tokens → duration', async () => {
+    const both = await load(`    - { file: ${EX_CODE}, format: azure-llm-2023, model: coder }\n    - { file: ${EX_CONV}, format: azure-llm-2023, model: chat }\n`);
+    expect(both.trace.length).toBe(600);
+    // Rebased together: conv starts first (18:15:46.68), code 77.3 s later (18:17:03.98).
+    expect(both.trace.at[0]).toBe(0);
+    const firstCode = both.trace.model.indexOf(0);
+    expect(both.trace.at[firstCode]! / 1e6).toBeCloseTo(77.29937, 4);
+    // Last code row 18:20:40.818199: 294.1375 s after the conv origin.
+    expect(span(both.trace.at)).toBeCloseTo(294.13761, 4);
+    for (let i = 1; i < both.trace.length; i++) expect(both.trace.at[i]! >= both.trace.at[i - 1]!).toBe(true);
+    expect(both.trace.model.filter((m) => m === 0).length).toBe(300);
+    // Tokens → duration: first code row 4808 prompt, 10 output at 4000 / 100 tok/s.
+    const code = await load(`    - { file: ${EX_CODE}, format: azure-llm-2023, model: coder }\n`);
+    expect(code.trace.duration[0]).toBe(Math.round((4808 / 4000 + 10 / 100) * 1e6));
+    expect(code.trace.promptTokens?.[0]).toBe(4808);
+  });
+
+  test('Mooncake conversation excerpt: 300 requests over 102 s (3 s buckets); split by session keeps a conversation on one model', async () => {
+    const one = await load(`    - { file: ${EX_MOONCAKE}, format: mooncake, model: chat }\n`);
+    expect(one.trace.length).toBe(300);
+    expect(span(one.trace.at)).toBe(102);
+    expect(one.trace.promptTokens?.[0]).toBe(6758);
+    const split = await load(`    - { file: ${EX_MOONCAKE}, format: mooncake, split: { models: [chat, coder], by: zipf, s: 1.1 } }\n`);
+    expect(split.trace.length).toBe(300);
+    const chat = split.trace.model.filter((m) => m === 1).length;
+    expect(chat).toBeGreaterThan(0);
+    expect(chat).toBeLessThan(300);
+  });
+});
+
+describe('real traces in full (../shared/traces/README.md figures; skipped where the files are absent)', () => {
+  test('Azure 2023 code and conversation as two models: 8,819 + 19,366 = 28,185 requests, spans 3,436 / 3,502 / 3,513 s', async (ctx) => {
+    needs(ctx, CODE, CONV);
     const code = await load(`    - { file: ${CODE}, format: azure-llm-2023, model: coder }\n`);
     const conv = await load(`    - { file: ${CONV}, format: azure-llm-2023, model: chat }\n`);
     const both = await load(`    - { file: ${CODE}, format: azure-llm-2023, model: coder }\n    - { file: ${CONV}, format: azure-llm-2023, model: chat }\n`);
@@ -49,19 +95,23 @@ describe('real traces (../shared/traces/README.md figures)', () => {
     expect(Math.round(span(code.trace.at))).toBe(3436);
     expect(Math.round(span(conv.trace.at))).toBe(3502);
     expect(Math.round(span(both.trace.at))).toBe(3513);
-    // Rebased together: conv starts first (18:15:46.68), code 77.3 s later (18:17:03.98).
     expect(both.trace.at[0]).toBe(0);
     const firstCode = both.trace.model.indexOf(0);
     expect(both.trace.at[firstCode]! / 1e6).toBeCloseTo(77.29937, 4);
-    // Merged in time order; per-model counts kept.
     for (let i = 1; i < both.trace.length; i++) expect(both.trace.at[i]! >= both.trace.at[i - 1]!).toBe(true);
     expect(both.trace.model.filter((m) => m === 0).length).toBe(8819);
-    // Tokens → duration: first code row 4808 prompt, 10 output at 4000 / 100 tok/s.
-    expect(code.trace.duration[0]).toBe(Math.round((4808 / 4000 + 10 / 100) * 1e6));
-    expect(code.trace.promptTokens?.[0]).toBe(4808);
   });
 
-  test('Mooncake conversation trace: 12,031 requests over 3,537 s; split by session keeps a conversation on one model', async () => {
+  test('the excerpts are the files\' first 300 rows, byte for byte', (ctx) => {
+    needs(ctx, CODE, CONV, MOONCAKE);
+    for (const [excerpt, full] of [[EX_CODE, CODE], [EX_CONV, CONV], [EX_MOONCAKE, MOONCAKE]] as const) {
+      const e = readFileSync(excerpt);
+      expect(readFileSync(full).subarray(0, e.length).equals(e)).toBe(true);
+    }
+  });
+
+  test('Mooncake conversation trace: 12,031 requests over 3,537 s; split by session keeps a conversation on one model', async (ctx) => {
+    needs(ctx, MOONCAKE);
     const one = await load(`    - { file: ${MOONCAKE}, format: mooncake, model: chat }\n`);
     expect(one.trace.length).toBe(12031);
     expect(Math.round(span(one.trace.at))).toBe(3537);
