@@ -5,17 +5,19 @@ import { loadScenario } from '../io/load-scenario.js';
 import { RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
 import { comparisonTable } from '../report/table.js';
 import { runScenario } from '../sim/run-scenario.js';
+import { maxRequestsArg } from './args.js';
 import { progressBar } from './progress.js';
 
 export interface RunOptions {
   out?: string;
   json?: boolean;
   summaryOnly?: boolean;
+  maxRequests?: string;
 }
 
 /** `ollamasim run SCENARIO`: load, run every candidate, print and write the outputs. */
 export async function runCommand(file: string, opts: RunOptions): Promise<void> {
-  const sc = await loadScenario(file);
+  const sc = await loadScenario(file, maxRequestsArg(opts.maxRequests));
   for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
   const outputs = opts.out && !opts.summaryOnly ? new RunOutputs(opts.out, sc) : undefined;
   const bar = progressBar('simulating');

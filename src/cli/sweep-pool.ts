@@ -19,6 +19,8 @@ export interface PoolOptions {
    * go on only for the undecided cells, two at a time at first.
    */
   decided?: (estimates: Record<string, Estimate>) => boolean;
+  /** Requests one workload may make (--max-requests). */
+  maxRequests?: number;
 }
 
 /**
@@ -26,7 +28,8 @@ export interface PoolOptions {
  * and results are put back in task order: the same bytes whatever `jobs` is.
  */
 export async function runSweep(file: string, opts: PoolOptions): Promise<SweepResult> {
-  const base = await loadScenario(file, { axes: opts.axes });
+  const limit = opts.maxRequests === undefined ? {} : { maxRequests: opts.maxRequests };
+  const base = await loadScenario(file, { axes: opts.axes, ...limit });
   const seeds = Array.from({ length: Math.max(1, opts.replications) }, (_, r) => replicationSeed(base.seed, r));
   const cellCount = base.candidates.length;
   // Round 1 runs every cell twice (or once); later rounds only the cells `decided` has not settled.

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSweepReport } from '../io/report-files.js';
 import { type Axis, parseGridArg } from '../config/grid.js';
-import { InputError, msg } from '../diag/index.js';
+import { msg } from '../diag/index.js';
+import { ARG_RANGES, argError, maxRequestsArg, numberArg } from './args.js';
 import { sweepDocument, writeSweep } from '../io/sweep-outputs.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import { comparisonTable } from '../report/table.js';
@@ -15,21 +16,22 @@ export interface SweepOptions {
   jobs?: string;
   out?: string;
   json?: boolean;
+  maxRequests?: string;
 }
 
 /** `ollamasim sweep SCENARIO`: every cell × replication, means and 95 % intervals. */
 export async function sweepCommand(file: string, opts: SweepOptions): Promise<void> {
   const axes: Axis[] = (opts.grid ?? []).map((g) => {
     const a = parseGridArg(g);
-    if (!a) throw new InputError({ file: '(command line)', line: 1, field: '--grid', problem: msg.badGridArg(g)[0], hint: msg.badGridArg(g)[1] });
+    if (!a) throw argError('--grid', msg.badGridArg(g));
     return a;
   });
-  const replications = positive(opts.replications ?? '1', '--replications');
-  const jobs = opts.jobs === undefined ? undefined : positive(opts.jobs, '--jobs');
+  const replications = numberArg(opts.replications ?? '1', '--replications', ARG_RANGES.replications);
+  const jobs = opts.jobs === undefined ? undefined : numberArg(opts.jobs, '--jobs', ARG_RANGES.jobs);
   const bar = progressBar('sweeping', 0);
   let result;
   try {
-    result = await runSweep(file, { axes, replications, ...(jobs ? { jobs } : {}), onProgress: (d, t) => bar.update(d, t) });
+    result = await runSweep(file, { axes, replications, ...(jobs ? { jobs } : {}), ...maxRequestsArg(opts.maxRequests), onProgress: (d, t) => bar.update(d, t) });
   } finally {
     bar.stop();
   }
@@ -49,10 +51,4 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
   process.stdout.write(`${result.scenario}: ${result.cells.length} cells × ${result.replications} replication(s), means\n\n`);
   process.stdout.write(comparisonTable(means));
   if (opts.out) process.stdout.write(`\nwrote cells.csv (means and 95 % half-widths), summary.json, report.html and charts/ to ${opts.out}\nreport: ${join(opts.out, 'report.html')}\n`);
-}
-
-function positive(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InputError({ file: '(command line)', line: 1, field: flag, problem: msg.notPositiveInt(v)[0] });
-  return n;
 }

@@ -12,8 +12,25 @@ const didYouMean = (name: string, allowed: readonly string[]) => {
   return n ? `did you mean ${n}?` : `expected one of: ${allowed.join(', ')}`;
 };
 
+/** Node's file error codes in words (reading or writing). */
+const FILE_PROBLEMS: Record<string, Message> = {
+  ENOENT: ['no such file'],
+  EISDIR: ['is a directory', 'give a file'],
+  ENOTDIR: ['no such file', 'a part of the path is not a directory'],
+  EACCES: ['permission denied'],
+  EPERM: ['permission denied'],
+  EROFS: ['read-only file system'],
+  ENOSPC: ['no space left on the device'],
+  EEXIST: ['already exists'],
+  EMPTY: ['file is empty'],
+};
+
 export const msg = {
-  cannotRead: (reason: string): Message => ['cannot read the file', reason],
+  cannotRead: (code: string): Message => FILE_PROBLEMS[code] ?? ['cannot read the file', code],
+  cannotWrite: (code: string): Message => {
+    const [problem, hint] = FILE_PROBLEMS[code] ?? [code];
+    return [`cannot write: ${problem}`, hint ?? 'give --out a folder you can write to'];
+  },
   yamlSyntax: (detail: string): Message => [`YAML syntax error: ${detail}`],
   notAnObject: (): Message => ['expected a mapping of fields (key: value)'],
   unknownKey: (key: string, allowed: readonly string[]): Message => [`unknown field "${key}"`, didYouMean(key, allowed)],
@@ -26,6 +43,11 @@ export const msg = {
   badDuration: (value: string): Message => [`"${value}" is not a duration`, 'write seconds as a number, or a duration such as 8s, 1m30s, 250ms'],
   negative: (value: string): Message => [`${value} is negative`, 'times and durations must be ≥ 0'],
   notFinite: (value: string): Message => [`${value} is not a finite number`],
+  outOfRange: (value: string, range: string): Message => [`${value} is out of range`, range],
+  tooManyRequests: (would: string, limit: number): Message => [
+    `would make ${would} requests, more than ${limit.toLocaleString('en-US')} per workload`,
+    'lower the rate, the length or the scale, or raise the limit with --max-requests',
+  ],
   notNumber: (value: string): Message => [`"${value}" is not a number`, 'seconds, e.g. 12.5'],
   notPositiveInt: (value: string): Message => [`${value} is not a positive whole number`],
   badOp: (value: string): Message => [`unknown op "${value}"`, didYouMean(value, ['generate', 'preload', 'unload'])],

@@ -1,3 +1,4 @@
+import { MAX_REQUESTS } from '../config/ranges.js';
 import { RequestRows, type ModelRates } from '../config/request-rows.js';
 import { SourceMapper, type RowFail, type RowGet, type SourceSpec } from '../config/source-mapper.js';
 import { msg } from '../diag/index.js';
@@ -17,7 +18,10 @@ export interface SourcesResult {
  * Each source gets its own random streams (`source1`, `source2`, …), so adding
  * a source never changes the requests another one yields.
  */
-export async function readSources(specs: readonly SourceSpec[], columns: readonly Partial<Record<SourceField, string>>[], modelNames: readonly string[], rates: readonly ModelRates[], seed: number): Promise<SourcesResult> {
+export async function readSources(
+  specs: readonly SourceSpec[], columns: readonly Partial<Record<SourceField, string>>[], modelNames: readonly string[], rates: readonly ModelRates[], seed: number,
+  maxRows = MAX_REQUESTS,
+): Promise<SourcesResult> {
   const traces: Trace[] = [];
   let invalidKeepAlive = 0;
   let firstInvalid: string | null = null;
@@ -30,6 +34,7 @@ export async function readSources(specs: readonly SourceSpec[], columns: readonl
   }
   for (let i = 0; i < specs.length; i++) {
     const rows = new RequestRows(modelNames, rates);
+    rows.maxRows = maxRows;
     const o = origin.get(specs[i]!.time);
     await readSource(specs[i]!, columns[i] ?? {}, rows, seed, `source${i + 1}`, o !== undefined && Number.isFinite(o) ? o : undefined);
     traces.push(rows.build());

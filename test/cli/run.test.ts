@@ -106,6 +106,6 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
     const r = cli(['plan', 's.yaml', '--slo', 'p95 under 3s'], dir);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^\(command line\):1: --slo: "p95 under 3s" is not an objective/);
+    expect(r.stderr).toMatch(/^\(command line\): --slo: "p95 under 3s" is not an objective/);
   });
 });
