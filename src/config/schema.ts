@@ -118,6 +118,10 @@ export const SourceSchema = z.strictObject({
   window: z.strictObject({ start: Quantity.optional(), end: Quantity.optional() }).optional(),
   rate_scale: num(RANGES.scale).optional(),
   sort: z.boolean().optional(),
+  /** A row with a missing or unparseable field: fail (default) or skip it, counted in the warnings. */
+  bad_rows: z.enum(['fail', 'skip']).optional(),
+  /** Keep only rows whose column (as named in the file) holds the value, or one of the values. */
+  where: z.record(z.string(), z.union([Scalar, z.array(Scalar)])).optional(),
 });
 
 /** What-ifs Ollama does not have, labelled not-Ollama in every output: `policy: { eviction: lru }`. */

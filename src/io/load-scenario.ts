@@ -45,7 +45,8 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   // Token rates belong to the scenario's models; the trace is built once, for the first candidate's GPU.
   const rates = withCatalogueRates(modelRates(src, shape, resolver.modelNames), candidates[0]!);
   const maxRequests = opts.maxRequests ?? MAX_REQUESTS;
-  const { trace, users, rejected } = await readWorkload(src, shape, resolver, rates, maxRequests);
+  const { trace, users, rejected, warnings: skipped } = await readWorkload(src, shape, resolver, rates, maxRequests);
+  warnings.push(...(skipped ?? []));
   checkScaledSize(src, shape, candidates, trace.length, maxRequests);
   if (rejected.count > 0) warnings.push(warn.rejectedKeepAlive(rejected.count, rejected.first ?? file));
   if (trace.length === 0 && !users) warnings.push(warn.emptyWorkload(file));
@@ -80,6 +81,8 @@ interface Workload {
   users?: ResolvedUsers;
   /** Requests whose keep_alive Ollama answers with 400 (not an input error), and where the first is. */
   rejected: { count: number; first: string | null };
+  /** Rows sources left out (bad_rows: skip). */
+  warnings?: string[];
 }
 
 /** Exactly one of workload.trace, requests, sources or synthetic. */
@@ -102,7 +105,7 @@ async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Reso
     const resolved = resolveSources(src, sources, resolver.modelNames, near, duration);
     const read = await readSources(resolved.specs, resolved.columns, resolver.modelNames, rates, shape.seed ?? 1, maxRequests);
     if (read.trace.length > maxRequests) throw src.error(['workload', 'sources'], msg.tooManyRequests(read.trace.length.toLocaleString('en-US'), maxRequests));
-    return { trace: read.trace, rejected: { count: read.invalidKeepAlive, first: read.firstInvalid } };
+    return { trace: read.trace, rejected: { count: read.invalidKeepAlive, first: read.firstInvalid }, warnings: read.warnings };
   }
   const rows = new RequestRows(resolver.modelNames, rates);
   rows.maxRows = maxRequests;

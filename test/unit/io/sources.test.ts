@@ -209,3 +209,66 @@ function jsonError(text: string): string {
     return (e as Error).message;
   }
 }
+
+describe('bad_rows and where, per source (issue 13)', () => {
+  // A production export cut while requests were still running: PENDING rows name no model yet.
+  const PROD = [
+    'ts,svc,in,out,status',
+    '0,a,100,10,FINISHED',
+    '1,,50,0,PENDING',
+    '2,b,200,20,FINISHED',
+    '3,a,x,1,FAILED',
+    '4,,70,0,PENDING',
+    '5,b,10,1,FINISHED',
+  ].join('\n') + '\n';
+  const src = (extra: string) => `    - { file: p.csv, format: csv, columns: { at: ts, model: svc, prompt_tokens: in, output_tokens: out }, models: { a: coder, b: chat }${extra} }\n`;
+
+  test('by default a row that names no model fails the run at its line', async () => {
+    await fails(src(''), { 'p.csv': PROD }, 'p.csv', 3, 'svc', msg.missing());
+  });
+
+  test('bad_rows: skip leaves out rows with a missing or unparseable field; the warning says how many and where', async () => {
+    const d = dir({ 's.yaml': `${HEAD}workload:\n  sources:\n${src(', bad_rows: skip')}`, 'p.csv': PROD });
+    const sc = await loadScenario(join(d, 's.yaml'));
+    expect([...sc.trace.at]).toEqual([0, 2e6, 5e6]);
+    expect(sc.warnings).toEqual([`${join(d, 'p.csv')}: bad_rows: skip left out 3 rows with a missing or unparseable field: lines 3, 5, 6 (line 3: svc: missing (required))`]);
+  });
+
+  test('skip never covers ordering or mapping: those still fail', async () => {
+    await fails(src(', bad_rows: skip'), { 'p.csv': 'ts,svc,in,out\n5,a,1,1\n2,a,1,1\n' }, 'p.csv', 3, 'ts', msg.sourceOutOfOrder(2, 5));
+    await fails(src(', bad_rows: skip'), { 'p.csv': 'ts,svc,in,out\n1,a,1,1\n2,zz,1,1\n' }, 'p.csv', 3, 'svc', msg.unmappedModel('zz', ['a', 'b']));
+    await fails(src(', bad_rows: skip'), { 'p.csv': 'ts,svc,in,out\n1,a,"1\n' }, 'p.csv', 2, '(csv)', msg.csvSyntax('Quote Not Closed: the parsing is finished with an opening quote at line 2'));
+  });
+
+  test('where keeps only matching rows (a value or a list), before any field is read', async () => {
+    const finished = await load(src(', where: { status: FINISHED }'), { 'p.csv': PROD });
+    expect([...finished.trace.at]).toEqual([0, 2e6, 5e6]);
+    expect(finished.warnings).toEqual([]);
+    const two = await load(src(', where: { status: [FINISHED, FAILED] }, bad_rows: skip'), { 'p.csv': PROD });
+    expect([...two.trace.at]).toEqual([0, 2e6, 5e6]);
+    expect(two.warnings).toHaveLength(1);
+    const jsonl = await load(`    - { file: t.jsonl, format: jsonl, model: plain, where: { code: 200 } }\n`, {
+      't.jsonl': '{"at": 0, "duration": 1, "code": 200}\n{"at": 1, "code": 500}\n{"at": 2, "duration": 1, "code": "200"}\n',
+    });
+    expect([...jsonl.trace.at]).toEqual([0, 2e6]);
+  });
+
+  test('a where column the file does not have is a mistake at the header, with the near name', async () => {
+    await fails(src(', where: { stauts: FINISHED }'), { 'p.csv': PROD }, 'p.csv', 1, 'stauts', msg.whereColumn('stauts', ['ts', 'svc', 'in', 'out', 'status']));
+    expect(msg.whereColumn('stauts', ['status'])[1]).toBe('did you mean status?');
+  });
+
+  test('a skipped row held back for repetition (rate_scale > 1) never takes the next row with it', async () => {
+    const sc = await load(`    - { file: t.csv, format: ollamasim, rate_scale: 2, bad_rows: skip }\n`, { 't.csv': 'at,model,duration\n0,plain,1\n1,plain,oops\n2,plain,1\n' });
+    expect(sc.trace.length).toBe(4); // rows 1 and 3, twice each
+    expect(sc.warnings[0]).toContain('left out 1 row with a missing or unparseable field: line 3 (line 3: duration: "oops" is not a number');
+  });
+
+  test('metamorphic: on a clean file skip and fail give the same trace', async () => {
+    const clean = 'ts,svc,in,out\n0,a,1,1\n2,b,3,4\n';
+    const a = await load(src(''), { 'p.csv': clean });
+    const b = await load(src(', bad_rows: skip'), { 'p.csv': clean });
+    expect([...b.trace.at]).toEqual([...a.trace.at]);
+    expect([...b.trace.duration]).toEqual([...a.trace.duration]);
+  });
+});
