@@ -43,6 +43,7 @@ program
   .option('--out <dir>', 'write cells.csv and summary.json here')
   .option('--json', 'print summary.json to stdout instead of the table')
   .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
+  .option('--resume', 'take back the finished runs an interrupted run kept in DIR.partial/ (same scenario, same --out)')
   .action(sweepCommand);
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 program
@@ -62,6 +63,7 @@ program
   .option('--out <dir>', 'write cells.csv, summary.json, plan.txt and the frontier chart here')
   .option('--json', 'print the plan as JSON')
   .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
+  .option('--resume', 'take back the finished runs an interrupted run kept in DIR.partial/ (same scenario, same --out)')
   .action(planCommand);
 program
   .command('advise')
@@ -116,6 +118,9 @@ try {
     // A bare `ollamasim` (or `ollamasim trace`) has printed the help: nothing to add but the exit code.
     if (err.exitCode !== 0 && err.code !== 'commander.help') process.stderr.write(`${usageLine(err)}\n`);
     process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') {
+    // The reader of our stdout went away (`| head`): nothing more to say.
+    process.exitCode = 0;
   } else if (err instanceof InputError) {
     process.stderr.write(`${err.message}\n`);
     process.exitCode = 2;

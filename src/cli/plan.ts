@@ -14,8 +14,7 @@ import { broken, parseSlo, SLO_NAMES, type Slo } from '../plan/slo.js';
 import { frontierChart, planText } from '../report/plan.js';
 import { runScenario } from '../sim/run-scenario.js';
 import { scaleTrace } from '../workload/scale.js';
-import { progressBar } from './progress.js';
-import { runSweep } from './sweep-pool.js';
+import { SweepSession } from './sweep-session.js';
 
 export interface PlanOptions {
   slo?: string[];
@@ -31,6 +30,7 @@ export interface PlanOptions {
   out?: string;
   json?: boolean;
   maxRequests?: string;
+  resume?: boolean;
 }
 
 const line = argError;
@@ -64,26 +64,26 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
     const unit = overrides.get(v['host.gpu'] ?? '') ?? (basis === 'hour' ? g?.pricePerHour : g?.priceToBuy);
     return unit === undefined ? null : unit * Number(v['host.count'] ?? 1) * Number(v['fleet.hosts'] ?? 1);
   };
-  const bar = progressBar('planning', 0);
-  let result;
+  const replications = numberArg(opts.replications ?? '1', '--replications', ARG_RANGES.replications);
+  const jobs = opts.jobs ? { jobs: numberArg(opts.jobs, '--jobs', ARG_RANGES.jobs) } : {};
+  const session = new SweepSession(file, { out: opts.out, resume: opts.resume, label: 'planning', key: { axes, maxRequests: opts.maxRequests ?? null } });
+  let p;
   try {
-    result = await runSweep(file, {
-      axes, replications: numberArg(opts.replications ?? '1', '--replications', ARG_RANGES.replications),
-      ...(opts.jobs ? { jobs: numberArg(opts.jobs, '--jobs', ARG_RANGES.jobs) } : {}),
-      ...limit,
-      onProgress: (d, t) => bar.update(d, t),
+    const result = await session.run({
+      axes, replications, ...jobs, ...limit,
       // Stop replicating a configuration once every objective's interval is clear of its limit.
       decided: (est) => settled(slos, est),
     });
+    p = plan(result, slos, basis, priceOf);
+    if (session.out) {
+      writeSweep(session.out.path, result);
+      writeFileSync(join(session.out.path, 'plan.txt'), planText(p));
+      const { warning } = await renderCharts(session.out.path, [frontierChart(p)]);
+      if (warning) process.stderr.write(`warning: ${warning}\n`);
+      session.commit('plan');
+    }
   } finally {
-    bar.stop();
-  }
-  const p = plan(result, slos, basis, priceOf);
-  if (opts.out) {
-    writeSweep(opts.out, result);
-    writeFileSync(join(opts.out, 'plan.txt'), planText(p));
-    const { warning } = await renderCharts(opts.out, [frontierChart(p)]);
-    if (warning) process.stderr.write(`warning: ${warning}\n`);
+    session.close();
   }
   process.stdout.write(opts.json ? JSON.stringify({ best: p.best, frontier: p.frontier, rejected: p.rejected.map((c) => ({ candidate: c.candidate, price: c.price, broken: c.broken?.text ?? null })) }, null, 2) + '\n' : planText(p));
 }

@@ -7,8 +7,7 @@ import { ARG_RANGES, argError, maxRequestsArg, numberArg } from './args.js';
 import { sweepDocument, writeSweep } from '../io/sweep-outputs.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import { comparisonTable } from '../report/table.js';
-import { progressBar } from './progress.js';
-import { runSweep } from './sweep-pool.js';
+import { SweepSession } from './sweep-session.js';
 
 export interface SweepOptions {
   grid?: string[];
@@ -17,6 +16,7 @@ export interface SweepOptions {
   out?: string;
   json?: boolean;
   maxRequests?: string;
+  resume?: boolean;
 }
 
 /** `ollamasim sweep SCENARIO`: every cell × replication, means and 95 % intervals. */
@@ -28,17 +28,18 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
   });
   const replications = numberArg(opts.replications ?? '1', '--replications', ARG_RANGES.replications);
   const jobs = opts.jobs === undefined ? undefined : numberArg(opts.jobs, '--jobs', ARG_RANGES.jobs);
-  const bar = progressBar('sweeping', 0);
+  const session = new SweepSession(file, { out: opts.out, resume: opts.resume, label: 'sweeping', key: { axes, maxRequests: opts.maxRequests ?? null } });
   let result;
   try {
-    result = await runSweep(file, { axes, replications, ...(jobs ? { jobs } : {}), ...maxRequestsArg(opts.maxRequests), onProgress: (d, t) => bar.update(d, t) });
+    result = await session.run({ axes, replications, ...(jobs ? { jobs } : {}), ...maxRequestsArg(opts.maxRequests) });
+    if (session.out) {
+      writeSweep(session.out.path, result);
+      const warning = await writeSweepReport(session.out.path, result, readFileSync(file, 'utf8'));
+      if (warning) process.stderr.write(`warning: ${warning}\n`);
+      session.commit('sweep');
+    }
   } finally {
-    bar.stop();
-  }
-  if (opts.out) {
-    writeSweep(opts.out, result);
-    const warning = await writeSweepReport(opts.out, result, readFileSync(file, 'utf8'));
-    if (warning) process.stderr.write(`warning: ${warning}\n`);
+    session.close();
   }
   if (opts.json) {
     process.stdout.write(JSON.stringify(sweepDocument(result), null, 2) + '\n');
@@ -50,5 +51,5 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
   }) as CandidateSummary);
   process.stdout.write(`${result.scenario}: ${result.cells.length} cells × ${result.replications} replication(s), means\n\n`);
   process.stdout.write(comparisonTable(means));
-  if (opts.out) process.stdout.write(`\nwrote cells.csv (means and 95 % half-widths), summary.json, report.html and charts/ to ${opts.out}\nreport: ${join(opts.out, 'report.html')}\n`);
+  if (opts.out) process.stdout.write(`\nwrote cells.csv (means and 95 % half-widths), summary.json, report.html, charts/ and manifest.json to ${opts.out}\nreport: ${join(opts.out, 'report.html')}\n`);
 }

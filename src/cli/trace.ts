@@ -1,7 +1,8 @@
 import { extname } from 'node:path';
 import { RequestRows } from '../config/request-rows.js';
 import type { SourceSpec } from '../config/source-mapper.js';
-import { msg } from '../diag/index.js';
+import { closeSync, openSync } from 'node:fs';
+import { fileError, msg } from '../diag/index.js';
 import { argError, maxRequestsArg } from './args.js';
 import { loadScenario } from '../io/load-scenario.js';
 import { readSource } from '../io/read-sources.js';
@@ -50,14 +51,25 @@ export async function traceStatsCommand(file: string, opts: TraceOptions): Promi
 
 /** `ollamasim trace convert FILE --out trace.csv`: any supported format → the core CSV. */
 export async function traceConvertCommand(file: string, opts: TraceOptions): Promise<void> {
+  if (opts.out !== undefined) checkWritable(opts.out);
   const { trace, models } = await loadTrace(file, opts);
   writeCoreCsv(opts.out ?? '-', trace, models);
 }
 
 /** `ollamasim trace synth SCENARIO --out trace.csv`: what the scenario's workload would replay. */
 export async function traceSynthCommand(file: string, opts: TraceOptions): Promise<void> {
+  if (opts.out !== undefined) checkWritable(opts.out);
   const sc = await loadScenario(file, maxRequestsArg(opts.maxRequests));
   writeCoreCsv(opts.out ?? '-', sc.trace, sc.modelNames);
+}
+
+/** --out FILE can be written: a clear line (exit 2) before any work, not a stream error after it. */
+function checkWritable(out: string): void {
+  try {
+    closeSync(openSync(out, 'a'));
+  } catch (e) {
+    throw fileError(out, (e as NodeJS.ErrnoException).code ?? String(e), true);
+  }
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

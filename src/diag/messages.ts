@@ -16,13 +16,14 @@ const didYouMean = (name: string, allowed: readonly string[]) => {
 const FILE_PROBLEMS: Record<string, Message> = {
   ENOENT: ['no such file'],
   EISDIR: ['is a directory', 'give a file'],
-  ENOTDIR: ['no such file', 'a part of the path is not a directory'],
+  ENOTDIR: ['a part of the path is not a directory'],
   EACCES: ['permission denied'],
   EPERM: ['permission denied'],
   EROFS: ['read-only file system'],
   ENOSPC: ['no space left on the device'],
   EEXIST: ['already exists'],
   EMPTY: ['file is empty'],
+  NOTDIR: ['is not a directory'],
 };
 
 /**
