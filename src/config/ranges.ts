@@ -38,7 +38,7 @@ export const RANGES = {
   scale: r(0, 1e6, 'greater than 0, at most 1e6', { above: true }),
   attempts: r(1, 100, 'a whole number from 1 to 100', { int: true }),
   users: r(1, 100_000, 'a whole number from 1 to 100000', { int: true }),
-  cv: r(0, 100, 'greater than 0, at most 100', { above: true }),
+  cv: r(0.01, 100, 'from 0.01 to 100'),
   zipf: r(0, 100, 'greater than 0, at most 100', { above: true }),
   peakHour: r(0, 24, 'an hour from 0 to 24'),
   trough: r(0, 1, 'a share from 0 to 1'),

@@ -15,7 +15,8 @@ const PER: Record<string, number> = { s: 1, m: 60, min: 60, h: 3600, d: 86400 };
 
 /** "120/h", "2/s", "30/m", "1000/d" → requests per second; a bare number is per hour. */
 export function parseRate(v: string | number): number | null {
-  if (typeof v === 'number') return v >= 0 ? v / 3600 : null;
+  // -0 is 0 (a rate of -0 once drew arrivals backwards in time, forever).
+  if (typeof v === 'number') return v >= 0 ? (v === 0 ? 0 : v / 3600) : null;
   const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*\/\s*(s|m|min|h|d)\s*$/.exec(v);
   return m ? Number(m[1]) / PER[m[2]!]! : null;
 }

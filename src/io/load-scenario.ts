@@ -118,7 +118,7 @@ async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Reso
 function checkScaledSize(src: YamlSource, shape: ScenarioFile, candidates: readonly ResolvedCandidate[], length: number, maxRequests: number): void {
   candidates.forEach((c, i) => {
     const would = Math.round(length * (c.rateScale ?? 1));
-    if (would <= maxRequests) return;
+    if ((c.rateScale ?? 1) <= 1 || would <= maxRequests) return;
     const own = shape.candidates?.[i]?.rate_scale !== undefined;
     throw src.error(own ? ['candidates', i, 'rate_scale'] : ['rate_scale'], msg.tooManyRequests(`about ${would.toLocaleString('en-US')}`, maxRequests));
   });
