@@ -23,8 +23,9 @@ export function argError(flag: string, m: Message): InputError {
 /** A number argument within its range. */
 export function numberArg(text: string, flag: string, range: Range): number {
   const t = text.trim();
-  const n = t === '' ? NaN : Number(t);
-  if (Number.isNaN(n)) throw argError(flag, msg.notNumber(text));
+  // Decimal notation only (0x10 and 1_000 are not numbers a user means here); Infinity is out of range.
+  const n = /^[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|Infinity)$/.test(t) ? Number(t) : NaN;
+  if (Number.isNaN(n)) throw argError(flag, msg.argNotNumber(text));
   if (!inRange(n, range)) throw argError(flag, msg.outOfRange(text, range.text));
   return n;
 }

@@ -62,6 +62,7 @@ export const msg = {
     'lower the rate, the length or the scale, or raise the limit with --max-requests',
   ],
   notNumber: (value: string): Message => badValue([`"${value}" is not a number`, 'seconds, e.g. 12.5']),
+  argNotNumber: (value: string): Message => [`"${value}" is not a number`],
   notPositiveInt: (value: string): Message => badValue([`${value} is not a positive whole number`]),
   badOp: (value: string): Message => badValue([`unknown op "${value}"`, didYouMean(value, ['generate', 'preload', 'unload'])]),
   unitlessKeepAlive: (value: string): Message => [

@@ -61,7 +61,7 @@ describe('usage mistakes: one line, exit 2', () => {
     oneLine(cli(['plan', 's.yaml', '--slo', 'p95<=3s', '--max-gpus', '1e9'], dir), 2, '(command line): --max-gpus: 1e9 is out of range (a whole number from 1 to 1024)');
     oneLine(cli(['sweep', 's.yaml', '--replications', 'Infinity'], dir), 2, '(command line): --replications: Infinity is out of range (a whole number from 1 to 10000)');
     oneLine(cli(['run', 's.yaml', '--max-requests', '-0'], dir), 2, '(command line): --max-requests: -0 is out of range (a whole number from 1 to 2147483647)');
-    oneLine(cli(['plan', 's.yaml', '--slo', 'p95<=3s', '--hosts', '1,NaN'], dir), 2, '(command line): --hosts: "NaN" is not a number (seconds, e.g. 12.5)');
+    oneLine(cli(['plan', 's.yaml', '--slo', 'p95<=3s', '--hosts', '1,NaN'], dir), 2, '(command line): --hosts: "NaN" is not a number');
     oneLine(cli(['sweep', 's.yaml', '--resume'], dir), 2, /^\(command line\): --resume: needs --out/);
   });
   test('--version and --help answer, exit 0', () => {

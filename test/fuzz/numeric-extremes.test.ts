@@ -18,7 +18,10 @@ const EXTREMES = [0, -0, 5e-324, -5e-324, 1e308, -1e308, Infinity, -Infinity, Na
 const dir = mkdtempSync(join(tmpdir(), 'ollamasim-extremes-'));
 writeFileSync(join(dir, 't.csv'), 'at,model,duration\n0,a,1\n5,b,2\n');
 
-const base = () => ({
+// Loosely typed on purpose: the test writes any value into any field.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>;
+const base = (): Doc => ({
   seed: 1,
   host: { gpus: [{ vram: '24GiB' }], unload: '1s' },
   models: { a: { vram: '5GiB', load: '2s', prefill_tps: 1000, decode_tps: 100 }, b: { vram: '6GiB', load: '3s' } },
@@ -28,7 +31,6 @@ const base = () => ({
 const synthetic = { synthetic: { length: '2h', models: { a: { rate: '10/h', duration: 1 } }, users: { count: 2, models: ['a', 'b'], think_time: '10m', duration: 1 } } };
 const sources = { sources: [{ file: 't.csv', format: 'ollamasim' }] };
 
-type Doc = ReturnType<typeof base>;
 /** Every numeric field, by the path that sets it (on the scenario that has it). */
 const FIELDS: [string, (d: Doc, v: number) => void][] = [
   ['seed', (d, v) => { d.seed = v; }],
