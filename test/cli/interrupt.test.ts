@@ -61,6 +61,7 @@ test('SIGINT to a child sweep: exit 130, terminal restored, DIR untouched, finis
   child.kill('SIGINT');
   expect(await exited).toBe(130);
   expect(stderr).toContain('\x1b[?25h\x1b[?7h');
+  expect(stderr).toMatch(/sweeping \|.*\| \d+% \d+\/15 runs/); // the bar counts runs (cell × replication), not requests
   expect(stderr).toMatch(/interrupted: out left as it was; \d+ finished runs? kept in out\.partial\/[0-9a-f]{16} \(the same command with --resume continues from them\)\n$/);
   expect(files(join(dir, 'out'))).toEqual({ 'notes.txt': 'mine\n' });
   const keptRuns = kept(join(dir, 'out.partial'));
