@@ -29,7 +29,7 @@ for (const file of scenarios) {
   const sc = await loadScenario(path).catch((e: unknown) => {
     // A scenario over public traces the repo does not ship (e.g. the whole Azure files): skip it, saying which and where.
     if (e instanceof InputError && e.line === 0 && e.file !== path && e.diagnostic.problem === msg.cannotRead('ENOENT')[0]) {
-      console.log(`reports/${basename(file, '.yaml')}: skipped, its trace ${e.file} is absent (download it as ${path}'s header and the README's "Public traces to download" say)`);
+      console.log(`reports/${basename(file, '.yaml')}: skipped, its trace ${e.file} is absent (download it as ${path}'s header and the README's "Public traces" say)`);
       return null;
     }
     throw e;
