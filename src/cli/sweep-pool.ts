@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Axis } from '../config/grid.js';
 import { loadScenario } from '../io/load-scenario.js';
+import { candidateSettings } from '../io/settings.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import type { ResolvedScenario } from '../config/types.js';
 import type { Estimate } from '../plan/confidence.js';
@@ -62,7 +63,7 @@ export async function runSweep(file: string, opts: PoolOptions): Promise<SweepRe
     results = results.concat(await runBatch(ctx, more));
     tasks = tasks.concat(more);
   }
-  return gather(base, opts.axes, seeds, tasks, results);
+  return { ...gather(base, opts.axes, seeds, tasks, results), settings: candidateSettings(base) };
 }
 
 interface Batch {

@@ -35,6 +35,8 @@ export interface SweepResult {
   seeds: number[];
   axes: Axis[];
   cells: SweepCellResult[];
+  /** Each cell's settings as resolved (summary.json), when the caller adds them. */
+  settings?: Record<string, unknown>[];
 }
 
 export type Loader = (seed: number | undefined) => Promise<ResolvedScenario>;
