@@ -31,6 +31,7 @@ export interface PlanOptions {
   json?: boolean;
   maxRequests?: string;
   resume?: boolean;
+  queue?: string;
 }
 
 const line = argError;
@@ -70,7 +71,7 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   let p;
   try {
     const result = await session.run({
-      axes, replications, ...jobs, ...limit,
+      axes, replications, ...jobs, ...limit, ...(opts.queue ? { queue: opts.queue } : {}),
       // Stop replicating a configuration once every objective's interval is clear of its limit.
       decided: (est) => settled(slos, est),
     });

@@ -6,6 +6,9 @@ import { candidateSettings } from '../io/settings.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import type { ResolvedScenario } from '../config/types.js';
 import type { Estimate } from '../plan/confidence.js';
+import { bundleScenario } from '../io/scenario-bundle.js';
+import { connectQueue } from '../queue/connection.js';
+import { runOnQueue } from '../queue/coordinator.js';
 import { gather, replicationSeed, runTasks, type SweepResult, type SweepTask, sweepTasks } from '../plan/sweep.js';
 
 /** Where finished runs are kept as they end (DIR.partial/), and — on --resume — taken back from. */
@@ -32,7 +35,12 @@ export interface PoolOptions {
   maxRequests?: number;
   /** The store for this scenario, made once it is loaded (its hash needs the trace). */
   store?: (base: ResolvedScenario) => RunStore;
+  /** A Redis URL: cells go to `ollamasim worker`s through the queue instead of local threads. */
+  queue?: string;
 }
+
+/** Where the runs not kept from before go: local threads, or the queue's workers (results in task order). */
+type Runner = (tasks: SweepTask[], finished: (k: number, s: CandidateSummary) => void) => Promise<void>;
 
 /**
  * Runs a sweep's tasks over worker threads. Task k goes to worker k mod jobs,
@@ -49,7 +57,21 @@ export async function runSweep(file: string, opts: PoolOptions): Promise<SweepRe
   const first = opts.decided ? Math.min(2, seeds.length) : seeds.length;
   let tasks = sweepTasks(cellCount, first);
   const progress = { done: 0, total: cellCount * seeds.length };
+  const queue = opts.queue ? await queueRunner(file, opts, seeds) : null;
   const ctx: Batch = { file, opts, base, seeds, progress, store, loaded: new Map() };
+  ctx.runner = queue?.run ?? ((t, finished) => runLocal(ctx, t, finished));
+  try {
+    return await rounds(ctx, first, tasks);
+  } finally {
+    queue?.close();
+  }
+}
+
+/** Round 1 runs every cell twice (or once); with `decided`, later rounds only the cells not yet settled. */
+async function rounds(ctx: Batch, first: number, firstTasks: SweepTask[]): Promise<SweepResult> {
+  const { base, seeds, opts, progress } = ctx;
+  const cellCount = base.candidates.length;
+  let tasks = firstTasks;
   let results = await runBatch(ctx, tasks);
   let running = cellCount;
   for (let r = first; r < seeds.length && opts.decided; r++) {
@@ -66,6 +88,19 @@ export async function runSweep(file: string, opts: PoolOptions): Promise<SweepRe
   return { ...gather(base, opts.axes, seeds, tasks, results), settings: candidateSettings(base) };
 }
 
+/** The queue's workers run the cells; the scenario's files travel by content hash. */
+async function queueRunner(file: string, opts: PoolOptions, seeds: number[]): Promise<{ run: Runner; close(): void }> {
+  const redis = await connectQueue(opts.queue!);
+  const { bundle, contents } = bundleScenario(file);
+  const job = { bundle, axes: opts.axes, seeds };
+  return {
+    run: async (tasks, finished) => {
+      await runOnQueue({ redis, job, contents, tasks, onDone: (s, k) => finished(k, s) });
+    },
+    close: () => redis.disconnect(),
+  };
+}
+
 interface Batch {
   file: string;
   opts: PoolOptions;
@@ -75,6 +110,7 @@ interface Batch {
   store: RunStore | undefined;
   /** The scenario per replication seed, loaded once (this thread only). */
   loaded: Map<number, Promise<ResolvedScenario>>;
+  runner?: Runner;
 }
 
 /** One batch of tasks: kept runs first, the rest on this thread or over workers; results in task order. */
@@ -98,42 +134,41 @@ async function runBatch(b: Batch, tasks: SweepTask[]): Promise<CandidateSummary[
     store?.put(tasks[k]!.cell, tasks[k]!.replication, name(tasks[k]!), s);
     tick();
   };
-  const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), todo.length));
   if (todo.length === 0) return results;
+  await b.runner!(todo.map((k) => tasks[k]!), (i, s) => finished(todo[i]!, s));
+  return results;
+}
+
+/** Runs on this thread (jobs 1) or over worker threads; `finished(i, summary)` as each run ends. */
+async function runLocal(b: Batch, tasks: SweepTask[], finished: (i: number, s: CandidateSummary) => void): Promise<void> {
+  const { opts } = b;
+  const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), tasks.length));
   if (jobs === 1) {
     const load = (seed: number | undefined) => {
-      if (seed === undefined) return Promise.resolve(base);
+      if (seed === undefined) return Promise.resolve(b.base);
       let p = b.loaded.get(seed);
       if (!p) b.loaded.set(seed, (p = loadScenario(b.file, { axes: opts.axes, seed, ...limitOf(opts) })));
       return p;
     };
-    for (const k of todo) {
+    for (let i = 0; i < tasks.length; i++) {
       // Let a Ctrl-C in between runs be heard: each run is one synchronous stretch.
       await new Promise((r) => setImmediate(r));
-      await runTasks(load, b.seeds, [tasks[k]!], (s) => finished(k, s));
+      await runTasks(load, b.seeds, [tasks[i]!], (s) => finished(i, s));
     }
-    return results;
+    return;
   }
-  const shares = Array.from({ length: jobs }, (_, w) => todo.filter((_, i) => i % jobs === w));
+  const shares = Array.from({ length: jobs }, (_, w) => tasks.map((_, i) => i).filter((i) => i % jobs === w));
   await Promise.all(shares.map((share) => runWorker(
-    { file: b.file, axes: opts.axes, seeds: b.seeds, tasks: share.map((k) => tasks[k]!), ...limitOf(opts) },
-    (i, s) => finished(share[i]!, s),
+    { file: b.file, axes: opts.axes, seeds: b.seeds, tasks: share.map((i) => tasks[i]!), ...limitOf(opts) },
+    (j, s) => finished(share[j]!, s),
   )));
-  return results;
 }
 
 const limitOf = (opts: PoolOptions) => (opts.maxRequests === undefined ? {} : { maxRequests: opts.maxRequests });
 
 /** A worker runs its share and posts each run as it ends; resolves once all have come back. */
 function runWorker(data: { tasks: SweepTask[] } & Record<string, unknown>, onRun: (index: number, s: CandidateSummary) => void): Promise<void> {
-  // Compiled, the worker is plain JS. From the TypeScript sources (tests, tsx) it
-  // first registers tsx's loader in its own thread, then imports the worker.
-  const fromTs = import.meta.url.endsWith('.ts');
-  const url = new URL(`./sweep-worker.${fromTs ? 'ts' : 'js'}`, import.meta.url);
-  const worker = fromTs
-    // tsx is found from this file, not from the working directory (an eval worker resolves from there).
-    ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData: data })
-    : new Worker(url, { workerData: data });
+  const worker = startThread('sweep-worker', data);
   let received = 0;
   return new Promise((resolve, reject) => {
     worker.on('message', (m: { index: number; result: CandidateSummary }) => {
@@ -146,4 +181,17 @@ function runWorker(data: { tasks: SweepTask[] } & Record<string, unknown>, onRun
       else if (received < data.tasks.length) reject(new Error('sweep worker ended early'));
     });
   });
+}
+
+/**
+ * A thread running one of this folder's scripts (by base name). Compiled, the
+ * script is plain JS; from the TypeScript sources (tests, tsx) the thread first
+ * registers tsx's loader (found from this file, not the working directory), then imports the script.
+ */
+export function startThread(script: string, data: unknown): Worker {
+  const fromTs = import.meta.url.endsWith('.ts');
+  const url = new URL(`./${script}.${fromTs ? 'ts' : 'js'}`, import.meta.url);
+  return fromTs
+    ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData: data })
+    : new Worker(url, { workerData: data });
 }

@@ -17,6 +17,7 @@ export interface SweepOptions {
   json?: boolean;
   maxRequests?: string;
   resume?: boolean;
+  queue?: string;
 }
 
 /** `ollamasim sweep SCENARIO`: every cell × replication, means and 95 % intervals. */
@@ -31,7 +32,7 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
   const session = new SweepSession(file, { out: opts.out, resume: opts.resume, label: 'sweeping', key: { axes, maxRequests: opts.maxRequests ?? null } });
   let result;
   try {
-    result = await session.run({ axes, replications, ...(jobs ? { jobs } : {}), ...maxRequestsArg(opts.maxRequests) });
+    result = await session.run({ axes, replications, ...(jobs ? { jobs } : {}), ...maxRequestsArg(opts.maxRequests), ...(opts.queue ? { queue: opts.queue } : {}) });
     if (session.out) {
       writeSweep(session.out.path, result);
       const warning = await writeSweepReport(session.out.path, result, readFileSync(file, 'utf8'));

@@ -60,6 +60,7 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
     candidates,
     warm: resolver.baseWarm(),
     trace,
+    rates,
     ...(users ? { users } : {}),
     warnings,
   };
