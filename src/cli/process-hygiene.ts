@@ -10,7 +10,9 @@ export function installPipeGuard(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exit(0);
-      throw e;
+      // Any other output failure (a full disk behind a redirect): one line, as for any internal error.
+      process.stderr.write(`ollamasim: cannot write the output: ${e.code ?? e.message}\n`);
+      process.exit(70);
     });
   }
 }
