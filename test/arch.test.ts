@@ -26,9 +26,10 @@ const ALLOWED: Record<string, string[]> = {
   report: ['hardware', 'metrics', 'plan', 'sim'],
   serve: ['config', 'engine', 'events', 'hardware', 'ollama', 'sim', 'workload'],
   record: ['ollama', 'serve'],
+  logs: ['ollama', 'record'],
   queue: ['config', 'diag', 'metrics', 'plan'],
-  io: ['config', 'diag', 'events', 'metrics', 'ollama', 'plan', 'record', 'report', 'sim', 'workload'],
-  cli: ['config', 'diag', 'hardware', 'io', 'metrics', 'plan', 'queue', 'record', 'report', 'serve', 'sim', 'workload'],
+  io: ['config', 'diag', 'events', 'logs', 'metrics', 'ollama', 'plan', 'record', 'report', 'sim', 'workload'],
+  cli: ['config', 'diag', 'hardware', 'io', 'logs', 'metrics', 'plan', 'queue', 'record', 'report', 'serve', 'sim', 'workload'],
 };
 
 /** The network is serve's and record's alone (they answer and forward HTTP); the wall clock is cli/clock.ts's, injected into both. */
