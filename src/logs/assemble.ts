@@ -85,14 +85,17 @@ function assemble(f: Folded, opts: ImportOptions): ImportResult {
 
   const reqs: Req[] = [];
   const others: Req[] = [];
+  let ambiguous = 0;
   for (const g of f.gins) {
     const endLo = g.localMs - offsetOf(g) * 60_000;
     const lat = g.latencyUs / 1000;
     const extra = g.whole ? 1000 : 0; // a latency past a minute is printed truncated to the second
     const inference = g.method === 'POST' && INFERENCE_ENDPOINTS[g.path] !== undefined;
-    const done = inference ? matchDone(f.dones, endLo) : null;
-    if (done) {
+    const match = inference ? matchDone(f.dones, endLo) : null;
+    if (match) {
+      const done = match.done;
       done.used = true;
+      if (match.ambiguous) ambiguous++;
       const end = done.t;
       reqs.push({ gin: g, end, at: end - lat - extra / 2, window: [end - lat - extra, end - lat], key: done.key, by: 'debug', ...(done.keepAlive ? { keepAlive: done.keepAlive } : {}) });
       continue;
@@ -100,12 +103,11 @@ function assemble(f: Folded, opts: ImportOptions): ImportResult {
     const end = endLo + 500;
     const r: Req = { gin: g, end, at: end - lat - extra / 2, window: [endLo - lat - extra, endLo + 1000 - lat], key: null };
     if (inference) {
-      if (onlyKey !== null && (onlyKey !== '?' || hintUsable)) {
-        r.key = onlyKey;
-        r.by = onlyKey === '?' || (hintUsable && !f.names.has(onlyKey.slice(2))) ? (opts.model ? 'hint' : 'single_model') : 'single_model';
-      } else if (hintUsable) {
-        r.key = '?';
-        r.by = 'hint';
+      // No DEBUG line names its model: the only model the log shows, or the one --model names.
+      const key = onlyKey !== null && (onlyKey !== '?' || hintUsable) ? onlyKey : hintUsable ? '?' : null;
+      if (key !== null) {
+        r.key = key;
+        r.by = hintUsable && label(key) === opts.model ? 'hint' : 'single_model';
       }
       reqs.push(r);
     } else {
@@ -152,15 +154,17 @@ function assemble(f: Folded, opts: ImportOptions): ImportResult {
     .map((r) => toRecorded(r, ids.get(r)!, rel, r.key === null ? null : label(r.key)));
 
   const observed = observe(f, opts, reqs, requests, label, rel, t0, tEnd);
+  if (ambiguous > 0) observed.unrecoverable.push(`which of ${ambiguous} requests ending in the same second as a request to another model is which: paired in log order`);
   return { requests, trace, observed };
 }
 
 const sameModel = (a: Key, b: Key) => a === b;
 
 /** The DEBUG request-finished line of a GIN line: same second (slog prints ms, GIN the second), first unused. */
-function matchDone(dones: Done[], endLo: number): Done | null {
-  for (const d of dones) if (!d.used && d.t >= endLo - 5 && d.t < endLo + 1005) return d;
-  return null;
+function matchDone(dones: Done[], endLo: number): { done: Done; ambiguous: boolean } | null {
+  const near = dones.filter((d) => !d.used && d.t >= endLo - 50 && d.t < endLo + 1050);
+  if (near.length === 0) return null;
+  return { done: near[0]!, ambiguous: new Set(near.map((d) => d.key)).size > 1 };
 }
 
 function toRecorded(r: Req, id: number, rel: (ms: number) => number, model: string | null): ImportedRequest {
