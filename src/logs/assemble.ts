@@ -121,9 +121,15 @@ function assemble(f: Folded, opts: ImportOptions): ImportResult {
   }
 
   const all = [...reqs, ...others];
-  const t0 = Math.min(...f.times, ...f.loads.map((l) => l.start ?? l.ready), ...all.map((r) => r.window[0]), ...all.map((r) => r.end));
+  // t = 0 is the earliest instant the log implies: a line, a load's back-computed start, a request's earliest arrival.
+  let t0 = Infinity;
+  let tEnd = -Infinity;
+  const see = (ms: number) => { if (ms < t0) t0 = ms; if (ms > tEnd) tEnd = ms; };
+  if (f.recognised > 0 && Number.isFinite(f.tMin)) { see(f.tMin); see(f.tMax); }
+  for (const l of f.loads) see(l.start ?? l.ready);
+  for (const r of all) { see(r.window[0]); see(r.end); }
+  if (!Number.isFinite(t0)) t0 = tEnd = 0;
   const rel = (ms: number) => Math.round(ms - t0) / 1000;
-  const tEnd = Math.max(...f.times, ...all.map((r) => r.end));
 
   // Work: the latency, less the load inside it; an error's work is its model's mean (as record does).
   const work = new Map<Req, number>();
@@ -141,8 +147,9 @@ function assemble(f: Folded, opts: ImportOptions): ImportResult {
   const byArrival = [...all].sort((a, b) => a.at - b.at || a.gin.line - b.gin.line);
   const ids = new Map<Req, number>(byArrival.map((r, i) => [r, i + 1]));
   const trace = [TRACE_HEADER];
+  const isInference = new Set(reqs);
   for (const r of byArrival) {
-    if (!reqs.includes(r) || r.key === null) continue;
+    if (!isInference.has(r) || r.key === null) continue;
     const model = label(r.key);
     const s = sums.get(model);
     const w = work.get(r) ?? (s && s.n > 0 ? s.sum / s.n : 0);
@@ -162,7 +169,16 @@ const sameModel = (a: Key, b: Key) => a === b;
 
 /** The DEBUG request-finished line of a GIN line: same second (slog prints ms, GIN the second), first unused. */
 function matchDone(dones: Done[], endLo: number): { done: Done; ambiguous: boolean } | null {
-  const near = dones.filter((d) => !d.used && d.t >= endLo - 50 && d.t < endLo + 1050);
+  // dones are in log order, which is time order: binary-search the window's start.
+  let lo = 0;
+  let hi = dones.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (dones[mid]!.t < endLo - 50) lo = mid + 1;
+    else hi = mid;
+  }
+  const near: Done[] = [];
+  for (let i = lo; i < dones.length && dones[i]!.t < endLo + 1050; i++) if (!dones[i]!.used) near.push(dones[i]!);
   if (near.length === 0) return null;
   return { done: near[0]!, ambiguous: new Set(near.map((d) => d.key)).size > 1 };
 }

@@ -52,12 +52,15 @@ export interface Folded {
   unparseable: number;
   malformed: number;
   debug: boolean;
-  times: number[];
+  /** Earliest and latest time stamp of any server line (ms; ±Infinity if none). */
+  tMin: number;
+  tMax: number;
   firstOffsetMin: number | null;
   loads: Load[];
   /** Unloads in time order; `inferred` ones come from a reload of a model never seen to unload. */
   unloads: (Unload & { inferred?: boolean })[];
   gins: Gin[];
+  /** In log order (time order). */
   dones: Done[];
   versions: { t: number; version: string }[];
   /** A new server process: "Listening on" again, or another journal PID on GIN lines (restarted at or before t). */
@@ -84,7 +87,7 @@ interface Pending {
 
 export function fold(text: string): Folded {
   const f: Folded = {
-    lines: 0, recognised: 0, unparseable: 0, malformed: 0, debug: false, times: [], firstOffsetMin: null,
+    lines: 0, recognised: 0, unparseable: 0, malformed: 0, debug: false, tMin: Infinity, tMax: -Infinity, firstOffsetMin: null,
     loads: [], unloads: [], gins: [], dones: [], versions: [], restarts: [], refs: new Map(), names: new Map(),
     loadErrors: 0, unfinishedLoads: [], undoneUnloads: [], anonymousEvictions: [], vramWarnings: [],
   };
@@ -168,7 +171,8 @@ export function fold(text: string): Folded {
     }
     // The server config line (routes.go) says whether DEBUG lines are on, before any is written.
     if (/OLLAMA_DEBUG:(true|1|2|DEBUG|TRACE)\b/i.test(msg + (attrs.env ?? ''))) f.debug = true;
-    f.times.push(t);
+    if (t < f.tMin) f.tMin = t;
+    if (t > f.tMax) f.tMax = t;
     const m = meaningOf(msg);
     if (!m) continue;
     const ref = refOf(attrs);
