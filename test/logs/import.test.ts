@@ -160,6 +160,37 @@ describe('DEBUG excerpts', () => {
   });
 });
 
+describe('the whole corpus: exactly what each excerpt shows', () => {
+  // [file, inference requests, of them with a model, other requests, loads, unloads, lines, server lines]
+  test.each([
+    ['1365-legacy-2023.log', 0, 0, 0, 1, 0, 7, 1],
+    ['13805-info-gin-only.log', 2, 0, 6, 0, 0, 8, 8],
+    ['17482-info-llama-server.log', 0, 0, 0, 1, 0, 6, 2],
+    ['17902-debug-failed-load.log', 1, 1, 0, 0, 1, 4, 4],
+    ['18123-debug-eviction.log', 0, 0, 0, 0, 0, 3, 3],
+    ['6148-debug-first-load.log', 0, 0, 0, 1, 0, 7, 7],
+    ['6408-debug-startup.log', 0, 0, 0, 0, 0, 4, 4],
+    ['7130-debug-embed.log', 1, 1, 6, 0, 0, 10, 10],
+    ['7130-debug-expiry.log', 0, 0, 3, 0, 0, 7, 7],
+    ['7408-info-load-chat.log', 1, 0, 0, 1, 0, 18, 4],
+    ['7766-debug-journal.log', 1, 1, 0, 1, 0, 6, 6],
+    ['8387-info-long-latency.log', 10, 0, 0, 0, 0, 10, 10],
+    ['9509-info-load-start.log', 0, 0, 0, 0, 0, 11, 5],
+  ] as const)('%s', (name, inf, withModel, other, loads, unloads, lines, server) => {
+    const r = imp(name);
+    const q = r.requests.filter((x) => x.op !== 'other');
+    expect([q.length, q.filter((x) => x.model !== null).length, r.requests.length - q.length]).toEqual([inf, withModel, other]);
+    expect(rows(r)).toHaveLength(withModel);
+    const ev = r.observed.residency;
+    expect([ev.filter((e) => e.event === 'loaded').length, ev.filter((e) => e.event === 'unloaded').length]).toEqual([loads, unloads]);
+    expect([r.observed.log.lines, r.observed.log.recognised, r.observed.log.malformed]).toEqual([lines, server, 0]);
+    // Every request counted once; every time on or after t = 0.
+    expect(new Set(r.requests.map((x) => x.id)).size).toBe(r.requests.length);
+    expect(r.requests.every((x) => x.at >= 0 && x.at_window[0] >= 0 && x.at_window[0] <= x.at && x.at <= x.at_window[1] && x.at <= x.end)).toBe(true);
+    expect(ev.every((e) => e.t >= 0 && (e.load_started ?? 0) >= 0)).toBe(true);
+  });
+});
+
 describe('the form record writes', () => {
   test('every import has the core trace header and the observed format', () => {
     for (const name of ['7766-debug-journal.log', '13805-info-gin-only.log']) {
