@@ -124,6 +124,7 @@ export function fold(text: string): Folded {
   const rows = text.split('\n');
   if (rows[rows.length - 1] === '') rows.pop();
   let ginPid: string | undefined;
+  let listened = false;
   const restart = (t: number, detail: string, line: number) => {
     // A new server process: every runner of the old one is gone.
     f.restarts.push({ t, detail });
@@ -243,8 +244,13 @@ export function fold(text: string): Folded {
         f.vramWarnings.push(t);
         break;
       case 'listening':
-        if (f.versions.length > 0) restart(t, `the server logged "Listening on" again (version ${m.version})`, lineNo);
-        f.versions.push({ t, version: m.version! });
+        if (listened) restart(t, `the server logged "Listening on" again${m.version ? ` (version ${m.version})` : ''}`, lineNo);
+        listened = true;
+        if (m.version) f.versions.push({ t, version: m.version });
+        break;
+      case 'runner_stopped':
+        // v0.1.x held one model: the one resident is the one unloaded; a runner that never started unloads nothing.
+        if (resident.size === 1) unloaded([...resident.keys()][0]!, t, 'runner stopped', lineNo);
         break;
     }
   }

@@ -21,6 +21,7 @@ export type Meaning =
   | 'unload_cancel' // the expiry came to nothing (DEBUG)
   | 'evict_info' // the memory check evicts a model it does not name (INFO, v0.30+)
   | 'vram_warn' // VRAM did not come back after an unload (WARN before v0.12, DEBUG after)
+  | 'runner_stopped' // v0.1.x (one model at a time): the runner was closed — the resident model unloaded
   | 'listening'; // the server started: "Listening on ADDR (version V)" (INFO)
 
 /** Exact msg= texts (slog) → meaning. */
@@ -59,7 +60,16 @@ export const MESSAGES: Record<string, Meaning> = {
   'evicting all other loaded models for OOM retry': 'evict_info',
   'runtime OOM detected; expiring loaded models to clear memory before next request': 'evict_info',
   "gpu VRAM usage didn't recover within timeout": 'vram_warn',
+  // llm/llama.go v0.1.13–v0.1.31 (the log package): "starting llama runner" and, at every close, "llama runner stopped successfully"
+  'starting llama runner': 'load_start',
+  'llama runner stopped successfully': 'runner_stopped',
 };
+
+/** Messages with a variable tail (fmt.Sprintf / log.Printf with %v), by prefix. */
+const PREFIXES: [string, Meaning][] = [
+  ['error starting llama runner: ', 'load_error'], // llm/llama.go v0.1.x
+  ['llama runner stopped with error: ', 'runner_stopped'], // llm/llama.go v0.1.x
+];
 
 /** Why an `expire` message unloads a runner (the reason written on the unloaded event). */
 export const EXPIRE_REASON: Record<string, string> = {
@@ -78,8 +88,8 @@ export const EXPIRE_REASON: Record<string, string> = {
  */
 export const LOAD_READY = /^(?:llama runner|llama-server) started in ([\d.]+) seconds$/;
 
-/** routes.go: "Listening on 127.0.0.1:11434 (version 0.3.5)". */
-export const LISTENING = /^Listening on (\S+) \(version ([^)]+)\)$/;
+/** routes.go: "Listening on 127.0.0.1:11434 (version 0.3.5)"; before v0.1.10 without the version. */
+export const LISTENING = /^Listening on (\S+)(?: \(version ([^)]+)\))?$/;
 
 /** Endpoints that run a model (as record's fields.ts), POST only. */
 export const INFERENCE_ENDPOINTS: Record<string, 'generate' | 'chat' | 'embed'> = {
@@ -100,6 +110,7 @@ export function meaningOf(text: string): { meaning: Meaning; seconds?: number; v
   let m = LOAD_READY.exec(text);
   if (m) return { meaning: 'load_ready', seconds: Number(m[1]) };
   m = LISTENING.exec(text);
-  if (m) return { meaning: 'listening', version: m[2]! };
+  if (m) return m[2] === undefined ? { meaning: 'listening' } : { meaning: 'listening', version: m[2] };
+  for (const [prefix, meaning] of PREFIXES) if (text.startsWith(prefix)) return { meaning };
   return null;
 }

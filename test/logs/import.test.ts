@@ -96,6 +96,22 @@ describe('INFO excerpts', () => {
   });
 });
 
+test('#1703 (v0.1.17, before slog): a runner that failed to start is no load, and its "stopped" line no unload', () => {
+  const r = imp('1703-legacy-failed-start.log');
+  expect(residency(r)).toEqual([]);
+  expect(inference(r)).toEqual([[1, 0.5, 1.832, '/api/generate', 500, null, null, null]]);
+  expect(r.observed.unrecoverable).toContain('1 failed load: not counted as loads');
+});
+
+test('v0.1.x: "llama runner stopped successfully" after a load unloads the one model held (every unload is logged there)', () => {
+  const log = read('1365-legacy-2023.log') + 'Dec 03 15:03:50 osm-server ollama[937]: 2023/12/03 15:03:50 llama.go:525: llama runner stopped successfully\n';
+  const r = imp('1365-legacy-2023.log');
+  const stopped = importLog(log, { source: 'x', model: 'llama2' });
+  expect(residency(r)).toEqual([[9.201, 'loaded', '(unnamed)', 9.201]]);
+  expect(residency(stopped)).toEqual([[9.201, 'loaded', 'llama2', 9.201], [317.201, 'unloaded', 'llama2', 'runner stopped']]);
+  expect(stopped.observed.models.llama2).toMatchObject({ loads: 1, unloads: 1, resident_s: 308 });
+});
+
 describe('DEBUG excerpts', () => {
   test('#7766 (v0.4, journalctl): the request-finished line names the model of the GIN line and pins its end to the ms', () => {
     const r = imp('7766-debug-journal.log');
@@ -165,6 +181,7 @@ describe('the whole corpus: exactly what each excerpt shows', () => {
   test.each([
     ['1365-legacy-2023.log', 0, 0, 0, 1, 0, 7, 1],
     ['13805-info-gin-only.log', 2, 0, 6, 0, 0, 8, 8],
+    ['1703-legacy-failed-start.log', 1, 0, 6, 0, 0, 9, 9],
     ['17482-info-llama-server.log', 0, 0, 0, 1, 0, 6, 2],
     ['17902-debug-failed-load.log', 1, 1, 0, 0, 1, 4, 4],
     ['18123-debug-eviction.log', 0, 0, 0, 0, 0, 3, 3],
