@@ -55,8 +55,15 @@ export interface ImportResult {
   observed: LogObserved;
 }
 
-export function importLog(text: string, opts: ImportOptions): ImportResult {
-  return assemble(fold(text), opts);
+/** Imports a log given whole or as its lines (src/io/read-server-log.ts streams a file's). */
+export function importLog(log: string | Iterable<string>, opts: ImportOptions): ImportResult {
+  return assemble(fold(typeof log === 'string' ? linesOf(log) : log), opts);
+}
+
+function linesOf(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
 }
 
 interface Req {

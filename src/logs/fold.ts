@@ -5,7 +5,7 @@
  * Nothing is inferred here beyond what a line says; assemble.ts joins them.
  */
 import { digestLabel, refOf, refOfCommand, type ModelRef } from './identity.js';
-import { parseLine, zoneMinutes } from './line.js';
+import { parseLine } from './line.js';
 import { EXPIRE_REASON, meaningOf } from './messages.js';
 
 /** A model as the fold knows it: 'd:<sha256>', 'n:<name>', or '?' (the log does not say). */
@@ -85,15 +85,18 @@ interface Pending {
   numCtx?: number;
 }
 
-export function fold(text: string): Folded {
+/** Folds the log's lines (without their newlines), in order. */
+export function fold(lines: Iterable<string>): Folded {
   const f: Folded = {
     lines: 0, recognised: 0, unparseable: 0, malformed: 0, debug: false, tMin: Infinity, tMax: -Infinity, firstOffsetMin: null,
     loads: [], unloads: [], gins: [], dones: [], versions: [], restarts: [], refs: new Map(), names: new Map(),
     loadErrors: 0, unfinishedLoads: [], undoneUnloads: [], anonymousEvictions: [], vramWarnings: [],
   };
-  // The zone of the first slog time stamp also holds for lines before it (GIN and log-package lines print local time, no zone).
-  const firstZone = /time=\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:?\d\d) level=/.exec(text)?.[1];
-  let offset: number | null = firstZone === undefined ? null : zoneMinutes(firstZone);
+  // GIN and log-package lines print local time without a zone: the last zone a slog line printed holds
+  // for them; for lines before the first, the first zone (GIN lines keep null and assemble.ts applies it).
+  let offset: number | null = null;
+  let unzonedMin = Infinity;
+  let unzonedMax = -Infinity;
   let pending: Pending | null = null;
   const resident = new Map<Key, number>();
   const causes = new Map<Key, { t: number; reason: string }>();
@@ -121,8 +124,6 @@ export function fold(text: string): Folded {
     resident.delete(key);
   };
 
-  const rows = text.split('\n');
-  if (rows[rows.length - 1] === '') rows.pop();
   let ginPid: string | undefined;
   let listened = false;
   const restart = (t: number, detail: string, line: number) => {
@@ -134,7 +135,7 @@ export function fold(text: string): Folded {
     expiring.clear();
   };
   let lineNo = 0;
-  for (const raw of rows) {
+  for (const raw of lines) {
     lineNo++;
     f.lines++;
     const parsed = parseLine(raw);
@@ -172,8 +173,13 @@ export function fold(text: string): Folded {
     }
     // The server config line (routes.go) says whether DEBUG lines are on, before any is written.
     if (/OLLAMA_DEBUG:(true|1|2|DEBUG|TRACE)\b/i.test(msg + (attrs.env ?? ''))) f.debug = true;
-    if (t < f.tMin) f.tMin = t;
-    if (t > f.tMax) f.tMax = t;
+    if (parsed.kind === 'legacy' && offset === null) {
+      if (parsed.localMs < unzonedMin) unzonedMin = parsed.localMs;
+      if (parsed.localMs > unzonedMax) unzonedMax = parsed.localMs;
+    } else {
+      if (t < f.tMin) f.tMin = t;
+      if (t > f.tMax) f.tMax = t;
+    }
     const m = meaningOf(msg);
     if (!m) continue;
     const ref = refOf(attrs);
@@ -255,6 +261,11 @@ export function fold(text: string): Folded {
     }
   }
   if (pending) f.unfinishedLoads.push({ t: pending.t, key: pending.key });
+  const shift = (f.firstOffsetMin ?? 0) * 60_000;
+  if (Number.isFinite(unzonedMin)) {
+    f.tMin = Math.min(f.tMin, unzonedMin - shift);
+    f.tMax = Math.max(f.tMax, unzonedMax - shift);
+  }
   for (const [key, c] of causes) f.undoneUnloads.push({ t: c.t, key, reason: c.reason });
   f.undoneUnloads.sort((a, b) => a.t - b.t);
   f.unloads.sort((a, b) => a.t - b.t);
