@@ -296,7 +296,7 @@ function unrecoverable(f: Folded, opts: ImportOptions, reqs: Req[], label: (k: K
     const unattributed = reqs.filter((r) => r.key === null).length;
     if (unattributed > 0) out.push(`model of ${n(unattributed, 'request')}: GIN lines name none and no DEBUG line pairs with them (OLLAMA_DEBUG=1, or --model for a single-model server); not in trace.csv`);
   }
-  if (!f.debug) out.push('keep_alive expiries and other unloads: Ollama logs them only at DEBUG (OLLAMA_DEBUG=1); at INFO only a reload shows that a model was unloaded before it');
+  if (!f.debug && !f.preScheduler) out.push('keep_alive expiries and other unloads: Ollama logs them only at DEBUG (OLLAMA_DEBUG=1); at INFO only a reload shows that a model was unloaded before it');
   if (opts.model !== undefined && !(new Set([...f.refs.keys()].map((k) => label(k))).size <= 1)) out.push(`--model ${opts.model} not used: the log names more than one model`);
   const unnamed = f.loads.filter((l) => l.key === '?').length;
   if (unnamed > 0 && opts.model === undefined) out.push(`model of ${n(unnamed, 'load')}: its start line is not in the log or names no blob (--model names it on a single-model server)`);

@@ -52,6 +52,8 @@ export interface Folded {
   unparseable: number;
   malformed: number;
   debug: boolean;
+  /** A release before slog and the scheduler (v0.1.31 and earlier): one model at a time, every runner stop logged. */
+  preScheduler: boolean;
   /** Earliest and latest time stamp of any server line (ms; ±Infinity if none). */
   tMin: number;
   tMax: number;
@@ -88,7 +90,7 @@ interface Pending {
 /** Folds the log's lines (without their newlines), in order. */
 export function fold(lines: Iterable<string>): Folded {
   const f: Folded = {
-    lines: 0, recognised: 0, unparseable: 0, malformed: 0, debug: false, tMin: Infinity, tMax: -Infinity, firstOffsetMin: null,
+    lines: 0, recognised: 0, unparseable: 0, malformed: 0, debug: false, preScheduler: false, tMin: Infinity, tMax: -Infinity, firstOffsetMin: null,
     loads: [], unloads: [], gins: [], dones: [], versions: [], restarts: [], refs: new Map(), names: new Map(),
     loadErrors: 0, unfinishedLoads: [], undoneUnloads: [], anonymousEvictions: [], vramWarnings: [],
   };
@@ -182,6 +184,7 @@ export function fold(lines: Iterable<string>): Folded {
     }
     const m = meaningOf(msg);
     if (!m) continue;
+    if (parsed.kind === 'legacy' && m.meaning !== 'listening') f.preScheduler = true;
     const ref = refOf(attrs);
     const key = keyOf(ref);
     switch (m.meaning) {

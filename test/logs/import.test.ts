@@ -101,6 +101,8 @@ test('#1703 (v0.1.17, before slog): a runner that failed to start is no load, an
   expect(residency(r)).toEqual([]);
   expect(inference(r)).toEqual([[1, 0.5, 1.832, '/api/generate', 500, null, null, null]]);
   expect(r.observed.unrecoverable).toContain('1 failed load: not counted as loads');
+  // Before the scheduler every runner stop is logged at INFO: no unload is hidden.
+  expect(gaps(r)).not.toContain(INFO_GAP);
 });
 
 test('v0.1.x: "llama runner stopped successfully" after a load unloads the one model held (every unload is logged there)', () => {
