@@ -1,5 +1,7 @@
 import { importLog, summaryText } from '../logs/assemble.js';
+import { msg } from '../diag/index.js';
 import { emptyLog, notServerLog, readServerLog, writeLogImport } from '../io/read-server-log.js';
+import { flagError } from './listen.js';
 
 export interface LogsImportFlags {
   out: string;
@@ -8,6 +10,7 @@ export interface LogsImportFlags {
 
 /** `ollamasim logs import server.log --out DIR`: a recording's three files from Ollama's own log. */
 export async function logsImportCommand(file: string, flags: LogsImportFlags): Promise<void> {
+  if (flags.model !== undefined && flags.model.trim() === '') throw flagError('--model', msg.missing());
   const lines = readServerLog(file);
   const res = importLog(lines, { source: file, ...(flags.model !== undefined ? { model: flags.model } : {}) });
   if (lines.nonBlank === 0) throw emptyLog(file);
