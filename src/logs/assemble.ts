@@ -293,6 +293,8 @@ function unrecoverable(f: Folded, opts: ImportOptions, reqs: Req[], label: (k: K
     out.push('prompt and output tokens, keep_alive and num_ctx as the client sent them, and streaming: the log has no request bodies');
     out.push('preload and unload requests (an empty prompt): GIN shows them as ordinary requests');
     out.push("queueing inside a request: its duration is the latency less any load seen inside it");
+    const single = reqs.filter((r) => r.by === 'single_model').length;
+    if (single > 0) out.push(`the model of ${n(single, 'request')} for certain: given the only model the log names (attributed_by single_model), which is wrong if the server served others unseen`);
     const unattributed = reqs.filter((r) => r.key === null).length;
     if (unattributed > 0) out.push(`model of ${n(unattributed, 'request')}: GIN lines name none and no DEBUG line pairs with them (OLLAMA_DEBUG=1, or --model for a single-model server); not in trace.csv`);
   }

@@ -169,6 +169,7 @@ describe('DEBUG excerpts', () => {
     // The GIN line's local 01:52:04 is 22:52:04 UTC, as the slog lines' +03:00 says.
     expect(r.requests[0]!.wall).toBe('2026-08-20T22:48:17.000Z');
     expect(rows(r)).toEqual(['1,1,qwen3.8:27b-mlx,0,,,,,,']);
+    expect(gaps(r)).toContain('the model of 1 request for certain');
   });
 
   test('#6408 (v0.3.5): the server config line says DEBUG before any DEBUG line; "Listening on" gives the version', () => {
