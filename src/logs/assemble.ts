@@ -234,6 +234,8 @@ function observe(f: Folded, opts: ImportOptions, reqs: Req[], requests: Imported
     m.loads++;
     residency.push({
       t: rel(l.ready), event: 'loaded', model: name,
+      ...(m.size ? { size: m.size } : {}),
+      ...(m.size_vram ? { size_vram: m.size_vram } : {}),
       ...(m.context_length ? { context_length: m.context_length } : {}),
       ...(l.start !== null ? { load_started: rel(l.start), load_s: Math.round(l.ready - l.start) / 1000 } : {}),
       line: l.line,

@@ -138,3 +138,38 @@ describe('one input changed, the answer moves as it must', () => {
     expect(r.observed.unrecoverable).toContain('--model m not used: the log names more than one model');
   });
 });
+
+describe('a whole DEBUG lifecycle in the runner.* form (constructed from sched.go at the spec\'s commit, lines cited)', () => {
+  const runner = `runner.name=registry.ollama.ai/library/qwen3:8b runner.inference="[{ID:0 Library:CUDA}]" runner.size="6.2 GiB" runner.vram="6.2 GiB" runner.parallel=1 runner.pid=4242 runner.model=/m/blobs/sha256-${SHA} runner.num_ctx=4096`;
+  const at = (t: string, src: string, m: string, extra = '') => `time=2026-08-21T10:00:${t}Z level=DEBUG source=${src} msg="${m}" ${runner}${extra}`.trimEnd();
+  const log = [
+    `time=2026-08-21T10:00:00.000Z level=INFO source=server.go:109 msg="using llama-server for model" model=/m/blobs/sha256-${SHA}`,
+    `time=2026-08-21T10:00:00.010Z level=INFO source=llama_server.go:433 msg="starting llama-server" cmd="/usr/lib/ollama/llama-server --model /m/blobs/sha256-${SHA} --port 40000 -c 4096 -np 1"`,
+    'time=2026-08-21T10:00:03.210Z level=INFO source=llama_server.go:1362 msg="llama-server started in 3.20 seconds"',
+    at('03.211', 'sched.go:740', 'finished setting up'),
+    at('05.500', 'sched.go:394', 'runner with non-zero duration has gone idle, adding timer', ' duration=5s'),
+    at('05.500', 'sched.go:412', 'after processing request finished event', ' refCount=0'),
+    '[GIN] 2026/08/21 - 10:00:05 | 200 |  5.400000000s |       127.0.0.1 | POST     "/api/chat"',
+    at('10.500', 'sched.go:396', 'timer expired, expiring to unload'),
+    at('10.500', 'sched.go:415', 'runner expired event received'),
+    at('10.501', 'sched.go:430', 'got lock to unload expired event'),
+  ].join('\n');
+
+  test('a load (3.2 s, begun at 0.01), the chat that waited for it, and its keep_alive expiry 5 s after it ended', () => {
+    const r = importLog(log, { source: 'x' });
+    expect(r.observed.residency).toEqual([
+      { t: 3.21, event: 'loaded', model: 'qwen3:8b', size: 6657199309, size_vram: 6657199309, context_length: 4096, load_started: 0.01, load_s: 3.2, line: 3 },
+      { t: 10.501, event: 'unloaded', model: 'qwen3:8b', reason: 'keep_alive expired', line: 10 },
+    ]);
+    expect(r.requests).toEqual([expect.objectContaining({ id: 1, at: 0.1, end: 5.5, model: 'qwen3:8b', attributed_by: 'debug', keep_alive_effective: '5s', at_window: [0.1, 0.1], response: { total_duration: 5.4e9, load_duration: 3.11e9 } })]);
+    expect(r.trace.slice(1)).toEqual(['1,0.1,qwen3:8b,2.29,,,,,,']);
+    expect(r.observed.models['qwen3:8b']).toMatchObject({ loads: 1, unloads: 1, resident_s: 7.291, digest: `sha256:${SHA}` });
+    expect(r.observed.unrecoverable).toEqual(REQUEST_GAPS_ONLY);
+  });
+});
+
+const REQUEST_GAPS_ONLY = [
+  'prompt and output tokens, keep_alive and num_ctx as the client sent them, and streaming: the log has no request bodies',
+  'preload and unload requests (an empty prompt): GIN shows them as ordinary requests',
+  'queueing inside a request: its duration is the latency less any load seen inside it',
+];
