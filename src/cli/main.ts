@@ -6,6 +6,7 @@ import { adviseCommand, explainCommand, gpusCommand, modelsCommand } from './cat
 import { runCommand } from './run.js';
 import { sweepCommand } from './sweep.js';
 import { planCommand } from './plan.js';
+import { logsImportCommand } from './logs.js';
 import { calibrateCommand } from './calibrate.js';
 import { validateCommand } from './validate.js';
 import { recordCommand } from './record.js';
@@ -132,6 +133,15 @@ program
   .option('--out <dir>', 'write trace.csv, requests.jsonl and observed.json here', 'recording')
   .option('--poll <seconds>', 'how often to poll /api/ps', '5')
   .action(recordCommand);
+
+const logs = program.command('logs').description("read Ollama's own server log");
+logs
+  .command('import')
+  .argument('<file>', 'the server log: journalctl -u ollama output, or ~/.ollama/logs/server.log')
+  .description('a trace and observations from the log, in the form `record` writes (see README "Starting from a server log")')
+  .option('--out <dir>', 'write trace.csv, requests.jsonl and observed.json here', 'recording')
+  .option('--model <name>', 'the model of a single-model server whose log does not name it')
+  .action(logsImportCommand);
 
 const trace = program.command('trace').description('inspect, convert and synthesize request traces');
 trace

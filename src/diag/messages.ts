@@ -130,6 +130,10 @@ export const msg = {
   badJitter: (value: string): Message => [`"${value}" is not a share between 0 and 100 %`, 'e.g. --jitter 5%'],
   unknownCandidate: (name: string, known: readonly string[]): Message => [`no candidate named "${name}"`, didYouMean(name, known)],
   cannotListen: (address: string, reason: string): Message => [`cannot listen on ${address}`, reason],
+  noSuchLog: (): Message => ['no such file', 'capture the log first: journalctl -u ollama --no-pager > server.log, or use ~/.ollama/logs/server.log'],
+  logIsDirectory: (): Message => ['is a directory', 'give the log file itself, e.g. ~/.ollama/logs/server.log'],
+  emptyLog: (): Message => ['the file is empty', 'capture the log with journalctl -u ollama --no-pager > server.log (set OLLAMA_DEBUG=1 on the server for DEBUG lines)'],
+  notServerLog: (lines: number): Message => [`none of its ${lines} lines is an Ollama server line (time=… level=… msg=…, or [GIN] …)`, 'give the output of journalctl -u ollama or ~/.ollama/logs/server.log'],
 } as const;
 
 /**
