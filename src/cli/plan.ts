@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Axis } from '../config/grid.js';
 import { InputError, msg } from '../diag/index.js';
+import { checkGridValues } from '../config/grid-check.js';
 import { GPUS, gpuById } from '../hardware/gpus.js';
 import { loadScenario } from '../io/load-scenario.js';
 import { renderCharts } from '../io/report-files.js';
@@ -11,7 +12,6 @@ import { plan } from '../plan/plan.js';
 import { broken, parseSlo, SLO_NAMES, type Slo } from '../plan/slo.js';
 import { frontierChart, planText } from '../report/plan.js';
 import { runScenario } from '../sim/run-scenario.js';
-import { scaleTrace } from '../workload/scale.js';
 import { progressBar } from './progress.js';
 import { runSweep } from './sweep-pool.js';
 
@@ -46,8 +46,9 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   ];
   if (opts.hosts) axes.push({ key: 'fleet.hosts', values: opts.hosts.split(',').map(Number) });
   if (opts.keepAlive) axes.push({ key: 'OLLAMA_KEEP_ALIVE', values: opts.keepAlive.split(',').map((v) => (/^-?\d+$/.test(v) ? Number(v) : v)) });
+  checkGridValues(axes);
   const basis = opts.price === 'buy' ? 'buy' : 'hour';
-  const overrides = new Map((opts.priceOf ?? []).map((p) => { const [id, v] = p.split('='); return [id!, Number(v)] as const; }));
+  const overrides = new Map((opts.priceOf ?? []).map(parsePriceOf));
   const priceOf = (v: Record<string, string>) => {
     const g = gpuById(v['host.gpu'] ?? '');
     const unit = overrides.get(v['host.gpu'] ?? '') ?? (basis === 'hour' ? g?.pricePerHour : g?.priceToBuy);
@@ -68,11 +69,26 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   const p = plan(result, slos, basis, priceOf);
   if (opts.out) {
     writeSweep(opts.out, result);
-    writeFileSync(join(opts.out, 'plan.txt'), planText(p));
+    writeFileSync(join(opts.out, 'plan.txt'), planText(p) + result.warnings.map((w) => `\nNote: ${w}\n`).join(''));
     const { warning } = await renderCharts(opts.out, [frontierChart(p)]);
     if (warning) process.stderr.write(`warning: ${warning}\n`);
   }
-  process.stdout.write(opts.json ? JSON.stringify({ best: p.best, frontier: p.frontier, rejected: p.rejected.map((c) => ({ candidate: c.candidate, price: c.price, broken: c.broken?.text ?? null })) }, null, 2) + '\n' : planText(p));
+  for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+  const notes = result.warnings.map((w) => `\nNote: ${w}\n`).join('');
+  process.stdout.write(opts.json
+    ? JSON.stringify({ best: p.best, frontier: p.frontier, rejected: p.rejected.map((c) => ({ candidate: c.candidate, price: c.price, broken: c.broken?.text ?? null })), warnings: result.warnings }, null, 2) + '\n'
+    : planText(p) + notes);
+}
+
+/** `--price-of rtx-4090=1.2`: a catalogue GPU and a price ≥ 0. */
+function parsePriceOf(arg: string): readonly [string, number] {
+  const eq = arg.indexOf('=');
+  const id = arg.slice(0, Math.max(0, eq)).trim();
+  const text = arg.slice(eq + 1).trim();
+  const price = /^(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : NaN;
+  if (eq <= 0 || !gpuById(id)) throw line('--price-of', eq <= 0 ? msg.badPriceOf(arg) : msg.unknownCatalogue('GPU', id, GPUS.map((g) => g.id)));
+  if (!Number.isFinite(price)) throw line('--price-of', msg.badPriceOf(arg));
+  return [id, price];
 }
 
 /** Met by every interval's upper end, or broken by some interval's lower end: more replications would not change the verdict. */
@@ -85,7 +101,9 @@ function settled(slos: Slo[], est: Record<string, { mean: number; ci95: number }
 async function maxRate(file: string, slos: Slo[]): Promise<void> {
   const sc = await loadScenario(file);
   const meets = (k: number) => {
-    const [r] = runScenario({ ...sc, trace: scaleTrace(sc.trace, k, sc.seed), candidates: [sc.candidates[0]!] });
+    // The rate is the candidate's, so its world scales the trace (src/sim/world.ts) like a rate_scale axis would.
+    const c = sc.candidates[0]!;
+    const [r] = runScenario({ ...sc, candidates: [{ ...c, rateScale: k * (c.rateScale ?? 1) }] });
     const estimates = Object.fromEntries(Object.entries(r!.summary).filter(([, v]) => typeof v === 'number').map(([key, v]) => [key, estimate([v as number])]));
     return broken(slos, estimates) === null;
   };
