@@ -38,6 +38,8 @@ export interface RunInput {
   /** Closed-loop users making requests during the run, and the seed their draws come from. */
   users?: ResolvedUsers;
   seed?: number;
+  /** Fleet server h's scheduler settings (its own page cache); default: `sched` for every server. */
+  hostSched?: (host: number) => SchedulerConfig;
   /** Work per request on this candidate's host (src/sim/world.ts); default: the trace's durations as written. */
   service?: ServiceTimes;
 }
@@ -79,7 +81,7 @@ export function simulate(input: RunInput): RunStats {
   // One Ollama server per fleet host (one without a fleet), each with its own scheduler and GPUs.
   const fleet = input.fleet ?? { hosts: 1, router: 'round-robin' as const };
   const hosts = Array.from({ length: fleet.hosts }, (_, h) =>
-    new Scheduler(hostView(engine, h), input.sched, input.hostEvents?.(h) ?? input.events, clients ?? afterRetries));
+    new Scheduler(hostView(engine, h), input.hostSched?.(h) ?? input.sched, input.hostEvents?.(h) ?? input.events, clients ?? afterRetries));
   const router = fleet.hosts > 1 ? new Router(fleet, hosts, input.seed ?? 1) : null;
   for (const s of hosts) {
     for (const w of input.warm) {
