@@ -30,7 +30,7 @@ export function checkGridValues(axes: readonly Axis[]): void {
 export function fromCommandLine(e: InputError, axes: readonly Axis[]): InputError {
   const field = e.diagnostic.field.replace(/^candidates\[\d+\]\./, '');
   if (field === e.diagnostic.field) return e;
-  const axis = axes.find((a) => dotted(patchFor(a.key, null)) === field);
+  const axis = axes.find((a) => { const d = dotted(patchFor(a.key, null)); return d === field || d.startsWith(`${field}.`) || field.startsWith(`${d}.`); });
   return axis ? gridError(axis.key, [e.diagnostic.problem, e.diagnostic.hint]) : e;
 }
 
