@@ -15,7 +15,7 @@ import { readSources } from './read-sources.js';
 import { readTraceCsv } from './read-trace.js';
 import { YamlSource } from '../config/yaml-source.js';
 import { expandSweep } from '../config/sweep.js';
-import { fromCommandLine } from '../config/grid-check.js';
+import { fromAxis } from '../config/grid-check.js';
 import type { Axis } from '../config/grid.js';
 
 /**
@@ -39,7 +39,7 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   if (opts.seed !== undefined) shape = { ...shape, seed: opts.seed };
   const resolver = new Resolver(src, shape);
   const warnings: string[] = [];
-  const candidates = fromGrid(opts.axes, () => resolver.candidates(warnings));
+  const candidates = atAxis(src, shape, opts.axes ?? [], () => resolver.candidates(warnings));
   // The trace is parsed once, hardware-free: token-sized requests keep their counts, and
   // each candidate's world works out their service times (src/sim/world.ts).
   const { trace, users, rejected } = await readWorkload(src, shape, resolver, parseRates(resolver.base(), candidates));
@@ -63,12 +63,14 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   };
 }
 
-/** Resolver errors about a value a `--grid` axis set are reported on the command line. */
-function fromGrid<T>(axes: readonly Axis[] | undefined, f: () => T): T {
+/** Resolver errors about a value a sweep axis set are reported where the axis was written. */
+function atAxis<T>(src: YamlSource, shape: ScenarioFile, cli: readonly Axis[], f: () => T): T {
   try {
     return f();
   } catch (e) {
-    throw e instanceof InputError && axes?.length ? fromCommandLine(e, axes) : e;
+    if (!(e instanceof InputError)) throw e;
+    const file = Object.entries(shape.sweep ?? {}).map(([key, values]) => ({ key, values }));
+    throw fromAxis(e, cli, file, (key, m) => src.error(['sweep', key], m, true));
   }
 }
 

@@ -94,3 +94,9 @@ describe('token-sized requests need rates on every candidate\'s host', () => {
     expect(sc.candidates[0]!.models[0]).toMatchObject({ prefillTps: 1000, decodeTps: 10 });
   });
 });
+
+test('a value of the scenario\'s own sweep: that the resolver refuses is reported at that sweep entry', async () => {
+  const file = writeScenario({ ...BASE, sweep: { 'host.gpu': ['rtx-4090', 'h100'] } });
+  await expect(loadScenario(file)).rejects.toThrow(/:\d+: sweep\.host\.gpu: unknown GPU "h100" \(did you mean h200\?\)/);
+  await expect(loadScenario(file, { axes: [{ key: 'host.gpu', values: ['l4', 'h10'] }] })).rejects.toThrow('(command line):1: --grid host.gpu: unknown GPU "h10"');
+});
