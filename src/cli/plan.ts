@@ -68,17 +68,18 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
     bar.stop();
   }
   const p = plan(result, slos, basis, priceOf);
+  // What the answer leaves out (e.g. a GPU type that changes only memory and load times) goes with it.
+  const text = planText(p) + result.warnings.map((w) => `\nNote: ${w}\n`).join('');
   if (opts.out) {
     writeSweep(opts.out, result);
-    writeFileSync(join(opts.out, 'plan.txt'), planText(p) + result.warnings.map((w) => `\nNote: ${w}\n`).join(''));
+    writeFileSync(join(opts.out, 'plan.txt'), text);
     const { warning } = await renderCharts(opts.out, [frontierChart(p)]);
     if (warning) process.stderr.write(`warning: ${warning}\n`);
   }
   for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-  const notes = result.warnings.map((w) => `\nNote: ${w}\n`).join('');
   process.stdout.write(opts.json
     ? JSON.stringify({ best: p.best, frontier: p.frontier, rejected: p.rejected.map((c) => ({ candidate: c.candidate, price: c.price, broken: c.broken?.text ?? null })), warnings: result.warnings }, null, 2) + '\n'
-    : planText(p) + notes);
+    : text);
 }
 
 /** `--price-of rtx-4090=1.2`: a catalogue GPU and a price ≥ 0. */
