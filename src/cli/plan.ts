@@ -47,7 +47,7 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   ];
   if (opts.hosts) axes.push({ key: 'fleet.hosts', values: opts.hosts.split(',').map(Number) });
   if (opts.keepAlive) axes.push({ key: 'OLLAMA_KEEP_ALIVE', values: opts.keepAlive.split(',').map((v) => (/^-?\d+$/.test(v) ? Number(v) : v)) });
-  checkGridValues(axes);
+  checkGridValues(axes, (key) => (key === 'OLLAMA_KEEP_ALIVE' ? '--keep-alive' : `--grid ${key}`));
   const basis = opts.price === 'buy' ? 'buy' : 'hour';
   const overrides = new Map((opts.priceOf ?? []).map(parsePriceOf));
   const priceOf = (v: Record<string, string>) => {
