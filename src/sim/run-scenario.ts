@@ -3,9 +3,8 @@ import { type EventSink, TeeSink } from '../events/index.js';
 import { MetricsCollector, quantileSorted, summarize, type CandidateSummary } from '../metrics/index.js';
 import { HangSpans } from '../metrics/hangs.js';
 import { GpuMemory, Occupancy, type OccupancySeries } from '../metrics/occupancy.js';
-import { scaleTrace } from '../workload/scale.js';
 import type { Req, RequestSink } from '../ollama/index.js';
-import { runnerKeys, schedulerConfig } from './candidate.js';
+import { resolveWorld, runnerKeys } from './world.js';
 import { simulate, type RunStats } from './run.js';
 
 /** Optional per-candidate outputs (CSV writers, test recorders). */
@@ -47,11 +46,16 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
     const gpus = c.host.gpus.length;
     const hostCount = c.fleet?.hosts ?? 1;
     const perGpu = hooks.series && gpus > 0 ? new GpuMemory(span, gpus * hostCount) : null;
+    const world = resolveWorld(sc, c);
     const sched = {
-      ...schedulerConfig(c), checkInvariants: hooks.checkInvariants === true,
+      ...world.sched, checkInvariants: hooks.checkInvariants === true,
       ...(perGpu ? { onGpuMemory: (t: number, g: number, b: number) => perGpu.set(t, g, b) } : {}),
     };
-    const hostSched = perGpu && c.fleet ? (h: number) => ({ ...sched, onGpuMemory: (t: number, g: number, b: number) => perGpu.set(t, h * gpus + g, b) }) : undefined;
+    // Host h's own settings (its page cache), with a memory hook that files its GPUs after the hosts before it.
+    const hostSched = (h: number) => {
+      const own = h === 0 ? sched : { ...world.hostSched(h), checkInvariants: sched.checkInvariants };
+      return perGpu && h > 0 ? { ...own, onGpuMemory: (t: number, g: number, b: number) => perGpu.set(t, h * gpus + g, b) } : own;
+    };
     const { keyOf, keyNames } = runnerKeys(c.models);
     const hosts = c.fleet?.hosts ?? 1;
     const metrics = new MetricsCollector(fleetKeys(keyOf, keyNames.length, hosts), keyNames.length * hosts, sc.warmup ?? 0, c.models.length);
@@ -66,22 +70,26 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       return ev ? new TeeSink([forMetrics, ev]) : forMetrics;
     };
     const stats = simulate({
-      trace: c.rateScale && c.rateScale !== 1 ? scaleTrace(sc.trace, c.rateScale, sc.seed) : sc.trace,
+      trace: world.trace,
+      service: world.service,
       sched,
-      clientKeepAlive: Float64Array.from(c.models, (m) => m.keepAlive),
+      hostSched,
+      clientKeepAlive: world.clientKeepAlive,
       warm: c.warm,
       faults: c.faults,
       users: sc.users,
       seed: sc.seed,
       retry: c.retry ?? undefined,
-      ...(c.fleet ? { fleet: c.fleet, hostEvents, ...(hostSched ? { hostSched } : {}) } : {}),
+      ...(c.fleet ? { fleet: c.fleet, hostEvents } : {}),
       horizon: sc.horizon,
       events: ev ? new TeeSink([metrics, ev]) : metrics,
       requests: rq ? teeRequests(metrics, rq) : metrics,
       onProgress: hooks.progress ? (n) => hooks.progress!(before + n, total) : undefined,
     });
     hooks.progress?.(before + sc.trace.length, total);
-    const result: CandidateResult = { summary: summarize(c.name, metrics, c.eviction, sc.modelNames, { version: sched.version!.version, era: sched.version!.era }), stats };
+    const { models: perModel, ...figures } = summarize(c.name, metrics, c.eviction, sc.modelNames, { version: sched.version!.version, era: sched.version!.era });
+    const summary = { ...figures, cpu_peak_gib: Math.round((world.cpuPeak() / 2 ** 30) * 100) / 100, models: perModel };
+    const result: CandidateResult = { summary, stats };
     if (hooks.series) {
       result.occupancy = metrics.occupancy!.series;
       if (perGpu) {

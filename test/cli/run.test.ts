@@ -42,7 +42,7 @@ describe('ollamasim run', () => {
     expect(r.stdout).toContain('contract check');
     const charts = ['cdf', 'gpus', 'latency', 'models', 'residency', 'tradeoff', 'vram'].flatMap((c) => [`out/charts/${c}.png`, `out/charts/${c}.svg`]);
     expect(listAll(dir).filter((f) => !f.endsWith('.png')).sort()).toEqual(
-      [...charts.filter((f) => f.endsWith('.svg')), 'out/events.csv', 'out/report.html', 'out/requests.csv', 'out/summary.json', 'out/timeline.json', 's.yaml'].sort());
+      [...charts.filter((f) => f.endsWith('.svg')), 'out/events.csv', 'out/manifest.json', 'out/report.html', 'out/requests.csv', 'out/summary.json', 'out/timeline.json', 's.yaml'].sort());
     const requests = readFileSync(join(dir, 'out/requests.csv'), 'utf8').split('\n');
     expect(requests[0]).toBe(REQUESTS_HEADER);
     expect(REQUESTS_HEADER).toBe('candidate,id,model,arrival,admitted,start,end,status,http_status,cold,latency');
@@ -91,7 +91,7 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
     expect(r.status).toBe(0);
     expect(listAll(dir).filter((f) => !f.endsWith('.png')).sort()).toEqual([
       'out/cells.csv', 'out/charts/frontier.svg', 'out/charts/latency.svg', 'out/charts/models.svg', 'out/charts/tradeoff.svg',
-      'out/plan.txt', 'out/report.html', 'out/summary.json', 's.yaml']);
+      'out/manifest.json', 'out/plan.txt', 'out/report.html', 'out/summary.json', 's.yaml']);
     // The plan's section of report.html: the recommendation and what the cheaper option broke.
     const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
     expect(html).toContain('<h2>Capacity plan</h2>');
@@ -116,6 +116,6 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
     const r = cli(['plan', 's.yaml', '--slo', 'p95 under 3s'], dir);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^\(command line\):1: --slo: "p95 under 3s" is not an objective/);
+    expect(r.stderr).toMatch(/^\(command line\): --slo: "p95 under 3s" is not an objective/);
   });
 });
