@@ -79,6 +79,7 @@ function schedule(s: Scheduler, r: Req): void {
       continue;
     }
     s.mode = 'waiting';
+    s.hangs.waitStarted(s, victim, reason); // pathology hook (pathologies.ts)
     return;
   }
 }
@@ -92,6 +93,7 @@ function admit(s: Scheduler, r: Req, runner: RunnerRef): void {
 /** An unloaded signal (spec §4.7, §9.1): wakes an eviction wait, is buffered while busy, dropped while idle. */
 export function onUnloadedSignal(s: Scheduler): void {
   if (s.mode === 'waiting') {
+    s.hangs.waitEnded(s); // pathology hook (pathologies.ts)
     s.mode = 'idle';
     const r = s.inHand!;
     schedule(s, r);

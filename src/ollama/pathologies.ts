@@ -1,0 +1,157 @@
+import { EventKind, Reason } from '../events/index.js';
+import { gpuFraction, modelFit } from './model-fit.js';
+import { selectPlacement } from './placement.js';
+import { RunnerState, type RunnerRef } from './runner-ref.js';
+import type { Scheduler } from './sched.js';
+import { type Req, Where } from './types.js';
+
+/**
+ * The pathology detector: it watches the scheduler's eviction wait (spec §5.2d,
+ * sched.go fb30760 processPending lines 340–357: mark the victim with
+ * `sessionDuration = 0`, then block on `<-s.unloadedCh`) and records, as
+ * `hang_start` / `hang_end` events whose reason names the cause, the spans of
+ * that wait that a known Ollama pathology explains. It only observes: no
+ * decision depends on it.
+ *
+ * - **resurrection** (ollama#17408; spec §4.3.4, §6.2 #18, §8): the runner the
+ *   scheduler waits on had its mark cleared by a client's non-zero keep_alive
+ *   (useLoadedRunner, sched.go 483–484: `runner.sessionDuration =
+ *   pending.sessionDuration.Duration`), so when its last request returns it
+ *   starts a timer (processCompleted, sched.go 386–409) instead of unloading.
+ *   Starts when that runner goes idle still loaded; every later request resets
+ *   its timer, and with -1 it never unloads.
+ * - **reload_starvation** (ollama#14407; spec §4.5, §6.2 #19): the scheduler
+ *   waits for a reload of a runner (sched.go 256–258) that keeps serving
+ *   fast-path requests with the old options (getRunner, sched.go 201–202).
+ *   Starts when every request that held the runner at the mark has returned
+ *   and later fast-path requests still hold it.
+ * - **head_of_line** (ollama#14578; spec §5.2, §6.2 #17): a queued request
+ *   whose model would load now without evicting anything waits behind the
+ *   eviction (one goroutine takes one request at a time, sched.go 225–357).
+ *   Starts when the first such request waits.
+ *
+ * Each episode ends when the wait does (any unloaded signal, sched.go 355), at
+ * a server restart, or at the end of the run. `hang_start` carries the model
+ * of the runner waited on and the request in hand (for head_of_line, the
+ * first request that would fit); `hang_end` carries, as its value, the
+ * requests the episode held — the request in hand, those queued or turned
+ * away with 503 during it (and, for head_of_line, only those that would fit)
+ * — counting each request once per pathology over the run.
+ */
+export const PATHOLOGIES = [
+  { kind: 'resurrection', reason: Reason.resurrection, issue: 'ollama#17408' },
+  { kind: 'reload_starvation', reason: Reason.reload_starvation, issue: 'ollama#14407' },
+  { kind: 'head_of_line', reason: Reason.head_of_line, issue: 'ollama#14578' },
+] as const;
+
+const RESURRECTION = 0;
+const STARVATION = 1;
+const HEAD_OF_LINE = 2;
+
+interface Episode {
+  model: number;
+  /** Requests first held by this pathology during this episode. */
+  held: number;
+}
+
+export class HangDetector {
+  /** The runner the scheduler marked and now waits on (null when not waiting). */
+  private victim: RunnerRef | null = null;
+  /** For a reload wait: the requests (pool slots) that held the victim when it was marked. */
+  private holders: Set<number> | null = null;
+  private readonly open: (Episode | null)[] = [null, null, null];
+  private readonly seen = [new Set<number>(), new Set<number>(), new Set<number>()];
+  /** Per model during one wait: whether it would load now without an eviction (-1 = not yet asked). */
+  private readonly fits: Int8Array;
+
+  constructor(models: number) {
+    this.fits = new Int8Array(models);
+  }
+
+  /** Hook: processPending marked `victim` and now blocks until an unloaded signal. */
+  waitStarted(s: Scheduler, victim: RunnerRef, reason: Reason): void {
+    this.victim = victim;
+    this.fits.fill(-1);
+    if (reason === Reason.reload && victim.refCount > 0) {
+      this.holders = new Set();
+      for (const r of s.inFlightRequests()) {
+        if (r.runner === victim.id && (r.where === Where.running || r.where === Where.slotWait)) this.holders.add(r.slot);
+      }
+    }
+    for (let i = s.pendingHead; i < s.pending.length; i++) this.headOfLine(s, s.req(s.pending[i]!));
+  }
+
+  /** Hook: an unloaded signal ends the wait (the scheduler then re-evaluates). */
+  waitEnded(s: Scheduler): void {
+    this.victim = null;
+    this.holders = null;
+    for (let k = 0; k < this.open.length; k++) this.close(s, k);
+  }
+
+  /** Hook: a runner's refCount reached 0 and it was not unloaded (its duration is > 0 again). */
+  released(s: Scheduler, runner: RunnerRef): void {
+    if (s.mode !== 'waiting' || runner !== this.victim || runner.state !== RunnerState.loaded) return;
+    this.start(s, RESURRECTION, runner.model, s.inHand?.index ?? -1);
+  }
+
+  /** Hook: a request lets go of its runner (before refCount −1). */
+  left(s: Scheduler, r: Req, runner: RunnerRef): void {
+    if (this.holders === null || runner !== this.victim || !this.holders.delete(r.slot) || this.holders.size > 0) return;
+    this.holders = null;
+    if (runner.refCount > 1 && s.mode === 'waiting') this.start(s, STARVATION, runner.model, s.inHand?.index ?? -1);
+  }
+
+  /** Hook: a slow-path request joined the queue (or was turned away with 503) while the scheduler is busy. */
+  queued(s: Scheduler, r: Req, rejected: boolean): void {
+    if (this.open[RESURRECTION]) this.hold(RESURRECTION, r);
+    if (this.open[STARVATION]) this.hold(STARVATION, r);
+    if (!rejected && s.mode === 'waiting' && this.victim) this.headOfLine(s, r);
+  }
+
+  /** Hook: the run ends, or the server restarts: every open episode ends now. */
+  closeAll(s: Scheduler): void {
+    this.waitEnded(s);
+  }
+
+  private headOfLine(s: Scheduler, r: Req): void {
+    if (r.gone || !this.wouldFit(s, r)) return;
+    if (!this.open[HEAD_OF_LINE]) {
+      this.open[HEAD_OF_LINE] = { model: this.victim!.model, held: 0 };
+      s.emit(EventKind.hang_start, this.victim!.model, r.index, Reason.head_of_line);
+    }
+    this.hold(HEAD_OF_LINE, r);
+  }
+
+  /** Would this request's model load now beside what is held, with no eviction (spec §5.2c)? */
+  private wouldFit(s: Scheduler, r: Req): boolean {
+    const model = s.cfg.models[r.model]!;
+    if (s.loaded[model.key] || s.loadedCount >= s.maxRunners) return false;
+    if (r.numCtx === 0 && this.fits[r.model]! >= 0) return this.fits[r.model] === 1;
+    const fit = selectPlacement(modelFit(model, s.contextOf(r)), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread,
+      s.loadedCount === 0, s.systemFree(), gpuFraction(model)) !== null;
+    if (r.numCtx === 0) this.fits[r.model] = fit ? 1 : 0;
+    return fit;
+  }
+
+  private start(s: Scheduler, k: number, model: number, request: number): void {
+    if (this.open[k]) return;
+    this.open[k] = { model, held: 0 };
+    s.emit(EventKind.hang_start, model, request, PATHOLOGIES[k]!.reason);
+    if (s.inHand) this.hold(k, s.inHand);
+    for (let i = s.pendingHead; i < s.pending.length; i++) this.hold(k, s.req(s.pending[i]!));
+  }
+
+  private hold(k: number, r: Req): void {
+    const seen = this.seen[k]!;
+    if (seen.has(r.index)) return;
+    seen.add(r.index);
+    this.open[k]!.held++;
+  }
+
+  private close(s: Scheduler, k: number): void {
+    const e = this.open[k];
+    if (!e) return;
+    this.open[k] = null;
+    s.emit(EventKind.hang_end, e.model, -1, PATHOLOGIES[k]!.reason, e.held);
+  }
+}
