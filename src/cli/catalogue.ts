@@ -6,6 +6,8 @@ import { explainText, gpusText, modelsText, storageText } from '../report/explai
 import { explainScenario } from '../sim/explain.js';
 import { advise } from '../plan/advise.js';
 import { adviceText } from '../report/advice.js';
+import { InputError, msg } from '../diag/index.js';
+import { progressBar } from './progress.js';
 
 export function gpusCommand(): void {
   process.stdout.write(gpusText(GPUS));
@@ -22,9 +24,24 @@ export async function explainCommand(file: string): Promise<void> {
   process.stdout.write(explainText(explainScenario(sc)));
 }
 
-export async function adviseCommand(file: string, opts: { json?: boolean }): Promise<void> {
+export async function adviseCommand(file: string, opts: { json?: boolean; cold?: string }): Promise<void> {
+  const coldTarget = opts.cold === undefined ? null : parseShare(opts.cold);
+  if (Number.isNaN(coldTarget)) {
+    const [problem, hint] = msg.badShare(opts.cold!);
+    throw new InputError({ file: '(command line)', line: 1, field: '--cold', problem, hint });
+  }
   const sc = await loadScenario(file);
   for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
-  const advice = advise(sc);
+  const bar = progressBar('advise', 20);
+  const advice = advise(sc, { coldTarget, progress: (done, total) => bar.update(done, total) });
+  bar.stop();
   process.stdout.write(opts.json ? JSON.stringify(advice, null, 2) + '\n' : adviceText(advice));
+}
+
+/** "5%" or "0.05" → 0.05; anything else (or outside 0–100 %) → NaN. */
+function parseShare(v: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(%?)\s*$/.exec(v);
+  if (!m) return NaN;
+  const x = Number(m[1]) / (m[2] ? 100 : 1);
+  return x <= 1 ? x : NaN;
 }

@@ -58,7 +58,8 @@ program
 program
   .command('advise')
   .argument('<scenario>', 'scenario file (YAML or JSON)')
-  .description('recommend a keep_alive per model from its idle gaps, and prove it against 5m, -1 and 0')
+  .description('a keep_alive per model (least idle memory for a cold-start target), how to deploy it, proved against 5m, -1 and 0')
+  .option('--cold <share>', 'cold-start share to meet, e.g. 5% (default: the knee of each cold-share / idle-memory curve)')
   .option('--json', 'print the advice as JSON')
   .action(adviseCommand);
 program.command('gpus').description('list the GPU and storage catalogue').action(gpusCommand);

@@ -28,6 +28,7 @@ export const msg = {
   notFinite: (value: string): Message => [`${value} is not a finite number`],
   notNumber: (value: string): Message => [`"${value}" is not a number`, 'seconds, e.g. 12.5'],
   notPositiveInt: (value: string): Message => [`${value} is not a positive whole number`],
+  badShare: (value: string): Message => [`"${value}" is not a share`, 'a percentage such as 5% or a fraction such as 0.05, at most 100%'],
   badOp: (value: string): Message => [`unknown op "${value}"`, didYouMean(value, ['generate', 'preload', 'unload'])],
   unitlessKeepAlive: (value: string): Message => [
     `"${value}" has no unit; Ollama would answer 400 "missing unit in duration"`,

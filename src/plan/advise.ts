@@ -1,88 +1,341 @@
 import type { ResolvedCandidate, ResolvedScenario } from '../config/types.js';
+import { EventKind, type EventSink, Reason } from '../events/index.js';
 import { quantileSorted } from '../metrics/quantile.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import { runScenario } from '../sim/run-scenario.js';
+import { choose, type CurvePoint } from './keep-alive-curve.js';
 
 /**
- * The keep-alive advisor: per model, a keep_alive from its idle-gap
- * distribution, as serverless keep-alive research does (Serverless in the
- * Wild's hybrid histogram: keep warm across the 99th-percentile idle time, plus
- * a margin; field-notes §2) — then proved by simulation against 5m, -1 and 0
- * on the same trace.
- *
- * An idle gap is the time from a request's end (arrival + its work) to the
- * next arrival for the same model.
+ * The keep-alive advisor (issue #12). It reads the traffic the workload really
+ * makes — a run of the scenario's first candidate, so closed-loop users and
+ * synthetic traffic count as much as a trace — and then, per model, searches a
+ * grid of keep_alive values by replay for the least idle-resident GiB·h whose
+ * cold-start share meets the target (keep-alive-curve.ts). It weighs three
+ * ways to deploy it — one server-wide OLLAMA_KEEP_ALIVE, values clients send
+ * per model, or both — checks each for the resurrection hang that client-sent
+ * values can trigger (spec §4.3.4, §6.2 #18, ollama#17408), and keeps only
+ * what is no worse than the best of 5m, -1 and 0 on p95, failures and stuck
+ * requests. If nothing is, it recommends that baseline and says why.
  */
 export interface ModelAdvice {
   model: string;
+  /** Requests the observed run made for it. */
   requests: number;
-  gapP50: number; // s
-  gapP99: number; // s
-  /** Recommended keep_alive, s; 0 = unload at once (the model is rarely reused in time). */
+  /** Idle gaps in the observed run (a request's end → the model's next arrival), s. */
+  gap_p50_s: number;
+  gap_p99_s: number;
+  /** Recommended keep_alive, s: 0 = unload at once, -1 = forever. */
+  keep_alive: number;
+  /** Who sets it: the server's OLLAMA_KEEP_ALIVE, or clients sending it with each request. */
+  sent_by: 'server' | 'client';
+  /** What the recommendation gives this model in its proof run. */
+  cold_share: number;
+  idle_gib_hours: number;
+  /** @deprecated use gap_p50_s */
+  gapP50: number;
+  /** @deprecated use gap_p99_s */
+  gapP99: number;
+  /** @deprecated use keep_alive */
   keepAlive: number;
-  /** Share of gaps longer than the recommendation: the cold starts it still pays. */
+  /** @deprecated use cold_share */
   coldShare: number;
 }
 
 export interface Advice {
+  /** The candidate whose run the gaps and outcomes come from. */
+  observed: string;
   models: ModelAdvice[];
-  /** Advised, 5m, -1 and 0, simulated on the scenario's first candidate. */
+  /** `server`: set OLLAMA_KEEP_ALIVE; `client`: clients send per model; `mixed`: both; `baseline`: 5m, -1 or 0. */
+  deployment: 'server' | 'client' | 'mixed' | 'baseline';
+  /** OLLAMA_KEEP_ALIVE to set, s (-1 = forever), when the deployment uses it. */
+  server_keep_alive: number | null;
+  /** The cold-share target: given, or the knee's (per model for per-model values). */
+  cold_target: number | null;
+  cold_target_source: 'given' | 'knee';
+  /** keep_alive values searched, s (-1 = forever). */
+  grid_s: number[];
+  /** What the per-model search chose, per model, s (-1 = forever), before deployment was weighed. */
+  per_model_keep_alive: Record<string, number>;
+  /** What the server-wide search chose, s (-1 = forever). */
+  server_wide_keep_alive: number;
+  /** Why this and not the alternatives, one sentence each. */
+  reasons: string[];
+  /** Pathologies the per-model client-sent values cause on this traffic (empty = none). */
+  client_sent_pathologies: CandidateSummary['pathologies'];
+  /** The recommendation first, then the alternatives weighed, then 5m, -1 and 0. */
   comparison: CandidateSummary[];
 }
 
 export interface AdviseOptions {
-  /** Keep warm across this quantile of idle gaps (default 0.99). */
-  quantile?: number;
-  /** Margin on top of it (default 10 %). */
-  margin?: number;
-  /** Never recommend more than this, s (default 1 h): beyond it the model is better reloaded. */
-  cap?: number;
+  /** Cold-start share to meet (0–1); default null = the knee of each curve. */
+  coldTarget?: number | null;
+  /** keep_alive values to search, s (-1 = forever); default GRID_S. */
+  grid?: readonly number[];
+  /** Runs done of the runs planned (a progress bar). */
+  progress?: (done: number, total: number) => void;
 }
 
-export function adviseModels(sc: ResolvedScenario, opts: AdviseOptions = {}): ModelAdvice[] {
-  const q = opts.quantile ?? 0.99;
-  const margin = opts.margin ?? 0.1;
-  const cap = opts.cap ?? 3600;
-  const { trace } = sc;
-  return sc.modelNames.map((model, m) => {
-    const gaps: number[] = [];
-    let lastEnd = NaN;
-    let requests = 0;
-    for (let i = 0; i < trace.length; i++) {
-      if (trace.model[i] !== m) continue;
-      requests++;
-      const at = trace.at[i]! / 1e6;
-      if (!Number.isNaN(lastEnd)) gaps.push(Math.max(0, at - lastEnd));
-      lastEnd = Math.max(lastEnd || 0, at + trace.duration[i]! / 1e6);
+/** The default search grid: 0 to 2 h and forever, finer where keep_alives usually matter. */
+export const GRID_S: readonly number[] = [0, 30, 60, 120, 180, 300, 600, 900, 1200, 1800, 2700, 3600, 7200, -1];
+
+/** p95 may be this much worse than the baseline's and still count as no worse (run-to-run grain). */
+export const P95_TOLERANCE = 0.05;
+
+const BASELINES: readonly [string, number][] = [['keep 5m', 300], ['keep forever', -1], ['unload at once', 0]];
+
+interface Option {
+  deployment: 'server' | 'client' | 'mixed';
+  values: number[]; // per model, s; NaN = the server's value
+  server: number | null;
+  summary: CandidateSummary;
+  resurrected: Set<number>; // models whose runner a client's keep_alive resurrected
+}
+
+export function advise(sc: ResolvedScenario, opts: AdviseOptions = {}): Advice {
+  const grid = opts.grid ?? GRID_S;
+  const base = sc.candidates[0]!;
+  const names = sc.modelNames;
+  const runner = new Runs(sc, base, (names.length + 2) * grid.length + 6, opts.progress);
+
+  // 1. The traffic the workload really makes: gaps and requests from a run of the candidate as it is.
+  const observed = runner.observe();
+  const active = observed.map((o) => o.requests > 0);
+
+  // 2. One server-wide value for every model (clients send none): the grid, replayed.
+  const sweep = runner.run(grid.map((g) => serverWide(base, `OLLAMA_KEEP_ALIVE=${text(g)}`, g)));
+  const total = sweep.map((r, i): CurvePoint => ({ keepAlive: grid[i]!, idle: r.summary.idle_resident_gib_hours, cold: r.summary.cold_share ?? 0 }));
+  const serverChoice = choose(total, opts.coldTarget ?? null);
+  const serverValue = grid[serverChoice.index]!;
+
+  // 3. Per model, values clients send: start from each model's best point of the server-wide sweep,
+  //    then replay the grid for one model at a time with the others at their current choice.
+  const values = names.map((_, m) => (active[m] ? grid[choose(modelCurve(sweep.map((r) => r.summary), names[m]!, grid), opts.coldTarget ?? null).index]! : 0));
+  names.forEach((name, m) => {
+    if (!active[m]) return;
+    const runs = runner.run(grid.map((g) => perModel(base, `${name}=${text(g)}`, values.map((v, k) => (k === m ? g : v)), null)));
+    values[m] = grid[choose(modelCurve(runs.map((r) => r.summary), name, grid), opts.coldTarget ?? null).index]!;
+  });
+
+  // 4. The ways to deploy it, each proved by a run.
+  const options: Option[] = [runner.option('server', serverWide(base, `advised server-wide (OLLAMA_KEEP_ALIVE=${text(serverValue)})`, serverValue), names.map(() => serverValue), serverValue)];
+  if (values.every((v) => v === values[0])) {
+    if (values[0] !== serverValue) options.push(runner.option('server', serverWide(base, `advised server-wide (OLLAMA_KEEP_ALIVE=${text(values[0]!)})`, values[0]!), values, values[0]!));
+  } else {
+    const client = runner.option('client', perModel(base, 'advised per model (clients send)', values, null), values, null);
+    options.push(client);
+    // Values that avoid the hang: clients of a resurrected model send nothing; the server's value applies to it.
+    let mixed = client;
+    for (let round = 0; round < names.length && mixed.resurrected.size > 0; round++) {
+      const sent = mixed.values.map((v, m) => (mixed.resurrected.has(m) ? NaN : v));
+      if (sent.every(Number.isNaN)) break;
+      mixed = runner.option('mixed', perModel(base, `advised mixed (OLLAMA_KEEP_ALIVE=${text(serverValue)}, clients send the rest)`, sent, serverValue), sent, serverValue);
     }
-    const sorted = Float64Array.from(gaps).sort();
-    const p99 = sorted.length ? quantileSorted(sorted, q) : 0;
-    let keepAlive = Math.ceil((p99 * (1 + margin)) / 60) * 60;
-    if (keepAlive > cap) keepAlive = cap;
-    if (sorted.length === 0) keepAlive = 0;
-    const colder = sorted.filter((g) => g > keepAlive).length;
+    if (mixed !== client) options.push(mixed);
+  }
+  const baselines = runner.run(BASELINES.map(([name, ka]) => serverWide(base, name, ka))).map((r) => r.summary);
+
+  // 5. Keep what is no worse than the best baseline meeting the cold target and hang-free; least idle memory wins.
+  const reasons: string[] = [];
+  const eligible: Option[] = [];
+  for (const o of options) {
+    const verdict = admissible(o.summary, baselines, opts.coldTarget ?? null);
+    const hang = o.summary.pathologies.find((p) => p.kind === 'resurrection');
+    if (hang && o.deployment !== 'server') {
+      reasons.push(`${o.summary.candidate}${sentText(o, names)}: clients' keep_alive resurrects runners the scheduler is evicting — the resurrection hang (${hang.issue}): ${hang.requests} requests held, ${fmt(hang.wait_s)} s of waiting (${resurrectedNames(o, names)}).`);
+    } else if (!verdict.ok) {
+      reasons.push(`${o.summary.candidate}${sentText(o, names)}: not admissible — ${verdict.why}.`);
+    } else {
+      eligible.push(o);
+    }
+  }
+  eligible.sort((a, b) => a.summary.idle_resident_gib_hours - b.summary.idle_resident_gib_hours || rank(a) - rank(b));
+  const chosen = eligible[0] ?? null;
+  for (const o of eligible.slice(1)) {
+    reasons.push(`${o.summary.candidate}${sentText(o, names)}: admissible, but holds ${fmt(o.summary.idle_resident_gib_hours)} idle GiB·h against ${fmt(chosen!.summary.idle_resident_gib_hours)}.`);
+  }
+
+  let recommended: CandidateSummary;
+  let deployment: Advice['deployment'];
+  let finalValues: number[];
+  let server: number | null;
+  if (chosen) {
+    recommended = chosen.summary;
+    deployment = chosen.deployment;
+    finalValues = chosen.values;
+    server = chosen.server;
+  } else {
+    const target = opts.coldTarget ?? serverChoice.target;
+    const fallback = bestBaseline(baselines, target);
+    const ka = BASELINES[baselines.indexOf(fallback)]![1];
+    reasons.push(`Nothing searched is no worse than ${fallback.candidate} (the best of 5m, -1 and 0 at cold share ≤ ${pct(target)}), so that is the advice.`);
+    recommended = fallback;
+    deployment = 'baseline';
+    finalValues = names.map(() => ka);
+    server = ka;
+  }
+  const comparison = [recommended, ...options.map((o) => o.summary).filter((s) => s !== recommended), ...baselines.filter((s) => s !== recommended)];
+  const models = names.map((model, m): ModelAdvice => {
+    const figures = recommended.models[model];
+    const o = observed[m]!;
+    const keep = Number.isNaN(finalValues[m]!) ? server! : finalValues[m]!;
+    const cold = round(figures?.cold_share ?? 0);
     return {
-      model, requests,
-      gapP50: round(sorted.length ? quantileSorted(sorted, 0.5) : 0), gapP99: round(p99),
-      keepAlive, coldShare: round(sorted.length ? colder / sorted.length : 0),
+      model, requests: o.requests, gap_p50_s: o.p50, gap_p99_s: o.p99, keep_alive: keep,
+      sent_by: deployment === 'client' || (deployment === 'mixed' && !Number.isNaN(finalValues[m]!)) ? 'client' : 'server',
+      cold_share: cold, idle_gib_hours: round(figures?.idle_resident_gib_hours ?? 0),
+      gapP50: o.p50, gapP99: o.p99, keepAlive: keep, coldShare: cold,
     };
   });
+  const client = options.find((o) => o.deployment === 'client');
+  return {
+    observed: base.name, models, deployment, server_keep_alive: server,
+    cold_target: opts.coldTarget ?? (deployment === 'client' || deployment === 'mixed' ? null : serverChoice.target),
+    cold_target_source: opts.coldTarget == null ? 'knee' : 'given',
+    grid_s: [...grid], per_model_keep_alive: Object.fromEntries(names.map((n, m) => [n, values[m]!])),
+    server_wide_keep_alive: serverValue, reasons, client_sent_pathologies: client?.summary.pathologies ?? [], comparison,
+  };
 }
 
-/** The advice, proved: the advised per-model keep_alive against the three classic settings. */
-export function advise(sc: ResolvedScenario, opts: AdviseOptions = {}): Advice {
-  const models = adviseModels(sc, opts);
-  const base = sc.candidates[0]!;
-  const variant = (name: string, env: string | null): ResolvedCandidate => ({
-    ...base,
-    name,
-    server: env === null ? base.server : { ...base.server, OLLAMA_KEEP_ALIVE: env },
-    models: base.models.map((m, i) => ({ ...m, keepAlive: env === null ? models[i]!.keepAlive * 1e6 : NaN })),
-  });
-  const candidates = [variant('advised per model', null), variant('keep 5m', '5m'), variant('keep forever', '-1'), variant('unload at once', '0')];
-  const comparison = runScenario({ ...sc, candidates }).map((r) => r.summary);
-  return { models, comparison };
+/** Runs candidates over the scenario's workload, counting runs for the progress bar. */
+class Runs {
+  private done = 0;
+  constructor(
+    private readonly sc: ResolvedScenario,
+    private readonly base: ResolvedCandidate,
+    private readonly planned: number,
+    private readonly progress?: (done: number, total: number) => void,
+  ) {}
+
+  run(candidates: ResolvedCandidate[], events?: (candidate: string) => EventSink | null): { summary: CandidateSummary }[] {
+    const out = runScenario({ ...this.sc, candidates }, events ? { events } : {});
+    this.done += candidates.length;
+    this.progress?.(Math.min(this.done, this.planned), this.planned);
+    return out;
+  }
+
+  /** The candidate as it is: per model, requests and idle gaps of what really ran. */
+  observe(): { requests: number; p50: number; p99: number }[] {
+    const spans = this.sc.modelNames.map(() => [] as [number, number][]);
+    runScenario({ ...this.sc, candidates: [this.base] }, {
+      requests: () => ({
+        done: (r) => spans[r.model]!.push([r.firstArrival, Number.isNaN(r.end) ? r.firstArrival : r.end]),
+      }),
+    });
+    this.done++;
+    return spans.map((s) => {
+      s.sort((a, b) => a[0] - b[0]);
+      const gaps: number[] = [];
+      let lastEnd = NaN;
+      for (const [at, end] of s) {
+        if (!Number.isNaN(lastEnd)) gaps.push(Math.max(0, at - lastEnd) / 1e6);
+        lastEnd = Number.isNaN(lastEnd) ? end : Math.max(lastEnd, end);
+      }
+      const sorted = Float64Array.from(gaps).sort();
+      return {
+        requests: s.length,
+        p50: round(sorted.length ? quantileSorted(sorted, 0.5) : 0),
+        p99: round(sorted.length ? quantileSorted(sorted, 0.99) : 0),
+      };
+    });
+  }
+
+  /** One way to deploy, proved by a run that also notes which models' runners were resurrected. */
+  option(deployment: Option['deployment'], c: ResolvedCandidate, values: number[], server: number | null): Option {
+    const resurrected = new Set<number>();
+    const models = this.sc.modelNames.length;
+    const sink: EventSink = {
+      event: (_t, kind, model, _r, reason) => {
+        if (kind === EventKind.hang_start && reason === Reason.resurrection) resurrected.add(model % models);
+      },
+    };
+    const [r] = this.run([c], () => sink);
+    return { deployment, values, server, summary: r!.summary, resurrected };
+  }
 }
+
+/** Every model at one server-wide OLLAMA_KEEP_ALIVE; clients send none. */
+function serverWide(base: ResolvedCandidate, name: string, ka: number): ResolvedCandidate {
+  return { ...base, name, server: { ...base.server, OLLAMA_KEEP_ALIVE: ka < 0 ? '-1' : `${ka}s` }, models: base.models.map((m) => ({ ...m, keepAlive: NaN })) };
+}
+
+/** Clients send a keep_alive per model (NaN: none, the server's value applies), optionally with a server-wide value. */
+function perModel(base: ResolvedCandidate, name: string, values: number[], server: number | null): ResolvedCandidate {
+  return {
+    ...base, name,
+    server: server === null ? base.server : { ...base.server, OLLAMA_KEEP_ALIVE: server < 0 ? '-1' : `${server}s` },
+    models: base.models.map((m, i) => ({ ...m, keepAlive: Number.isNaN(values[i]!) ? NaN : values[i]! < 0 ? Infinity : values[i]! * 1e6 })),
+  };
+}
+
+function modelCurve(runs: CandidateSummary[], model: string, grid: readonly number[]): CurvePoint[] {
+  return runs.map((s, i) => {
+    const m = s.models[model]!;
+    return { keepAlive: grid[i]!, idle: m.idle_resident_gib_hours, cold: m.cold_share ?? (m.requests > 0 ? 1 : 0) };
+  });
+}
+
+/**
+ * Admissible: no worse than the best of 5m, -1 and 0 that meets the cold
+ * target (the given one, else the option's own cold share) on p95 (within
+ * P95_TOLERANCE), failures (503, 400, 500, 499) and stuck requests; with a
+ * given target, it must meet it too.
+ */
+export function admissible(c: CandidateSummary, baselines: CandidateSummary[], given: number | null): { ok: boolean; why: string; against: CandidateSummary } {
+  const target = given ?? c.cold_share ?? 0;
+  const b = bestBaseline(baselines, target);
+  const why: string[] = [];
+  if (given !== null && (c.cold_share ?? 0) > given + 1e-9) why.push(`cold share ${pct(c.cold_share ?? 0)} misses the target ${pct(given)}`);
+  const p95 = c.latency_p95_s ?? Infinity;
+  const bp95 = b.latency_p95_s ?? Infinity;
+  if (p95 > bp95 * (1 + P95_TOLERANCE)) why.push(`p95 ${fmt(p95)} s against ${fmt(bp95)} s for ${b.candidate}`);
+  if (failures(c) > failures(b)) why.push(`${failures(c)} failed requests against ${failures(b)} for ${b.candidate}`);
+  if (c.stuck > b.stuck) why.push(`${c.stuck} stuck requests against ${b.stuck} for ${b.candidate}`);
+  return { ok: why.length === 0, why: why.join('; '), against: b };
+}
+
+/**
+ * The best of the baselines whose cold share meets the target: fewest stuck,
+ * then fewest failures, then the lowest p95, then the least idle GiB·h. If
+ * none meets it, the one with the lowest cold share.
+ */
+export function bestBaseline(baselines: CandidateSummary[], target: number): CandidateSummary {
+  const meets = baselines.filter((b) => (b.cold_share ?? 0) <= target + 1e-9);
+  if (meets.length === 0) return [...baselines].sort((a, b) => (a.cold_share ?? 0) - (b.cold_share ?? 0))[0]!;
+  const key = (s: CandidateSummary) => [s.stuck, failures(s), s.latency_p95_s ?? Infinity, s.idle_resident_gib_hours];
+  return meets.reduce((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return kb[i]! < ka[i]! ? b : a;
+    return a;
+  });
+}
+
+const failures = (s: CandidateSummary) => s.rejected_503 + s.rejected_400 + s.failed_500 + s.cancelled;
+const rank = (o: Option) => ({ server: 0, mixed: 1, client: 2 })[o.deployment];
+
+/** ` (llama3.1:8b 2m, qwen2.5:14b 17m)`: what clients send in an option, if anything. */
+function sentText(o: Option, names: readonly string[]): string {
+  if (o.deployment === 'server') return '';
+  const sent = o.values.flatMap((v, m) => (Number.isNaN(v) ? [] : [`${names[m]} ${text(v)}`]));
+  return sent.length ? ` (${sent.join(', ')})` : '';
+}
+
+function resurrectedNames(o: Option, names: readonly string[]): string {
+  const list = [...o.resurrected].sort((a, b) => a - b).map((m) => names[m]!);
+  return list.length ? `runners of ${list.join(', ')}` : 'no runner named';
+}
+
+/** keep_alive in Ollama's words: 0, 30s, 5m, 2h, -1 (forever). */
+export function text(ka: number): string {
+  if (ka < 0) return '-1';
+  if (ka === 0) return '0';
+  if (ka % 3600 === 0) return `${ka / 3600}h`;
+  if (ka % 60 === 0) return `${ka / 60}m`;
+  return `${ka}s`;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const fmt = (x: number) => (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : String(Math.round(x * 100) / 100));
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;

@@ -1,0 +1,11 @@
+import { loadScenario } from './src/io/load-scenario.js';
+import { runScenario } from './src/sim/run-scenario.js';
+import { GRID_S } from './src/plan/advise.js';
+import { knee } from './src/plan/keep-alive-curve.js';
+const sc = await loadScenario(process.argv[2]!);
+const base = sc.candidates[0]!;
+const cs = GRID_S.map((g) => ({ ...base, name: String(g), server: { ...base.server, OLLAMA_KEEP_ALIVE: g < 0 ? '-1' : `${g}s` }, models: base.models.map((m) => ({ ...m, keepAlive: NaN })) }));
+const r = runScenario({ ...sc, candidates: cs });
+const pts = r.map((x, i) => ({ keepAlive: GRID_S[i]!, idle: x.summary.idle_resident_gib_hours, cold: x.summary.cold_share ?? 0 }));
+for (const [i, x] of r.entries()) console.log(GRID_S[i], x.summary.idle_resident_gib_hours.toFixed(2), x.summary.cold_share, x.summary.latency_p95_s, JSON.stringify(Object.fromEntries(Object.entries(x.summary.models).map(([k, m]) => [k, [m.idle_resident_gib_hours.toFixed(2), m.cold_share]]))));
+console.log('knee', GRID_S[knee(pts)]);
