@@ -108,12 +108,16 @@ export function advise(sc: ResolvedScenario, opts: AdviseOptions = {}): Advice {
   const serverValue = grid[serverChoice.index]!;
 
   // 3. Per model, values clients send: start from each model's best point of the server-wide sweep,
-  //    then replay the grid for one model at a time with the others at their current choice.
+  //    then replay the grid for one model at a time with the others at their current choice. Values
+  //    whose run hangs on a resurrected runner are left out; if every value hangs, the model keeps
+  //    its server-wide curve's choice (and the proof below shows the hang).
   const values = names.map((_, m) => (active[m] ? grid[choose(modelCurve(sweep.map((r) => r.summary), names[m]!, grid), opts.coldTarget ?? null).index]! : 0));
   names.forEach((name, m) => {
     if (!active[m]) return;
     const runs = runner.run(grid.map((g) => perModel(base, `${name}=${text(g)}`, values.map((v, k) => (k === m ? g : v)), null)));
-    values[m] = grid[choose(modelCurve(runs.map((r) => r.summary), name, grid), opts.coldTarget ?? null).index]!;
+    const curve = modelCurve(runs.map((r) => r.summary), name, grid);
+    const calm = curve.filter((_, i) => !hangs(runs[i]!.summary));
+    if (calm.length) values[m] = calm[choose(calm, opts.coldTarget ?? null).index]!.keepAlive;
   });
 
   // 4. The ways to deploy it, each proved by a run.
@@ -310,6 +314,7 @@ export function bestBaseline(baselines: CandidateSummary[], target: number): Can
   });
 }
 
+const hangs = (s: CandidateSummary) => s.pathologies.some((p) => p.kind === 'resurrection');
 const failures = (s: CandidateSummary) => s.rejected_503 + s.rejected_400 + s.failed_500 + s.cancelled;
 const rank = (o: Option) => ({ server: 0, mixed: 1, client: 2 })[o.deployment];
 

@@ -3,9 +3,10 @@
  * values, each a replayed run, choose the one with the least idle-resident
  * GiB·h whose cold-start share is at most a target. The target is given
  * (`--cold 5%`) or, by default, the cold share at the knee of the curve —
- * the point farthest from the chord between the curve's ends (keep_alive 0
- * and the longest value), both axes scaled to [0, 1] (as Kneedle scales
- * them; Satopää et al., ICDCS-W 2011). The distance is unsigned: on a
+ * the point farthest from the chord between the ends of its efficient part
+ * (the points no other point beats on both idle memory and cold starts, from
+ * the least idle to the coldest), both axes scaled to [0, 1] (as Kneedle
+ * scales them; Satopää et al., ICDCS-W 2011). The distance is unsigned: on a
  * contended host the curve can bulge away from the origin (the first seconds
  * of keep_alive buy most of the cold starts and most of the memory), and its
  * knee is still where the returns fall off.
@@ -20,24 +21,34 @@ export interface CurvePoint {
 }
 
 const EPS = 1e-9;
+/** A point nearer the chord than this (in the [0, 1] box) does not make a knee. */
+const STRAIGHT = 0.01;
 
-/** Index of the knee of a curve given in grid order; the cheapest end when the curve has none. */
-export function knee(points: readonly CurvePoint[]): number {
+/**
+ * Index of the knee of a curve given in grid order. A curve with no knee (flat
+ * on an axis, or straight) gives the cheapest of its coldest points: with no
+ * trade-off to read, users' waits come first.
+ */
+export function knee(all: readonly CurvePoint[]): number {
+  const front = efficient(all);
+  const points = front.map((i) => all[i]!);
+  const pick = (i: number) => front[i]!;
   const a = points[0]!;
   const b = points[points.length - 1]!;
   const xs = points.map((p) => p.idle);
   const ys = points.map((p) => p.cold);
   const xr = Math.max(...xs) - Math.min(...xs);
   const yr = Math.max(...ys) - Math.min(...ys);
-  if (xr < EPS || yr < EPS) return cheapest(points, Math.min(...ys));
+  const coldest = () => pick(cheapest(points, Math.min(...ys)));
+  if (xr < EPS || yr < EPS) return coldest();
   const x = (p: CurvePoint) => (p.idle - Math.min(...xs)) / xr;
   const y = (p: CurvePoint) => (p.cold - Math.min(...ys)) / yr;
   const dx = x(b) - x(a);
   const dy = y(b) - y(a);
   const len = Math.hypot(dx, dy);
-  if (len < EPS) return cheapest(points, Math.min(...ys));
+  if (len < EPS) return coldest();
   let best = -1;
-  let bestDistance = EPS;
+  let bestDistance = STRAIGHT;
   points.forEach((p, i) => {
     const d = Math.abs(dx * (y(p) - y(a)) - dy * (x(p) - x(a))) / len;
     if (d > bestDistance) {
@@ -45,7 +56,22 @@ export function knee(points: readonly CurvePoint[]): number {
       bestDistance = d;
     }
   });
-  return best >= 0 ? best : cheapest(points, Infinity);
+  return best >= 0 ? pick(best) : coldest();
+}
+
+/**
+ * Indices of the points no other point beats on both axes (the first of equal
+ * points), ordered by idle memory: from the least idle to the coldest.
+ */
+export function efficient(points: readonly CurvePoint[]): number[] {
+  const beats = (q: CurvePoint, p: CurvePoint) => q.idle <= p.idle + EPS && q.cold <= p.cold + EPS && (q.idle < p.idle - EPS || q.cold < p.cold - EPS);
+  const out: number[] = [];
+  points.forEach((p, i) => {
+    if (points.some((q) => beats(q, p))) return;
+    if (out.some((j) => Math.abs(points[j]!.idle - p.idle) < EPS && Math.abs(points[j]!.cold - p.cold) < EPS)) return;
+    out.push(i);
+  });
+  return out.sort((i, j) => points[i]!.idle - points[j]!.idle);
 }
 
 /**
