@@ -89,6 +89,8 @@ interface Option {
   server: number | null;
   summary: CandidateSummary;
   resurrected: Set<number>; // models whose runner a client's keep_alive resurrected
+  /** 0: what the per-model search chose (client-sent, or server-wide when uniform); 1: mixed; 2: the server-wide search's value. */
+  preference: number;
 }
 
 export function advise(sc: ResolvedScenario, opts: AdviseOptions = {}): Advice {
@@ -121,27 +123,34 @@ export function advise(sc: ResolvedScenario, opts: AdviseOptions = {}): Advice {
   });
 
   // 4. The ways to deploy it, each proved by a run.
-  const options: Option[] = [runner.option('server', serverWide(base, `advised server-wide (OLLAMA_KEEP_ALIVE=${text(serverValue)})`, serverValue), names.map(() => serverValue), serverValue)];
+  const options: Option[] = [runner.option('server', serverWide(base, `advised server-wide (OLLAMA_KEEP_ALIVE=${text(serverValue)})`, serverValue), names.map(() => serverValue), serverValue, 2)];
   if (values.every((v) => v === values[0])) {
-    if (values[0] !== serverValue) options.push(runner.option('server', serverWide(base, `advised server-wide (OLLAMA_KEEP_ALIVE=${text(values[0]!)})`, values[0]!), values, values[0]!));
+    // One value for every model: set it on the server, where no client's keep_alive can resurrect a runner.
+    if (values[0] === serverValue) options[0]!.preference = 0;
+    else options.push(runner.option('server', serverWide(base, `advised server-wide (OLLAMA_KEEP_ALIVE=${text(values[0]!)})`, values[0]!), values, values[0]!, 0));
   } else {
-    const client = runner.option('client', perModel(base, 'advised per model (clients send)', values, null), values, null);
+    const client = runner.option('client', perModel(base, 'advised per model (clients send)', values, null), values, null, 0);
     options.push(client);
     // Values that avoid the hang: clients of a resurrected model send nothing; the server's value applies to it.
     let mixed = client;
     for (let round = 0; round < names.length && mixed.resurrected.size > 0; round++) {
       const sent = mixed.values.map((v, m) => (mixed.resurrected.has(m) ? NaN : v));
       if (sent.every(Number.isNaN)) break;
-      mixed = runner.option('mixed', perModel(base, `advised mixed (OLLAMA_KEEP_ALIVE=${text(serverValue)}, clients send the rest)`, sent, serverValue), sent, serverValue);
+      mixed = runner.option('mixed', perModel(base, `advised mixed (OLLAMA_KEEP_ALIVE=${text(serverValue)}, clients send the rest)`, sent, serverValue), sent, serverValue, 1);
     }
     if (mixed !== client) options.push(mixed);
   }
   const baselines = runner.run(BASELINES.map(([name, ka]) => serverWide(base, name, ka))).map((r) => r.summary);
 
-  // 5. Keep what is no worse than the best baseline meeting the cold target and hang-free; least idle memory wins.
+  // 5. The first option, in order of preference (per-model values, the mixed ones that avoid a hang,
+  //    the server-wide value), that is hang-free and no worse than the best baseline at its cold target.
   const reasons: string[] = [];
-  const eligible: Option[] = [];
-  for (const o of options) {
+  let chosen: Option | null = null;
+  for (const o of [...options].sort((a, b) => rank(a) - rank(b))) {
+    if (chosen) {
+      reasons.push(`${o.summary.candidate}${sentText(o, names)}: also admissible; ${chosen.summary.candidate} comes first (per-model values are what the search optimised).`);
+      continue;
+    }
     const verdict = admissible(o.summary, baselines, opts.coldTarget ?? null);
     const hang = o.summary.pathologies.find((p) => p.kind === 'resurrection');
     if (hang && o.deployment !== 'server') {
@@ -149,13 +158,8 @@ export function advise(sc: ResolvedScenario, opts: AdviseOptions = {}): Advice {
     } else if (!verdict.ok) {
       reasons.push(`${o.summary.candidate}${sentText(o, names)}: not admissible — ${verdict.why}.`);
     } else {
-      eligible.push(o);
+      chosen = o;
     }
-  }
-  eligible.sort((a, b) => a.summary.idle_resident_gib_hours - b.summary.idle_resident_gib_hours || rank(a) - rank(b));
-  const chosen = eligible[0] ?? null;
-  for (const o of eligible.slice(1)) {
-    reasons.push(`${o.summary.candidate}${sentText(o, names)}: admissible, but holds ${fmt(o.summary.idle_resident_gib_hours)} idle GiB·h against ${fmt(chosen!.summary.idle_resident_gib_hours)}.`);
   }
 
   let recommended: CandidateSummary;
@@ -244,7 +248,7 @@ class Runs {
   }
 
   /** One way to deploy, proved by a run that also notes which models' runners were resurrected. */
-  option(deployment: Option['deployment'], c: ResolvedCandidate, values: number[], server: number | null): Option {
+  option(deployment: Option['deployment'], c: ResolvedCandidate, values: number[], server: number | null, preference: number): Option {
     const resurrected = new Set<number>();
     const models = this.sc.modelNames.length;
     const sink: EventSink = {
@@ -253,7 +257,7 @@ class Runs {
       },
     };
     const [r] = this.run([c], () => sink);
-    return { deployment, values, server, summary: r!.summary, resurrected };
+    return { deployment, values, server, summary: r!.summary, resurrected, preference };
   }
 }
 
@@ -298,25 +302,19 @@ export function admissible(c: CandidateSummary, baselines: CandidateSummary[], g
 }
 
 /**
- * The best of the baselines whose cold share meets the target: fewest stuck,
- * then fewest failures, then the lowest p95, then the least idle GiB·h. If
- * none meets it, the one with the lowest cold share.
+ * The best of the baselines by the optimiser's own objective: among those
+ * whose cold share meets the target, the least idle GiB·h (what the optimiser
+ * would pick if 5m, -1 and 0 were all it had); if none meets it, the coldest.
  */
 export function bestBaseline(baselines: CandidateSummary[], target: number): CandidateSummary {
   const meets = baselines.filter((b) => (b.cold_share ?? 0) <= target + 1e-9);
-  if (meets.length === 0) return [...baselines].sort((a, b) => (a.cold_share ?? 0) - (b.cold_share ?? 0))[0]!;
-  const key = (s: CandidateSummary) => [s.stuck, failures(s), s.latency_p95_s ?? Infinity, s.idle_resident_gib_hours];
-  return meets.reduce((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return kb[i]! < ka[i]! ? b : a;
-    return a;
-  });
+  if (meets.length === 0) return [...baselines].sort((a, b) => (a.cold_share ?? 0) - (b.cold_share ?? 0) || a.idle_resident_gib_hours - b.idle_resident_gib_hours)[0]!;
+  return meets.reduce((a, b) => (b.idle_resident_gib_hours < a.idle_resident_gib_hours ? b : a));
 }
 
 const hangs = (s: CandidateSummary) => s.pathologies.some((p) => p.kind === 'resurrection');
 const failures = (s: CandidateSummary) => s.rejected_503 + s.rejected_400 + s.failed_500 + s.cancelled;
-const rank = (o: Option) => ({ server: 0, mixed: 1, client: 2 })[o.deployment];
+const rank = (o: Option) => o.preference;
 
 /** ` (llama3.1:8b 2m, qwen2.5:14b 17m)`: what clients send in an option, if anything. */
 function sentText(o: Option, names: readonly string[]): string {
