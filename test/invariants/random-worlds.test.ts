@@ -6,6 +6,8 @@
  *   INV-3 events come in time order, and memory held never goes negative;
  *   INV-4 a runner key is never loaded twice at once;
  *   INV-5 the same input gives the same events (determinism);
+ *   INV-6 pathology episodes pair up: per cause, hang_start and hang_end alternate and
+ *         none is left open; a resurrection needs a client's non-zero keep_alive (#17408);
  *   and the scheduler's own S1–S4 (src/ollama/invariants.ts) after every event;
  * with server restarts, runtime OOMs and retrying clients thrown in.
  */
@@ -13,7 +15,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { simpleHost } from '../../src/config/hardware.js';
 import type { ResolvedScenario } from '../../src/config/types.js';
-import { EventKind, Status } from '../../src/events/index.js';
+import { EventKind, Reason, Status } from '../../src/events/index.js';
 import type { Req } from '../../src/ollama/index.js';
 import { runScenario } from '../../src/sim/run-scenario.js';
 import { Op, TraceBuilder } from '../../src/workload/trace.js';
@@ -122,6 +124,20 @@ describe('invariants on random worlds', () => {
           }
           if (kind === EventKind.unload) loadedKeys.delete(key);
         }
+        // INV-6
+        const open = new Map<number, number>();
+        for (const [, kind, model, , reason] of events) {
+          if (kind === EventKind.hang_start) {
+            expect(open.has(reason!)).toBe(false);
+            open.set(reason!, model!);
+          } else if (kind === EventKind.hang_end) {
+            expect(open.get(reason!)).toBe(model);
+            open.delete(reason!);
+          }
+        }
+        expect(open.size).toBe(0);
+        const sendsKeepAlive = w.requests.some((r) => KEEP_ALIVES[r.ka]! > 0 && r.op !== Op.unload);
+        if (!sendsKeepAlive) expect(events.some(([, kind, , , reason]) => kind === EventKind.hang_start && reason === Reason.resurrection)).toBe(false);
         // INV-5
         expect(observe(sc).events).toEqual(events);
       }),
