@@ -18,8 +18,10 @@ import { type Req, Where } from './types.js';
  *   (useLoadedRunner, sched.go 483–484: `runner.sessionDuration =
  *   pending.sessionDuration.Duration`), so when its last request returns it
  *   starts a timer (processCompleted, sched.go 386–409) instead of unloading.
- *   Starts when that runner goes idle still loaded; every later request resets
- *   its timer, and with -1 it never unloads.
+ *   Starts when that runner goes idle still loaded — the moment it would have
+ *   unloaded had the mark held (while requests keep it busy, a marked runner
+ *   would be held just the same: spec §4.3.4); every later request resets its
+ *   timer, and with -1 it never unloads.
  * - **reload_starvation** (ollama#14407; spec §4.5, §6.2 #19): the scheduler
  *   waits for a reload of a runner (sched.go 256–258) that keeps serving
  *   fast-path requests with the old options (getRunner, sched.go 201–202).
