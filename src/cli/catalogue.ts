@@ -32,7 +32,7 @@ export async function adviseCommand(file: string, opts: { json?: boolean; cold?:
   }
   const sc = await loadScenario(file);
   for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
-  const bar = progressBar('advise', 20);
+  const bar = progressBar('advise', 20, 'runs');
   const advice = advise(sc, { coldTarget, progress: (done, total) => bar.update(done, total) });
   bar.stop();
   process.stdout.write(opts.json ? JSON.stringify(advice, null, 2) + '\n' : adviceText(advice));
