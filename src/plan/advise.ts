@@ -49,7 +49,7 @@ export interface Advice {
   deployment: 'server' | 'client' | 'mixed' | 'baseline';
   /** OLLAMA_KEEP_ALIVE to set, s (-1 = forever), when the deployment uses it. */
   server_keep_alive: number | null;
-  /** The cold-share target: given, or the knee's (per model for per-model values). */
+  /** The cold-share target: given, or the knee's — of the total curve for the server-wide search's value; null when each model met its own knee. */
   cold_target: number | null;
   cold_target_source: 'given' | 'knee';
   /** keep_alive values searched, s (-1 = forever). */
@@ -197,7 +197,8 @@ export function advise(sc: ResolvedScenario, opts: AdviseOptions = {}): Advice {
   const client = options.find((o) => o.deployment === 'client');
   return {
     observed: base.name, models, deployment, server_keep_alive: server,
-    cold_target: opts.coldTarget ?? (deployment === 'client' || deployment === 'mixed' ? null : serverChoice.target),
+    // Without --cold, per-model values each met their own knee's target (null here); one server-wide value, the total curve's.
+    cold_target: opts.coldTarget ?? (chosen && chosen.preference < 2 ? null : serverChoice.target),
     cold_target_source: opts.coldTarget == null ? 'knee' : 'given',
     grid_s: [...grid], per_model_keep_alive: Object.fromEntries(names.map((n, m) => [n, values[m]!])),
     server_wide_keep_alive: serverValue, reasons, client_sent_pathologies: client?.summary.pathologies ?? [], comparison,
