@@ -34,8 +34,8 @@ export class PathologyTally {
     }
     const start = this.open.get(key);
     this.open.delete(key);
-    const k = PATHOLOGIES.findIndex((p) => p.reason === reason);
-    if (start === undefined || k < 0 || t < this.from) return;
+    const k = reason - PATHOLOGIES[0].reason; // their reasons are consecutive
+    if (start === undefined || k < 0 || k >= PATHOLOGIES.length || t < this.from) return;
     this.seen[k] = 1;
     this.requests[k]! += value;
     this.spans[k]!.push(Math.max(start, this.from), t);

@@ -1,5 +1,6 @@
 import { EventKind, Reason } from '../events/index.js';
 import { gpuFraction, modelFit } from './model-fit.js';
+import { requestContext } from './needs-reload.js';
 import { selectPlacement } from './placement.js';
 import { RunnerState, type RunnerRef } from './runner-ref.js';
 import type { Scheduler } from './sched.js';
@@ -30,15 +31,16 @@ import { type Req, Where } from './types.js';
  * - **head_of_line** (ollama#14578; spec §5.2, §6.2 #17): a queued request
  *   whose model would load now without evicting anything waits behind the
  *   eviction (one goroutine takes one request at a time, sched.go 225–357).
- *   Starts when the first such request waits.
+ *   Starts when the first such request waits. Whether a model would load is
+ *   judged at its default context (a request's own num_ctx is not looked at).
  *
  * Each episode ends when the wait does (any unloaded signal, sched.go 355), at
  * a server restart, or at the end of the run. `hang_start` carries the model
  * of the runner waited on and the request in hand (for head_of_line, the
  * first request that would fit); `hang_end` carries, as its value, the
  * requests the episode held — the request in hand, those queued or turned
- * away with 503 during it (and, for head_of_line, only those that would fit)
- * — counting each request once per pathology over the run.
+ * away with 503 during it (and, for head_of_line, the queued requests of
+ * models that would load) — counting each request once per pathology.
  */
 export const PATHOLOGIES = [
   { kind: 'resurrection', reason: Reason.resurrection, issue: 'ollama#17408' },
@@ -63,24 +65,46 @@ export class HangDetector {
   private holders: Set<number> | null = null;
   private readonly open: (Episode | null)[] = [null, null, null];
   private readonly seen = [new Set<number>(), new Set<number>(), new Set<number>()];
-  /** Per model during one wait: whether it would load now without an eviction (-1 = not yet asked). */
+  /** Per model during one wait: whether it would load now without an eviction (-1 = not yet asked)... */
   private readonly fits: Int8Array;
+  /** ...for this many runners in the loaded table (an expiry during the wait lowers it). */
+  private fitsFor = -1;
+  /**
+   * Per model, requests ever queued (tail) and ever taken off the queue (head):
+   * the queue is FIFO, so a model's queued requests are the range [head, tail)
+   * of its own sequence, and `counted` marks how far head_of_line has counted
+   * it — each request once, without scanning the queue at every wait.
+   */
+  private readonly tail: Float64Array;
+  private readonly head: Float64Array;
+  private readonly counted: Float64Array;
 
   constructor(models: number) {
     this.fits = new Int8Array(models);
+    this.tail = new Float64Array(models);
+    this.head = new Float64Array(models);
+    this.counted = new Float64Array(models);
   }
 
   /** Hook: processPending marked `victim` and now blocks until an unloaded signal. */
   waitStarted(s: Scheduler, victim: RunnerRef, reason: Reason): void {
     this.victim = victim;
     this.fits.fill(-1);
+    this.fitsFor = s.loadedCount;
     if (reason === Reason.reload && victim.refCount > 0) {
       this.holders = new Set();
       for (const r of s.inFlightRequests()) {
         if (r.runner === victim.id && (r.where === Where.running || r.where === Where.slotWait)) this.holders.add(r.slot);
       }
     }
-    for (let i = s.pendingHead; i < s.pending.length; i++) this.headOfLine(s, s.req(s.pending[i]!));
+    for (let m = 0; m < this.tail.length; m++) {
+      if (this.tail[m]! > this.head[m]! && this.modelFits(s, m)) this.headOfLine(s, m, () => this.firstQueued(s, m));
+    }
+  }
+
+  /** Hook: processPending takes a request off the queue. */
+  dequeued(r: Req): void {
+    this.head[r.model]!++;
   }
 
   /** Hook: an unloaded signal ends the wait (the scheduler then re-evaluates). */
@@ -105,33 +129,57 @@ export class HangDetector {
 
   /** Hook: a slow-path request joined the queue (or was turned away with 503) while the scheduler is busy. */
   queued(s: Scheduler, r: Req, rejected: boolean): void {
+    if (!rejected) this.tail[r.model]!++;
     if (this.open[RESURRECTION]) this.hold(RESURRECTION, r);
     if (this.open[STARVATION]) this.hold(STARVATION, r);
-    if (!rejected && s.mode === 'waiting' && this.victim) this.headOfLine(s, r);
+    if (!rejected && s.mode === 'waiting' && this.victim && this.modelFits(s, r.model)) this.headOfLine(s, r.model, () => r.index);
   }
 
-  /** Hook: the run ends, or the server restarts: every open episode ends now. */
+  /** Hook: the run ends, or the server restarts (the queue is gone too): every open episode ends now. */
   closeAll(s: Scheduler): void {
     this.waitEnded(s);
+    this.head.set(this.tail);
   }
 
-  private headOfLine(s: Scheduler, r: Req): void {
-    if (r.gone || !this.wouldFit(s, r)) return;
+  /** Requests of model m queued now wait behind the eviction although m would load: count those not yet counted. */
+  private headOfLine(s: Scheduler, m: number, first: () => number): void {
     if (!this.open[HEAD_OF_LINE]) {
       this.open[HEAD_OF_LINE] = { model: this.victim!.model, held: 0 };
-      s.emit(EventKind.hang_start, this.victim!.model, r.index, Reason.head_of_line);
+      s.emit(EventKind.hang_start, this.victim!.model, first(), Reason.head_of_line);
     }
-    this.hold(HEAD_OF_LINE, r);
+    const from = Math.max(this.head[m]!, this.counted[m]!);
+    if (this.tail[m]! > from) {
+      this.open[HEAD_OF_LINE]!.held += this.tail[m]! - from;
+      this.counted[m] = this.tail[m]!;
+    }
   }
 
-  /** Would this request's model load now beside what is held, with no eviction (spec §5.2c)? */
-  private wouldFit(s: Scheduler, r: Req): boolean {
-    const model = s.cfg.models[r.model]!;
-    if (s.loaded[model.key] || s.loadedCount >= s.maxRunners) return false;
-    if (r.numCtx === 0 && this.fits[r.model]! >= 0) return this.fits[r.model] === 1;
-    const fit = selectPlacement(modelFit(model, s.contextOf(r)), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread,
-      s.loadedCount === 0, s.systemFree(), gpuFraction(model)) !== null;
-    if (r.numCtx === 0) this.fits[r.model] = fit ? 1 : 0;
+  /** The first queued request of model m (the one head_of_line names). */
+  private firstQueued(s: Scheduler, m: number): number {
+    for (let i = s.pendingHead; i < s.pending.length; i++) {
+      const r = s.req(s.pending[i]!);
+      if (r.model === m) return r.index;
+    }
+    return -1;
+  }
+
+  /**
+   * Would model m load now beside what is held, with no eviction (spec §5.2c),
+   * at its default context? During a wait memory comes back only with the
+   * unloaded signal that ends it, but a runner can leave the loaded table (an
+   * expiry), so the answer is kept while the table's size stays the same.
+   */
+  private modelFits(s: Scheduler, m: number): boolean {
+    if (this.fitsFor !== s.loadedCount) {
+      this.fits.fill(-1);
+      this.fitsFor = s.loadedCount;
+    }
+    if (this.fits[m]! >= 0) return this.fits[m] === 1;
+    const model = s.cfg.models[m]!;
+    const fit = !s.loaded[model.key] && s.loadedCount < s.maxRunners &&
+      selectPlacement(modelFit(model, requestContext(0, model, s.cfg.env, s.tier)), s.cfg.gpus, s.gpuUsed,
+        s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model)) !== null;
+    this.fits[m] = fit ? 1 : 0;
     return fit;
   }
 

@@ -23,6 +23,7 @@ export function processPending(s: Scheduler): void {
   while (s.mode === 'idle') {
     const r = s.shiftPending();
     if (r === null) return;
+    s.hangs.dequeued(r); // pathology hook (pathologies.ts)
     s.bufferedSignals = 0;
     if (r.gone) {
       // Its client left while it was queued: dropped silently, nothing loaded.
