@@ -5,6 +5,7 @@
  * ollama#17408) and #13 / #19 (reload starvation, ollama#14407).
  */
 import { describe, expect, test } from 'vitest';
+import { PATHOLOGIES } from '../../src/ollama/index.js';
 import { only } from '../helpers/record.js';
 import { DEFAULTS, run1 } from '../helpers/run-yaml.js';
 
@@ -80,6 +81,18 @@ describe('pathology detector', () => {
   test('§6.2 #19: old-option requests always in flight starve the reload from 60 to 541 (#14407)', async () => {
     const r = await run1(reload(8));
     expect(r.result.summary.pathologies).toEqual([{ kind: 'reload_starvation', requests: 1, wait_s: 481, issue: 'ollama#14407' }]);
+  });
+
+  test('head_of_line counts every queued request of a model that would load, once, across consecutive waits', async () => {
+    const r = await run1(hol('', `    - { id: R5, at: 31, model: C, duration: 1 }
+    - { id: R6, at: 32, model: B, duration: 1 }
+`));
+    // R3 and R5 (C, 10 GiB) would load beside A; R6 (B, 40 GiB) would not.
+    expect(r.result.summary.pathologies).toEqual([{ kind: 'head_of_line', requests: 2, wait_s: 91, issue: 'ollama#14578' }]);
+  });
+
+  test('the three causes have consecutive reasons (the summary indexes them so)', () => {
+    expect(PATHOLOGIES.map((p) => p.reason - PATHOLOGIES[0].reason)).toEqual([0, 1, 2]);
   });
 
   test('a wait nothing explains records nothing: an idle victim, and a busy one nobody else uses', async () => {
