@@ -42,8 +42,9 @@ export interface ModelAdvice {
 }
 
 export interface Advice {
-  /** The candidate whose run the gaps and outcomes come from. */
+  /** The candidate whose run the gaps and outcomes come from, and that run's summary. */
   observed: string;
+  observed_summary: CandidateSummary;
   models: ModelAdvice[];
   /** `server`: set OLLAMA_KEEP_ALIVE; `client`: clients send per model; `mixed`: both; `baseline`: 5m, -1 or 0. */
   deployment: 'server' | 'client' | 'mixed' | 'baseline';
@@ -100,7 +101,7 @@ export function advise(sc: ResolvedScenario, opts: AdviseOptions = {}): Advice {
   const runner = new Runs(sc, base, (names.length + 2) * grid.length + 6, opts.progress);
 
   // 1. The traffic the workload really makes: gaps and requests from a run of the candidate as it is.
-  const observed = runner.observe();
+  const { models: observed, summary: observedSummary } = runner.observe();
   const active = observed.map((o) => o.requests > 0);
 
   // 2. One server-wide value for every model (clients send none): the grid, replayed.
@@ -196,7 +197,7 @@ export function advise(sc: ResolvedScenario, opts: AdviseOptions = {}): Advice {
   });
   const client = options.find((o) => o.deployment === 'client');
   return {
-    observed: base.name, models, deployment, server_keep_alive: server,
+    observed: base.name, observed_summary: observedSummary, models, deployment, server_keep_alive: server,
     // Without --cold, per-model values each met their own knee's target (null here); one server-wide value, the total curve's.
     cold_target: opts.coldTarget ?? (chosen && chosen.preference < 2 ? null : serverChoice.target),
     cold_target_source: opts.coldTarget == null ? 'knee' : 'given',
@@ -223,15 +224,15 @@ class Runs {
   }
 
   /** The candidate as it is: per model, requests and idle gaps of what really ran. */
-  observe(): { requests: number; p50: number; p99: number }[] {
+  observe(): { models: { requests: number; p50: number; p99: number }[]; summary: CandidateSummary } {
     const spans = this.sc.modelNames.map(() => [] as [number, number][]);
-    runScenario({ ...this.sc, candidates: [this.base] }, {
+    const [run] = runScenario({ ...this.sc, candidates: [this.base] }, {
       requests: () => ({
         done: (r) => spans[r.model]!.push([r.firstArrival, Number.isNaN(r.end) ? r.firstArrival : r.end]),
       }),
     });
     this.done++;
-    return spans.map((s) => {
+    const models = spans.map((s) => {
       s.sort((a, b) => a[0] - b[0]);
       const gaps: number[] = [];
       let lastEnd = NaN;
@@ -246,6 +247,7 @@ class Runs {
         p99: round(sorted.length ? quantileSorted(sorted, 0.99) : 0),
       };
     });
+    return { models, summary: run!.summary };
   }
 
   /** One way to deploy, proved by a run that also notes which models' runners were resurrected. */
