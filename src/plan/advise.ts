@@ -96,114 +96,135 @@ interface Option {
 
 export function advise(sc: ResolvedScenario, opts: AdviseOptions = {}): Advice {
   const grid = opts.grid ?? GRID_S;
+  const target = opts.coldTarget ?? null;
   const base = sc.candidates[0]!;
   const names = sc.modelNames;
-  const runner = new Runs(sc, base, (names.length + 2) * grid.length + 6, opts.progress);
+  const runs = new Runs(sc, base, (names.length + 2) * grid.length + 6, opts.progress);
 
   // 1. The traffic the workload really makes: gaps and requests from a run of the candidate as it is.
-  const { models: observed, summary: observedSummary } = runner.observe();
-  const active = observed.map((o) => o.requests > 0);
-
+  const observed = runs.observe();
   // 2. One server-wide value for every model (clients send none): the grid, replayed.
-  const sweep = runner.run(grid.map((g) => serverWide(base, `OLLAMA_KEEP_ALIVE=${text(g)}`, g)));
-  const total = sweep.map((r, i): CurvePoint => ({ keepAlive: grid[i]!, idle: r.summary.idle_resident_gib_hours, cold: r.summary.cold_share ?? 0 }));
-  const serverChoice = choose(total, opts.coldTarget ?? null);
+  const sweep = runs.run(grid.map((g) => serverWide(base, `OLLAMA_KEEP_ALIVE=${text(g)}`, g))).map((r) => r.summary);
+  const serverChoice = choose(sweep.map((s, i) => ({ keepAlive: grid[i]!, idle: s.idle_resident_gib_hours, cold: s.cold_share ?? 0 })), target);
   const serverValue = grid[serverChoice.index]!;
-
-  // 3. Per model, values clients send: start from each model's best point of the server-wide sweep,
-  //    then replay the grid for one model at a time with the others at their current choice. Values
-  //    whose run hangs on a resurrected runner are left out; if every value hangs, the model keeps
-  //    its server-wide curve's choice (and the proof below shows the hang).
-  const values = names.map((_, m) => (active[m] ? grid[choose(modelCurve(sweep.map((r) => r.summary), names[m]!, grid), opts.coldTarget ?? null).index]! : 0));
-  names.forEach((name, m) => {
-    if (!active[m]) return;
-    const runs = runner.run(grid.map((g) => perModel(base, `${name}=${text(g)}`, values.map((v, k) => (k === m ? g : v)), null)));
-    const curve = modelCurve(runs.map((r) => r.summary), name, grid);
-    const calm = curve.filter((_, i) => !hangs(runs[i]!.summary));
-    if (calm.length) values[m] = calm[choose(calm, opts.coldTarget ?? null).index]!.keepAlive;
-  });
-
-  // 4. The ways to deploy it, each proved by a run.
-  const options: Option[] = [runner.option('server', serverWide(base, `advised server-wide (OLLAMA_KEEP_ALIVE=${text(serverValue)})`, serverValue), names.map(() => serverValue), serverValue, 2)];
-  if (values.every((v) => v === values[0])) {
-    // One value for every model: set it on the server, where no client's keep_alive can resurrect a runner.
-    if (values[0] === serverValue) options[0]!.preference = 0;
-    else options.push(runner.option('server', serverWide(base, `advised server-wide (OLLAMA_KEEP_ALIVE=${text(values[0]!)})`, values[0]!), values, values[0]!, 0));
-  } else {
-    const client = runner.option('client', perModel(base, 'advised per model (clients send)', values, null), values, null, 0);
-    options.push(client);
-    // Values that avoid the hang: clients of a resurrected model send nothing; the server's value applies to it.
-    let mixed = client;
-    for (let round = 0; round < names.length && mixed.resurrected.size > 0; round++) {
-      const sent = mixed.values.map((v, m) => (mixed.resurrected.has(m) ? NaN : v));
-      if (sent.every(Number.isNaN)) break;
-      mixed = runner.option('mixed', perModel(base, `advised mixed (OLLAMA_KEEP_ALIVE=${text(serverValue)}, clients send the rest)`, sent, serverValue), sent, serverValue, 1);
-    }
-    if (mixed !== client) options.push(mixed);
-  }
-  const baselines = runner.run(BASELINES.map(([name, ka]) => serverWide(base, name, ka))).map((r) => r.summary);
-
-  // 5. The first option, in order of preference (per-model values, the mixed ones that avoid a hang,
-  //    the server-wide value), that is hang-free and no worse than the best baseline at its cold target.
-  const reasons: string[] = [];
-  let chosen: Option | null = null;
-  for (const o of [...options].sort((a, b) => rank(a) - rank(b))) {
-    if (chosen) {
-      reasons.push(`${o.summary.candidate}${sentText(o, names)}: also admissible; ${chosen.summary.candidate} comes first (per-model values are what the search optimised).`);
-      continue;
-    }
-    const verdict = admissible(o.summary, baselines, opts.coldTarget ?? null);
-    const hang = o.summary.pathologies.find((p) => p.kind === 'resurrection');
-    if (hang && o.deployment !== 'server') {
-      reasons.push(`${o.summary.candidate}${sentText(o, names)}: clients' keep_alive resurrects runners the scheduler is evicting — the resurrection hang (${hang.issue}): ${hang.requests} requests held, ${fmt(hang.wait_s)} s of waiting (${resurrectedNames(o, names)}).`);
-    } else if (!verdict.ok) {
-      reasons.push(`${o.summary.candidate}${sentText(o, names)}: not admissible — ${verdict.why}.`);
-    } else {
-      chosen = o;
-    }
-  }
-
-  let recommended: CandidateSummary;
-  let deployment: Advice['deployment'];
-  let finalValues: number[];
-  let server: number | null;
-  if (chosen) {
-    recommended = chosen.summary;
-    deployment = chosen.deployment;
-    finalValues = chosen.values;
-    server = chosen.server;
-  } else {
-    const target = opts.coldTarget ?? serverChoice.target;
-    const fallback = bestBaseline(baselines, target);
-    const ka = BASELINES[baselines.indexOf(fallback)]![1];
-    reasons.push(`Nothing searched is no worse than ${fallback.candidate} (the best of 5m, -1 and 0 at cold share ≤ ${pct(target)}), so that is the advice.`);
-    recommended = fallback;
+  // 3. Per model, values clients send.
+  const values = searchPerModel(runs, base, names, grid, sweep, observed.models.map((o) => o.requests > 0), target);
+  // 4. The ways to deploy them, each proved by a run, and the baselines.
+  const options = deploymentOptions(runs, base, names, values, serverValue);
+  const baselines = runs.run(BASELINES.map(([name, ka]) => serverWide(base, name, ka))).map((r) => r.summary);
+  // 5. The first option in order of preference that is hang-free and admissible; else the best baseline.
+  const { chosen, reasons } = decide(options, baselines, names, target);
+  let recommended = chosen?.summary;
+  let deployment: Advice['deployment'] = chosen?.deployment ?? 'baseline';
+  let finalValues = chosen?.values ?? [];
+  let server = chosen?.server ?? null;
+  if (!recommended) {
+    const t = target ?? serverChoice.target;
+    recommended = bestBaseline(baselines, t);
+    const ka = BASELINES[baselines.indexOf(recommended)]![1];
+    reasons.push(`Nothing searched is no worse than ${recommended.candidate} (the best of 5m, -1 and 0 at cold share ≤ ${pct(t)}), so that is the advice.`);
     deployment = 'baseline';
     finalValues = names.map(() => ka);
     server = ka;
   }
-  const comparison = [recommended, ...options.map((o) => o.summary).filter((s) => s !== recommended), ...baselines.filter((s) => s !== recommended)];
-  const models = names.map((model, m): ModelAdvice => {
+  const client = options.find((o) => o.deployment === 'client');
+  return {
+    observed: base.name, observed_summary: observed.summary,
+    models: modelRows(names, observed.models, recommended, deployment, finalValues, server),
+    deployment, server_keep_alive: server,
+    // Without --cold, per-model values each met their own knee's target (null here); one server-wide value, the total curve's.
+    cold_target: target ?? (chosen && chosen.preference < 2 ? null : serverChoice.target),
+    cold_target_source: target === null ? 'knee' : 'given',
+    grid_s: [...grid], per_model_keep_alive: Object.fromEntries(names.map((n, m) => [n, values[m]!])),
+    server_wide_keep_alive: serverValue, reasons, client_sent_pathologies: client?.summary.pathologies ?? [],
+    comparison: [recommended, ...options.map((o) => o.summary).filter((s) => s !== recommended), ...baselines.filter((s) => s !== recommended)],
+  };
+}
+
+/**
+ * Per model, values clients send: start from each model's best point of the
+ * server-wide sweep, then replay the grid for one model at a time with the
+ * others at their current choice. Values whose run hangs on a resurrected
+ * runner are left out; if every value hangs, the model keeps its server-wide
+ * curve's choice (and the proof shows the hang).
+ */
+function searchPerModel(
+  runs: Runs, base: ResolvedCandidate, names: readonly string[], grid: readonly number[],
+  sweep: CandidateSummary[], active: boolean[], target: number | null,
+): number[] {
+  const values = names.map((name, m) => (active[m] ? grid[choose(modelCurve(sweep, name, grid), target).index]! : 0));
+  names.forEach((name, m) => {
+    if (!active[m]) return;
+    const replayed = runs.run(grid.map((g) => perModel(base, `${name}=${text(g)}`, values.map((v, k) => (k === m ? g : v)), null))).map((r) => r.summary);
+    const curve = modelCurve(replayed, name, grid).filter((_, i) => !hangs(replayed[i]!));
+    if (curve.length) values[m] = curve[choose(curve, target).index]!.keepAlive;
+  });
+  return values;
+}
+
+/**
+ * The ways to deploy: the server-wide search's value; the per-model values —
+ * server-wide when they are all equal (no client's keep_alive can then
+ * resurrect a runner), else sent by clients; and if those hang, values that
+ * avoid it (clients of a resurrected model send nothing, the server's value
+ * applies to it), dropping models until no runner is resurrected.
+ */
+function deploymentOptions(runs: Runs, base: ResolvedCandidate, names: readonly string[], values: number[], serverValue: number): Option[] {
+  const serverName = (ka: number) => `advised server-wide (OLLAMA_KEEP_ALIVE=${text(ka)})`;
+  const options = [runs.option('server', serverWide(base, serverName(serverValue), serverValue), names.map(() => serverValue), serverValue, 2)];
+  if (values.every((v) => v === values[0])) {
+    if (values[0] === serverValue) options[0]!.preference = 0;
+    else options.push(runs.option('server', serverWide(base, serverName(values[0]!), values[0]!), values, values[0]!, 0));
+    return options;
+  }
+  const client = runs.option('client', perModel(base, 'advised per model (clients send)', values, null), values, null, 0);
+  options.push(client);
+  let mixed = client;
+  for (let round = 0; round < names.length && mixed.resurrected.size > 0; round++) {
+    const sent = mixed.values.map((v, m) => (mixed.resurrected.has(m) ? NaN : v));
+    if (sent.every(Number.isNaN)) break;
+    mixed = runs.option('mixed', perModel(base, `advised mixed (OLLAMA_KEEP_ALIVE=${text(serverValue)}, clients send the rest)`, sent, serverValue), sent, serverValue, 1);
+  }
+  if (mixed !== client) options.push(mixed);
+  return options;
+}
+
+/** The first option, by preference, that no client's keep_alive hangs and that is admissible; a reason for each other. */
+function decide(options: Option[], baselines: CandidateSummary[], names: readonly string[], target: number | null): { chosen: Option | null; reasons: string[] } {
+  const reasons: string[] = [];
+  let chosen: Option | null = null;
+  for (const o of [...options].sort((a, b) => a.preference - b.preference)) {
+    const label = `${o.summary.candidate}${sentText(o, names)}`;
+    const hang = o.summary.pathologies.find((p) => p.kind === 'resurrection');
+    if (chosen) {
+      reasons.push(`${label}: not weighed further; ${chosen.summary.candidate} comes first (per-model values, then values that avoid a hang, then the server-wide search's value).`);
+    } else if (hang && o.deployment !== 'server') {
+      reasons.push(`${label}: clients' keep_alive resurrects runners the scheduler is evicting — the resurrection hang (${hang.issue}): ${hang.requests} requests held, ${fmt(hang.wait_s)} s of waiting (${resurrectedNames(o, names)}).`);
+    } else {
+      const verdict = admissible(o.summary, baselines, target);
+      if (verdict.ok) chosen = o;
+      else reasons.push(`${label}: not admissible — ${verdict.why}.`);
+    }
+  }
+  return { chosen, reasons };
+}
+
+function modelRows(
+  names: readonly string[], observed: { requests: number; p50: number; p99: number }[], recommended: CandidateSummary,
+  deployment: Advice['deployment'], values: number[], server: number | null,
+): ModelAdvice[] {
+  return names.map((model, m) => {
     const figures = recommended.models[model];
     const o = observed[m]!;
-    const keep = Number.isNaN(finalValues[m]!) ? server! : finalValues[m]!;
+    const sent = !Number.isNaN(values[m]!) && (deployment === 'client' || deployment === 'mixed');
+    const keep = Number.isNaN(values[m]!) ? server! : values[m]!;
     const cold = round(figures?.cold_share ?? 0);
     return {
-      model, requests: o.requests, gap_p50_s: o.p50, gap_p99_s: o.p99, keep_alive: keep,
-      sent_by: deployment === 'client' || (deployment === 'mixed' && !Number.isNaN(finalValues[m]!)) ? 'client' : 'server',
+      model, requests: o.requests, gap_p50_s: o.p50, gap_p99_s: o.p99, keep_alive: keep, sent_by: sent ? 'client' : 'server',
       cold_share: cold, idle_gib_hours: round(figures?.idle_resident_gib_hours ?? 0),
       gapP50: o.p50, gapP99: o.p99, keepAlive: keep, coldShare: cold,
     };
   });
-  const client = options.find((o) => o.deployment === 'client');
-  return {
-    observed: base.name, observed_summary: observedSummary, models, deployment, server_keep_alive: server,
-    // Without --cold, per-model values each met their own knee's target (null here); one server-wide value, the total curve's.
-    cold_target: opts.coldTarget ?? (chosen && chosen.preference < 2 ? null : serverChoice.target),
-    cold_target_source: opts.coldTarget == null ? 'knee' : 'given',
-    grid_s: [...grid], per_model_keep_alive: Object.fromEntries(names.map((n, m) => [n, values[m]!])),
-    server_wide_keep_alive: serverValue, reasons, client_sent_pathologies: client?.summary.pathologies ?? [], comparison,
-  };
 }
 
 /** Runs candidates over the scenario's workload, counting runs for the progress bar. */
@@ -317,7 +338,6 @@ export function bestBaseline(baselines: CandidateSummary[], target: number): Can
 
 const hangs = (s: CandidateSummary) => s.pathologies.some((p) => p.kind === 'resurrection');
 const failures = (s: CandidateSummary) => s.rejected_503 + s.rejected_400 + s.failed_500 + s.cancelled;
-const rank = (o: Option) => o.preference;
 
 /** ` (llama3.1:8b 2m, qwen2.5:14b 17m)`: what clients send in an option, if anything. */
 function sentText(o: Option, names: readonly string[]): string {
