@@ -28,6 +28,7 @@ export interface PlanOptions {
   maxRate?: boolean;
   out?: string;
   json?: boolean;
+  queue?: string;
 }
 
 const line = (field: string, m: [string, string?]) => new InputError({ file: '(command line)', line: 1, field, problem: m[0], hint: m[1] });
@@ -57,7 +58,7 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   let result;
   try {
     result = await runSweep(file, {
-      axes, replications: Number(opts.replications ?? 1), ...(opts.jobs ? { jobs: Number(opts.jobs) } : {}),
+      axes, replications: Number(opts.replications ?? 1), ...(opts.jobs ? { jobs: Number(opts.jobs) } : {}), ...(opts.queue ? { queue: opts.queue } : {}),
       onProgress: (d, t) => bar.update(d, t),
       // Stop replicating a configuration once every objective's interval is clear of its limit.
       decided: (est) => settled(slos, est),

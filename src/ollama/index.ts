@@ -7,3 +7,4 @@ export { parseRequestKeepAlive, formatKeepAlive, ABSENT, FOREVER, INVALID } from
 export { parseGoDuration } from './duration.js';
 export { defaultContextTier } from './needs-reload.js';
 export { PATHOLOGIES } from './pathologies.js';
+export { numParallelFor } from './num-parallel.js';

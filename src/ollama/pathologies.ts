@@ -1,6 +1,5 @@
 import { EventKind, Reason } from '../events/index.js';
 import { gpuFraction, modelFit } from './model-fit.js';
-import { requestContext } from './needs-reload.js';
 import { selectPlacement } from './placement.js';
 import { RunnerState, type RunnerRef } from './runner-ref.js';
 import type { Scheduler } from './sched.js';
@@ -177,8 +176,8 @@ export class HangDetector {
     if (this.fits[m]! >= 0) return this.fits[m] === 1;
     const model = s.cfg.models[m]!;
     const fit = !s.loaded[model.key] && s.loadedCount < s.maxRunners &&
-      selectPlacement(modelFit(model, requestContext(0, model, s.cfg.env, s.tier)), s.cfg.gpus, s.gpuUsed,
-        s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model)) !== null;
+      selectPlacement(modelFit(model, s.baseContext(m), s.cfg.cudaWithoutFlashAttention, s.baseContext(m)), s.cfg.gpus, s.gpuTaken(),
+        s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model)) !== null; // as processPending step c
     this.fits[m] = fit ? 1 : 0;
     return fit;
   }
