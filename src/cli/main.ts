@@ -5,6 +5,8 @@ import { adviseCommand, explainCommand, gpusCommand, modelsCommand } from './cat
 import { runCommand } from './run.js';
 import { sweepCommand } from './sweep.js';
 import { planCommand } from './plan.js';
+import { recordCommand } from './record.js';
+import { serveCommand } from './serve.js';
 import { workerCommand } from './worker.js';
 import { traceConvertCommand, traceStatsCommand, traceSynthCommand } from './trace.js';
 
@@ -80,6 +82,25 @@ program
   .argument('<scenario>', 'scenario file (YAML or JSON)')
   .description("per model: Ollama's memory estimate P, placement, load time cold and warm, a typical request")
   .action(explainCommand);
+
+program
+  .command('serve')
+  .argument('<scenario>', 'scenario file (YAML or JSON)')
+  .description("answer Ollama's HTTP API (/api/generate, chat, embed, ps, tags, version) with the simulator, in real time")
+  .option('--listen <host:port>', 'address to listen on', '127.0.0.1:11434')
+  .option('--speed <x>', 'simulated seconds per wall second', '1')
+  .option('--jitter <share>', 'seeded jitter of answer and load times, e.g. 5%', '0')
+  .option('--candidate <name>', "the scenario's candidate to serve (default: the first)")
+  .option('--output-tokens <n>', 'tokens generated when a request sets no num_predict', '128')
+  .action(serveCommand);
+program
+  .command('record')
+  .description('a transparent proxy in front of Ollama that records the traffic as a trace (never the prompts or answers)')
+  .option('--upstream <url>', 'the Ollama server', 'http://127.0.0.1:11434')
+  .option('--listen <host:port>', 'address clients use instead of Ollama', '127.0.0.1:11435')
+  .option('--out <dir>', 'write trace.csv, requests.jsonl and observed.json here', 'recording')
+  .option('--poll <seconds>', 'how often to poll /api/ps', '5')
+  .action(recordCommand);
 
 const trace = program.command('trace').description('inspect, convert and synthesize request traces');
 trace

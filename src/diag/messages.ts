@@ -82,6 +82,11 @@ export const msg = {
     const n = nearest(name, known);
     return [`"${name}" is not in the model catalogue, so it needs vram and load`, n ? `did you mean ${n}? or give vram and load` : 'give vram and load, or a catalogue tag (ollamasim models)'];
   },
+  badListen: (value: string): Message => [`"${value}" is not HOST:PORT`, 'e.g. --listen 127.0.0.1:11434'],
+  badUpstream: (value: string): Message => [`"${value}" is not an http:// URL`, 'e.g. --upstream http://127.0.0.1:11434'],
+  badJitter: (value: string): Message => [`"${value}" is not a share between 0 and 100 %`, 'e.g. --jitter 5%'],
+  unknownCandidate: (name: string, known: readonly string[]): Message => [`no candidate named "${name}"`, didYouMean(name, known)],
+  cannotListen: (address: string, reason: string): Message => [`cannot listen on ${address}`, reason],
 } as const;
 
 /**
@@ -96,4 +101,5 @@ export const warn = {
   smallMaxQueue: (file: string, candidate: string, value: number): string =>
     `${file}: candidate "${candidate}": OLLAMA_MAX_QUEUE ${value} is below 2, which also shrinks Ollama's internal channels; a real server may stall (spec §9.4)`,
   emptyWorkload: (file: string): string => `${file}: the workload has no requests`,
+  serveOneServer: (file: string): string => `${file}: serve answers as one Ollama server: the scenario's fleet, client retries and synthetic users are not used (the HTTP clients are the workload)`,
 } as const;

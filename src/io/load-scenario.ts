@@ -54,6 +54,7 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
     candidates,
     warm: resolver.baseWarm(),
     trace,
+    rates,
     ...(users ? { users } : {}),
     warnings,
   };
