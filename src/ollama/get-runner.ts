@@ -56,12 +56,13 @@ export function getRunner(s: Scheduler, r: Req): void {
   } else if (s.pendingLength >= s.cfg.env.maxQueue) {
     s.answer(r, Status.rejected, 503);
     s.emit(EventKind.rejected, r.model, r.index, Reason.queue_full);
-    s.hangs.queued(s, r, true); // pathology hook (pathologies.ts)
+    if (s.mode === 'waiting') s.hangs.queuedWhileWaiting(s, r, true); // pathology hook (pathologies.ts)
     s.retire(r);
   } else {
     r.where = Where.queued;
     s.pending.push(r.slot);
     s.emit(EventKind.queued, r.model, r.index, Reason.none, s.pendingLength);
-    s.hangs.queued(s, r, false); // pathology hook (pathologies.ts)
+    s.hangs.queued(r); // pathology hooks (pathologies.ts)
+    if (s.mode === 'waiting') s.hangs.queuedWhileWaiting(s, r, false);
   }
 }

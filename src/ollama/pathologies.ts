@@ -1,6 +1,6 @@
 import { EventKind, Reason } from '../events/index.js';
 import { gpuFraction, modelFit } from './model-fit.js';
-import { selectPlacement } from './placement.js';
+import { FIT_THRESHOLD, type Fit, selectPlacement } from './placement.js';
 import { RunnerState, type RunnerRef } from './runner-ref.js';
 import type { Scheduler } from './sched.js';
 import { type Req, Where } from './types.js';
@@ -68,6 +68,12 @@ export class HangDetector {
   private readonly fits: Int8Array;
   /** ...for this many runners in the loaded table (an expiry during the wait lowers it). */
   private fitsFor = -1;
+  /** Each model's fit at its default context (constant: what changes is the memory it is checked against). */
+  private readonly modelFit: (Fit | undefined)[] = [];
+  /** GPU memory taken, read once per answer set (it changes only with signals that end the wait). */
+  private taken: Float64Array | null = null;
+  /** Free GPU memory summed over GPUs, with `taken`. */
+  private free = 0;
   /**
    * Per model, requests ever queued (tail) and ever taken off the queue (head):
    * the queue is FIFO, so a model's queued requests are the range [head, tail)
@@ -90,12 +96,14 @@ export class HangDetector {
     this.victim = victim;
     this.fits.fill(-1);
     this.fitsFor = s.loadedCount;
+    this.taken = null;
     if (reason === Reason.reload && victim.refCount > 0) {
       this.holders = new Set();
       for (const r of s.inFlightRequests()) {
         if (r.runner === victim.id && (r.where === Where.running || r.where === Where.slotWait)) this.holders.add(r.slot);
       }
     }
+    if (s.loadedCount >= s.maxRunners) return; // at the cap nothing loads without an eviction
     for (let m = 0; m < this.tail.length; m++) {
       if (this.tail[m]! > this.head[m]! && this.modelFits(s, m)) this.headOfLine(s, m, () => this.firstQueued(s, m));
     }
@@ -113,25 +121,29 @@ export class HangDetector {
     for (let k = 0; k < this.open.length; k++) this.close(s, k);
   }
 
-  /** Hook: a runner's refCount reached 0 and it was not unloaded (its duration is > 0 again). */
+  /** Hook, while waiting: a runner's refCount reached 0 and it was not unloaded (its duration is > 0 again). */
   released(s: Scheduler, runner: RunnerRef): void {
-    if (s.mode !== 'waiting' || runner !== this.victim || runner.state !== RunnerState.loaded) return;
+    if (runner !== this.victim || runner.state !== RunnerState.loaded) return;
     this.start(s, RESURRECTION, runner.model, s.inHand?.index ?? -1);
   }
 
-  /** Hook: a request lets go of its runner (before refCount −1). */
+  /** Hook, while waiting: a request lets go of its runner (before refCount −1). */
   left(s: Scheduler, r: Req, runner: RunnerRef): void {
     if (this.holders === null || runner !== this.victim || !this.holders.delete(r.slot) || this.holders.size > 0) return;
     this.holders = null;
-    if (runner.refCount > 1 && s.mode === 'waiting') this.start(s, STARVATION, runner.model, s.inHand?.index ?? -1);
+    if (runner.refCount > 1) this.start(s, STARVATION, runner.model, s.inHand?.index ?? -1);
   }
 
-  /** Hook: a slow-path request joined the queue (or was turned away with 503) while the scheduler is busy. */
-  queued(s: Scheduler, r: Req, rejected: boolean): void {
-    if (!rejected) this.tail[r.model]!++;
+  /** Hook: a slow-path request joined the queue. */
+  queued(r: Req): void {
+    this.tail[r.model]!++;
+  }
+
+  /** Hook: while the scheduler waits, a request joined the queue (or was turned away with 503). */
+  queuedWhileWaiting(s: Scheduler, r: Req, rejected: boolean): void {
     if (this.open[RESURRECTION]) this.hold(RESURRECTION, r);
     if (this.open[STARVATION]) this.hold(STARVATION, r);
-    if (!rejected && s.mode === 'waiting' && this.victim && this.modelFits(s, r.model)) this.headOfLine(s, r.model, () => r.index);
+    if (!rejected && this.victim && this.modelFits(s, r.model)) this.headOfLine(s, r.model, () => r.index);
   }
 
   /** Hook: the run ends, or the server restarts (the queue is gone too): every open episode ends now. */
@@ -172,14 +184,36 @@ export class HangDetector {
     if (this.fitsFor !== s.loadedCount) {
       this.fits.fill(-1);
       this.fitsFor = s.loadedCount;
+      this.taken = null;
     }
     if (this.fits[m]! >= 0) return this.fits[m] === 1;
     const model = s.cfg.models[m]!;
-    const fit = !s.loaded[model.key] && s.loadedCount < s.maxRunners &&
-      selectPlacement(modelFit(model, s.baseContext(m), s.cfg.cudaWithoutFlashAttention, s.baseContext(m)), s.cfg.gpus, s.gpuTaken(),
-        s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model)) !== null; // as processPending step c
+    const f = (this.modelFit[m] ??= modelFit(model, s.baseContext(m), s.cfg.cudaWithoutFlashAttention, s.baseContext(m)));
+    const fit = !s.loaded[model.key] && s.loadedCount < s.maxRunners && !this.clearlyTooBig(s, f, model) &&
+      selectPlacement(f, s.cfg.gpus, this.gpuTaken(s), s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model)) !== null; // as processPending step c
     this.fits[m] = fit ? 1 : 0;
     return fit;
+  }
+
+  private gpuTaken(s: Scheduler): Float64Array {
+    if (this.taken === null) {
+      this.taken = s.gpuTaken();
+      this.free = 0;
+      for (let g = 0; g < this.taken.length; g++) this.free += s.cfg.gpus[g]! - this.taken[g]!;
+    }
+    return this.taken;
+  }
+
+  /**
+   * A quick no before placement: with other runners loaded the pre-flight needs
+   * P ≤ 80 % of the memory free on the GPUs it would use, so P above 80 % of all
+   * free GPU memory cannot fit (placement.ts). Not for the first model, a
+   * CPU-only host or an explicit partial offload, which skip the pre-flight.
+   */
+  private clearlyTooBig(s: Scheduler, f: Fit, model: Scheduler['cfg']['models'][number]): boolean {
+    if (s.loadedCount === 0 || s.cfg.gpus.length === 0 || gpuFraction(model) !== -1) return false;
+    this.gpuTaken(s);
+    return f.predicted > FIT_THRESHOLD * this.free;
   }
 
   private start(s: Scheduler, k: number, model: number, request: number): void {

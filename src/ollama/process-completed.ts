@@ -24,7 +24,7 @@ export function releaseRunner(s: Scheduler, runner: RunnerRef): void {
       s.engine.schedule(runner.expiresAt, Prio.expire, Ev.expire, runner.id);
       s.emit(EventKind.timer_start, runner.model, -1, Reason.none, runner.expiresAt);
     }
-    s.hangs.released(s, runner); // pathology hook (pathologies.ts): a resurrected victim went idle
+    if (s.mode === 'waiting') s.hangs.released(s, runner); // pathology hook (pathologies.ts): a resurrected victim went idle
   }
 }
 
