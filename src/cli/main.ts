@@ -5,6 +5,8 @@ import { adviseCommand, explainCommand, gpusCommand, modelsCommand } from './cat
 import { runCommand } from './run.js';
 import { sweepCommand } from './sweep.js';
 import { planCommand } from './plan.js';
+import { calibrateCommand } from './calibrate.js';
+import { validateCommand } from './validate.js';
 import { recordCommand } from './record.js';
 import { serveCommand } from './serve.js';
 import { workerCommand } from './worker.js';
@@ -75,6 +77,24 @@ program
   .option('--cold <share>', 'cold-start share to meet, e.g. 5% (default: the knee of each cold-share / idle-memory curve)')
   .option('--json', 'print the advice as JSON')
   .action(adviseCommand);
+program
+  .command('calibrate')
+  .argument('<dir>', 'a recording (ollamasim record --out DIR, or logs import)')
+  .description('load times, token rates, NUM_PARALLEL slowdown and footprints per model from a recording; writes a scenario with them')
+  .option('--out <file>', 'the calibrated scenario (default: DIR/calibrated.yaml)')
+  .option('--gpu <id>', 'the catalogue GPU the server runs on (a recording cannot tell), e.g. rtx-4090')
+  .option('--vram <size>', 'or its memory, e.g. 24GiB')
+  .option('--json', 'print the calibration as JSON')
+  .action(calibrateCommand);
+program
+  .command('validate')
+  .argument('<scenario>', 'scenario file whose workload is the recording\'s trace.csv')
+  .description('replay a recording and compare with what the server did: loads, unloads, cold share, latency and TTFT per model')
+  .option('--observed <dir>', 'the recording (ollamasim record --out DIR)')
+  .option('--tolerance <share>', 'exit 1 when the largest per-model relative error exceeds this', '10%')
+  .option('--out <dir>', 'write validation.json, report.html and the observed-vs-predicted chart here')
+  .option('--json', 'print the comparison as JSON')
+  .action(validateCommand);
 program.command('gpus').description('list the GPU and storage catalogue').action(gpusCommand);
 program.command('models').description('list the model catalogue').action(modelsCommand);
 program

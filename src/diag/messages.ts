@@ -47,6 +47,10 @@ export const msg = {
   warmDuplicate: (name: string): Message => [`model "${name}" is listed twice`],
   noGpus: (): Message => ['missing (required)', 'give gpus: [ { vram: 24GiB } ], gpu: rtx-4090 (with count), or gpus: [] for a CPU-only host'],
   countWithoutGpu: (): Message => ['a count of GPUs needs a GPU to repeat', 'give gpu: NAME, gpus: [ { vram: 24GiB } ] or vram: 24GiB with it'],
+  unsupportedVersion: (value: string, nearest: string, number: boolean): Message => [
+    number ? `${value} is a number (YAML drops trailing zeros), not an Ollama version` : `"${value}" is not a supported Ollama release`,
+    `nearest supported: ${nearest}; quote a release tag from v0.2.0 to v0.32.15, e.g. "0.6.8"; release candidates and v0.1.x are not modelled`,
+  ],
   unknownCatalogue: (kind: string, name: string, known: readonly string[]): Message => [`unknown ${kind} "${name}"`, didYouMean(name, known)],
   noTokenRates: (model: string): Message => [
     `a request for "${model}" is given as tokens but the model has no token rates`,
@@ -78,6 +82,9 @@ export const msg = {
   noSuchGpu: (gpu: number, count: number): Message => [`GPU ${gpu} does not exist`, count ? `the host has ${count} GPU${count > 1 ? 's' : ''}, numbered from 0` : 'the host has no GPU'],
   numGpuNeedsLayers: (): Message => ['num_gpu above 0 needs the model\'s layer count', 'add layers: N (its block count) to this model, or use a catalogue tag'],
   reservedTooLarge: (value: string): Message => [`${value} is more than the GPU's memory`],
+  notARecording: (): Message => ['not a recording', 'a folder written by ollamasim record (or logs import): requests.jsonl, observed.json, trace.csv'],
+  notARecordedRequest: (): Message => ['not a recorded request', 'each line of requests.jsonl is one JSON object with at, end and response'],
+  badTolerance: (value: string): Message => [`"${value}" is not a tolerance`, 'a share, e.g. 10% or 0.1'],
   notInCatalogue: (name: string, known: readonly string[]): Message => {
     const n = nearest(name, known);
     return [`"${name}" is not in the model catalogue, so it needs vram and load`, n ? `did you mean ${n}? or give vram and load` : 'give vram and load, or a catalogue tag (ollamasim models)'];

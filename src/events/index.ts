@@ -66,10 +66,12 @@ export const Reason = {
   load_timeout: 20,
   /** Another process takes or frees GPU memory (fault; value = bytes it now holds). */
   reserved: 21,
+  /** E1: a new model whose GPUs were all loading goes back to the queue 250 ms later (queued; async-load.ts). */
+  requeued: 22,
   /** Pathologies (hang_start / hang_end): ollama#17408, #14407, #14578 (consecutive: the summary indexes them so). */
-  resurrection: 22,
-  reload_starvation: 23,
-  head_of_line: 24,
+  resurrection: 23,
+  reload_starvation: 24,
+  head_of_line: 25,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 export const REASON_NAMES: readonly string[] = Object.keys(Reason).map((k) => (k === 'none' ? '' : k));

@@ -7,4 +7,5 @@ export { parseRequestKeepAlive, formatKeepAlive, ABSENT, FOREVER, INVALID } from
 export { parseGoDuration } from './duration.js';
 export { defaultContextTier } from './needs-reload.js';
 export { PATHOLOGIES } from './pathologies.js';
-export { numParallelFor } from './num-parallel.js';
+export { numParallelFor, autoNumParallel } from './num-parallel.js';
+export { versionProfile, parseVersion, OLLAMA_VERSIONS, CURRENT_VERSION, type VersionProfile, type Era } from './versions.js';

@@ -1,6 +1,6 @@
 import { EventKind, Reason } from '../events/index.js';
 import { gpuFraction, modelFit } from './model-fit.js';
-import { FIT_THRESHOLD, type Fit, selectPlacement } from './placement.js';
+import { type Fit, selectPlacement } from './placement.js';
 import { RunnerState, type RunnerRef } from './runner-ref.js';
 import type { Scheduler } from './sched.js';
 import { type Req, Where } from './types.js';
@@ -109,7 +109,14 @@ export class HangDetector {
     }
   }
 
-  /** Hook: processPending takes a request off the queue. */
+  /** Requests the detector counts as queued: the queue's length, if every push and shift is hooked (checked as S5). */
+  queuedCount(): number {
+    let n = 0;
+    for (let m = 0; m < this.tail.length; m++) n += this.tail[m]! - this.head[m]!;
+    return n;
+  }
+
+  /** Hook: a request leaves the queue (Scheduler.shiftPending). */
   dequeued(r: Req): void {
     this.head[r.model]!++;
   }
@@ -134,7 +141,7 @@ export class HangDetector {
     if (runner.refCount > 1) this.start(s, STARVATION, runner.model, s.inHand?.index ?? -1);
   }
 
-  /** Hook: a slow-path request joined the queue. */
+  /** Hook: a request joined the queue (every `pending.push`). */
   queued(r: Req): void {
     this.tail[r.model]!++;
   }
@@ -188,9 +195,9 @@ export class HangDetector {
     }
     if (this.fits[m]! >= 0) return this.fits[m] === 1;
     const model = s.cfg.models[m]!;
-    const f = (this.modelFit[m] ??= modelFit(model, s.baseContext(m), s.cfg.cudaWithoutFlashAttention, s.baseContext(m)));
+    const f = (this.modelFit[m] ??= modelFit(model, s.baseContext(m), s.cfg.cudaWithoutFlashAttention, s.baseContext(m), s.profile.batchSurcharge));
     const fit = !s.loaded[model.key] && s.loadedCount < s.maxRunners && !this.clearlyTooBig(s, f, model) &&
-      selectPlacement(f, s.cfg.gpus, this.gpuTaken(s), s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model)) !== null; // as processPending step c
+      selectPlacement(f, s.cfg.gpus, this.gpuTaken(s), s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model), s.fitRules) !== null; // as processPending step c
     this.fits[m] = fit ? 1 : 0;
     return fit;
   }
@@ -206,14 +213,15 @@ export class HangDetector {
 
   /**
    * A quick no before placement: with other runners loaded the pre-flight needs
-   * P ≤ 80 % of the memory free on the GPUs it would use, so P above 80 % of all
-   * free GPU memory cannot fit (placement.ts). Not for the first model, a
+   * P ≤ the fit threshold (80 %) of the memory available on the GPUs it would
+   * use, at most what is free, so P above that share of all free GPU memory
+   * cannot fit (placement.ts). Not for the first model, a
    * CPU-only host or an explicit partial offload, which skip the pre-flight.
    */
   private clearlyTooBig(s: Scheduler, f: Fit, model: Scheduler['cfg']['models'][number]): boolean {
     if (s.loadedCount === 0 || s.cfg.gpus.length === 0 || gpuFraction(model) !== -1) return false;
     this.gpuTaken(s);
-    return f.predicted > FIT_THRESHOLD * this.free;
+    return f.predicted > s.fitRules.threshold * this.free;
   }
 
   private start(s: Scheduler, k: number, model: number, request: number): void {
