@@ -9,7 +9,7 @@
  *   INV-6 a load that runs out of memory is retried at most once per send (oomRetryAttempted);
  *   INV-7 pathology episodes pair up: per cause, hang_start and hang_end alternate and
  *         none is left open; a resurrection needs a client's non-zero keep_alive (#17408);
- *   and the scheduler's own S1–S4 (src/ollama/invariants.ts) after every event;
+ *   and the scheduler's own S1–S5 (src/ollama/invariants.ts) after every event;
  * under every era's profile version (src/ollama/versions.ts: 0.6.8, 0.20.0, current),
  * with server restarts, runtime OOMs and retrying clients thrown in — and memory
  * running short: estimates below the real footprint (load OOMs and their retry),
