@@ -6,7 +6,8 @@ import { explainText, gpusText, modelsText, storageText } from '../report/explai
 import { explainScenario } from '../sim/explain.js';
 import { advise } from '../plan/advise.js';
 import { adviceText } from '../report/advice.js';
-import { InputError, msg } from '../diag/index.js';
+import { msg } from '../diag/index.js';
+import { argError, maxRequestsArg } from './args.js';
 import { progressBar } from './progress.js';
 
 export function gpusCommand(): void {
@@ -18,21 +19,18 @@ export function modelsCommand(): void {
   process.stdout.write(modelsText(MODELS));
 }
 
-export async function explainCommand(file: string): Promise<void> {
-  const sc = await loadScenario(file);
+export async function explainCommand(file: string, opts: { maxRequests?: string }): Promise<void> {
+  const sc = await loadScenario(file, maxRequestsArg(opts.maxRequests));
   for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(explainText(explainScenario(sc)));
 }
 
-export async function adviseCommand(file: string, opts: { json?: boolean; cold?: string }): Promise<void> {
+export async function adviseCommand(file: string, opts: { json?: boolean; cold?: string; maxRequests?: string }): Promise<void> {
   const coldTarget = opts.cold === undefined ? null : parseShare(opts.cold);
-  if (Number.isNaN(coldTarget)) {
-    const [problem, hint] = msg.badShare(opts.cold!);
-    throw new InputError({ file: '(command line)', line: 1, field: '--cold', problem, hint });
-  }
-  const sc = await loadScenario(file);
+  if (Number.isNaN(coldTarget)) throw argError('--cold', msg.badShare(opts.cold!));
+  const sc = await loadScenario(file, maxRequestsArg(opts.maxRequests));
   for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
-  const bar = progressBar('advise', 20, 'runs');
+  const bar = progressBar('advise', 'runs', 20);
   const advice = advise(sc, { coldTarget, progress: (done, total) => bar.update(done, total) });
   bar.stop();
   process.stdout.write(opts.json ? JSON.stringify(advice, null, 2) + '\n' : adviceText(advice));

@@ -1,3 +1,4 @@
+import { warn } from '../diag/index.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedScenario } from '../config/types.js';
@@ -7,6 +8,7 @@ import type { Req, RequestSink } from '../ollama/index.js';
 import type { RunHooks } from '../sim/run-scenario.js';
 import { requestId } from '../workload/trace.js';
 import { csvField, FileWriter, seconds } from './file-writer.js';
+import { candidateSettings } from './settings.js';
 
 /** Header lines fixed by the core issue: a contract, extend only at the end. */
 export const REQUESTS_HEADER = 'candidate,id,model,arrival,admitted,start,end,status,http_status,cold,latency';
@@ -82,13 +84,23 @@ export function writeSummary(dir: string, sc: ResolvedScenario, summaries: Candi
 }
 
 /** summary.json: the scenario's identity, then one object per candidate. */
+/** Candidates whose runners held more on the CPU than the host has RAM: Ollama loads them anyway (spec §5.2c). */
+export function ramWarnings(sc: ResolvedScenario, summaries: readonly CandidateSummary[]): string[] {
+  return summaries.flatMap((s, i) => {
+    const ram = sc.candidates[i]!.host.ram / 2 ** 30;
+    return s.cpu_peak_gib !== undefined && s.cpu_peak_gib > ram ? [warn.overRam(sc.file, s.candidate, s.cpu_peak_gib, ram)] : [];
+  });
+}
+
 export function summaryDocument(sc: ResolvedScenario, summaries: CandidateSummary[]) {
+  const settings = candidateSettings(sc);
   return {
     scenario: sc.name,
     seed: sc.seed,
     requests: sc.trace.length,
     models: sc.modelNames,
-    warnings: sc.warnings,
-    candidates: summaries,
+    warnings: [...sc.warnings, ...ramWarnings(sc, summaries)],
+    // Each candidate's figures, then the settings they were measured under (issue 13).
+    candidates: summaries.map((s, i) => ({ ...s, settings: settings[i] })),
   };
 }
