@@ -24,7 +24,8 @@ const ALLOWED: Record<string, string[]> = {
   config: ['diag', 'engine', 'hardware', 'ollama', 'workload'],
   plan: ['config', 'engine', 'metrics', 'sim'],
   report: ['hardware', 'metrics', 'plan', 'sim'],
-  io: ['config', 'diag', 'events', 'metrics', 'ollama', 'plan', 'report', 'sim', 'workload'],
+  page: ['config', 'metrics', 'report', 'sim', 'workload'],
+  io: ['config', 'diag', 'events', 'hardware', 'metrics', 'ollama', 'page', 'plan', 'report', 'sim', 'workload'],
   cli: ['config', 'diag', 'hardware', 'io', 'metrics', 'plan', 'report', 'sim', 'workload'],
 };
 

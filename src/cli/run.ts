@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError, msg } from '../diag/index.js';
 import { writeReport } from '../io/report-files.js';
+import { WHATIF_MAX_REQUESTS, writeWhatIfPage } from '../io/whatif-page.js';
 import { loadScenario } from '../io/load-scenario.js';
 import { ramWarnings, RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
 import { comparisonTable } from '../report/table.js';
@@ -11,11 +13,13 @@ export interface RunOptions {
   out?: string;
   json?: boolean;
   summaryOnly?: boolean;
+  whatif?: boolean;
 }
 
 /** `ollamasim run SCENARIO`: load, run every candidate, print and write the outputs. */
 export async function runCommand(file: string, opts: RunOptions): Promise<void> {
   const sc = await loadScenario(file);
+  if (opts.whatif) checkWhatIf(sc.trace.length, opts.out);
   for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
   const outputs = opts.out && !opts.summaryOnly ? new RunOutputs(opts.out, sc) : undefined;
   const bar = progressBar('simulating');
@@ -36,6 +40,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
     writeSummary(opts.out, sc, summaries);
     const warning = await writeReport(opts.out, sc, results, readFileSync(file, 'utf8'));
     if (warning) process.stderr.write(`warning: ${warning}\n`);
+    if (opts.whatif) await writeWhatIfPage(opts.out, sc, readFileSync(file, 'utf8'));
   }
   if (opts.json) {
     process.stdout.write(JSON.stringify(summaryDocument(sc, summaries), null, 2) + '\n');
@@ -48,7 +53,15 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
     const files = opts.summaryOnly ? 'summary.json' : 'summary.json, requests.csv, events.csv';
     process.stdout.write(`\nwrote ${files}, report.html, charts/ and timeline.json to ${opts.out}\n`);
     process.stdout.write(`report: ${join(opts.out, 'report.html')}\n`);
+    if (opts.whatif) process.stdout.write(`what-if page: ${join(opts.out, 'whatif.html')}\n`);
   }
+}
+
+/** The what-if page needs --out, and a trace small enough to rerun live. */
+function checkWhatIf(requests: number, out: string | undefined): void {
+  const fail = (m: [string, string?]) => new InputError({ file: '(command line)', line: 1, field: '--whatif', problem: m[0], ...(m[1] ? { hint: m[1] } : {}) });
+  if (!out) throw fail(msg.whatIfNeedsOut());
+  if (requests > WHATIF_MAX_REQUESTS) throw fail(msg.whatIfTooLarge(requests, WHATIF_MAX_REQUESTS));
 }
 
 function formatSpan(s: number): string {
