@@ -1,10 +1,17 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { InputError } from '../diag/index.js';
+import { installPipeGuard, packageVersion } from './process-hygiene.js';
 import { adviseCommand, explainCommand, gpusCommand, modelsCommand } from './catalogue.js';
 import { runCommand } from './run.js';
 import { sweepCommand } from './sweep.js';
 import { planCommand } from './plan.js';
+import { logsImportCommand } from './logs.js';
+import { calibrateCommand } from './calibrate.js';
+import { validateCommand } from './validate.js';
+import { recordCommand } from './record.js';
+import { serveCommand } from './serve.js';
+import { workerCommand } from './worker.js';
 import { traceConvertCommand, traceStatsCommand, traceSynthCommand } from './trace.js';
 
 /**
@@ -12,11 +19,15 @@ import { traceConvertCommand, traceStatsCommand, traceSynthCommand } from './tra
  * input mistake into one line on stderr and exit code 2. Anything else is a
  * bug in ollamasim: exit 70 with one line (the stack only with OLLAMASIM_DEBUG=1).
  */
+installPipeGuard();
 const program = new Command();
 program
   .name('ollamasim')
   .description("Simulate Ollama's model scheduler on a request trace and compare settings")
-  .showHelpAfterError();
+  .version(packageVersion(), '-V, --version', 'print the version')
+  // Inherited by every subcommand: a usage mistake becomes one line and exit 2 (below), not the whole help.
+  .exitOverride()
+  .configureOutput({ outputError: () => {} });
 
 program
   .command('run')
@@ -26,6 +37,7 @@ program
   .option('--json', 'print summary.json to stdout instead of the table')
   .option('--summary-only', 'skip requests.csv and events.csv (for very large runs)')
   .option('--whatif', 'also write whatif.html: a page that reruns the simulation as you move its controls')
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(runCommand);
 
 program
@@ -37,6 +49,9 @@ program
   .option('--jobs <n>', 'worker threads (default: all cores)')
   .option('--out <dir>', 'write cells.csv and summary.json here')
   .option('--json', 'print summary.json to stdout instead of the table')
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
+  .option('--resume', 'take back the finished runs an interrupted run kept in DIR.partial/ (same scenario, same --out)')
+  .option('--queue <url>', 'run the cells on `ollamasim worker`s through Redis (redis://HOST:PORT, rediss:// for TLS)')
   .action(sweepCommand);
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 program
@@ -55,20 +70,79 @@ program
   .option('--max-rate', "instead: the highest multiple of today's traffic the scenario's first candidate holds")
   .option('--out <dir>', 'write cells.csv, summary.json, plan.txt and the frontier chart here')
   .option('--json', 'print the plan as JSON')
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
+  .option('--resume', 'take back the finished runs an interrupted run kept in DIR.partial/ (same scenario, same --out)')
+  .option('--queue <url>', 'run the configurations on `ollamasim worker`s through Redis (redis://HOST:PORT)')
   .action(planCommand);
+program
+  .command('worker')
+  .description('take sweep and plan cells from a Redis queue and run them, until stopped')
+  .requiredOption('--queue <url>', 'the Redis the coordinator uses (redis://HOST:PORT, rediss:// for TLS)')
+  .option('--jobs <n>', 'cells at once, one thread each (default: all cores)')
+  .option('--cache <dir>', 'where fetched scenarios and traces are kept (default: the system temp folder)')
+  .option('--stall-timeout <duration>', 'a cell whose worker is silent this long goes to another worker', '30s')
+  .action(workerCommand);
 program
   .command('advise')
   .argument('<scenario>', 'scenario file (YAML or JSON)')
   .description('recommend a keep_alive per model from its idle gaps, and prove it against 5m, -1 and 0')
   .option('--json', 'print the advice as JSON')
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(adviseCommand);
+program
+  .command('calibrate')
+  .argument('<dir>', 'a recording (ollamasim record --out DIR, or logs import)')
+  .description('load times, token rates, NUM_PARALLEL slowdown and footprints per model from a recording; writes a scenario with them')
+  .option('--out <file>', 'the calibrated scenario (default: DIR/calibrated.yaml)')
+  .option('--gpu <id>', 'the catalogue GPU the server runs on (a recording cannot tell), e.g. rtx-4090')
+  .option('--vram <size>', 'or its memory, e.g. 24GiB')
+  .option('--json', 'print the calibration as JSON')
+  .action(calibrateCommand);
+program
+  .command('validate')
+  .argument('<scenario>', 'scenario file whose workload is the recording\'s trace.csv')
+  .description('replay a recording and compare with what the server did: loads, unloads, cold share, latency and TTFT per model')
+  .option('--observed <dir>', 'the recording (ollamasim record --out DIR)')
+  .option('--tolerance <share>', 'exit 1 when the largest per-model relative error exceeds this', '10%')
+  .option('--out <dir>', 'write validation.json, report.html and the observed-vs-predicted chart here')
+  .option('--json', 'print the comparison as JSON')
+  .action(validateCommand);
 program.command('gpus').description('list the GPU and storage catalogue').action(gpusCommand);
 program.command('models').description('list the model catalogue').action(modelsCommand);
 program
   .command('explain')
   .argument('<scenario>', 'scenario file (YAML or JSON)')
   .description("per model: Ollama's memory estimate P, placement, load time cold and warm, a typical request")
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(explainCommand);
+
+program
+  .command('serve')
+  .argument('<scenario>', 'scenario file (YAML or JSON)')
+  .description("answer Ollama's HTTP API (/api/generate, chat, embed, ps, tags, version) with the simulator, in real time")
+  .option('--listen <host:port>', 'address to listen on', '127.0.0.1:11434')
+  .option('--speed <x>', 'simulated seconds per wall second', '1')
+  .option('--jitter <share>', 'seeded jitter of answer and load times, e.g. 5%', '0')
+  .option('--candidate <name>', "the scenario's candidate to serve (default: the first)")
+  .option('--output-tokens <n>', 'tokens generated when a request sets no num_predict', '128')
+  .action(serveCommand);
+program
+  .command('record')
+  .description('a transparent proxy in front of Ollama that records the traffic as a trace (never the prompts or answers)')
+  .option('--upstream <url>', 'the Ollama server', 'http://127.0.0.1:11434')
+  .option('--listen <host:port>', 'address clients use instead of Ollama', '127.0.0.1:11435')
+  .option('--out <dir>', 'write trace.csv, requests.jsonl and observed.json here', 'recording')
+  .option('--poll <seconds>', 'how often to poll /api/ps', '5')
+  .action(recordCommand);
+
+const logs = program.command('logs').description("read Ollama's own server log");
+logs
+  .command('import')
+  .argument('<file>', 'the server log: journalctl -u ollama output, or ~/.ollama/logs/server.log')
+  .description('a trace and observations from the log, in the form `record` writes (see README "Starting from a server log")')
+  .option('--out <dir>', 'write trace.csv, requests.jsonl and observed.json here', 'recording')
+  .option('--model <name>', 'the model of a single-model server whose log does not name it')
+  .action(logsImportCommand);
 
 const trace = program.command('trace').description('inspect, convert and synthesize request traces');
 trace
@@ -79,6 +153,7 @@ trace
   .option('--model <name>', 'model name for a trace that names none')
   .option('--sort', 'accept a file whose arrivals are out of order')
   .option('--json', 'print JSON')
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(traceStatsCommand);
 trace
   .command('convert')
@@ -88,18 +163,28 @@ trace
   .option('--model <name>', 'model name for a trace that names none')
   .option('--sort', 'accept a file whose arrivals are out of order')
   .option('--out <file>', 'output file (default: stdout)')
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(traceConvertCommand);
 trace
   .command('synth')
   .argument('<scenario>', 'scenario file')
   .description("write the requests a scenario's workload generates as the core CSV")
   .option('--out <file>', 'output file (default: stdout)')
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(traceSynthCommand);
 
 try {
   await program.parseAsync();
 } catch (err) {
-  if (err instanceof InputError) {
+  if (err instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0 and their text already printed.
+    // A bare `ollamasim` (or `ollamasim trace`) has printed the help: nothing to add but the exit code.
+    if (err.exitCode !== 0 && err.code !== 'commander.help') process.stderr.write(`${usageLine(err)}\n`);
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') {
+    // The reader of our stdout went away (`| head`): nothing more to say.
+    process.exitCode = 0;
+  } else if (err instanceof InputError) {
     process.stderr.write(`${err.message}\n`);
     process.exitCode = 2;
   } else {
@@ -108,4 +193,12 @@ try {
     if (process.env.OLLAMASIM_DEBUG) process.stderr.write(`${e?.stack}\n`);
     process.exitCode = 70;
   }
+}
+
+/** Commander's "error: unknown option '--ot'\n(Did you mean --out?)" as one line, with where to look. */
+function usageLine(err: CommanderError): string {
+  const text = err.message.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const [what, ...more] = text;
+  const hint = more.length ? more.join(' ').replace(/^\((.*)\)$/, '$1').replace(/^Did you/, 'did you') : 'ollamasim --help lists the commands, ollamasim COMMAND --help their options';
+  return `ollamasim: ${what} (${hint})`;
 }

@@ -1,47 +1,71 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, msg } from '../diag/index.js';
+import { msg } from '../diag/index.js';
 import { writeReport } from '../io/report-files.js';
 import { WHATIF_MAX_REQUESTS, writeWhatIfPage } from '../io/whatif-page.js';
 import { loadScenario } from '../io/load-scenario.js';
 import { ramWarnings, RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
 import { comparisonTable } from '../report/table.js';
 import { runScenario } from '../sim/run-scenario.js';
+import { argError, maxRequestsArg } from './args.js';
 import { progressBar } from './progress.js';
+import { onInterrupt } from './interrupt.js';
+import { packageVersion } from './process-hygiene.js';
+import { OutDir } from '../io/out-dir.js';
+import type { ResolvedScenario } from '../config/types.js';
+import type { CandidateSummary } from '../metrics/index.js';
 
 export interface RunOptions {
   out?: string;
   json?: boolean;
   summaryOnly?: boolean;
   whatif?: boolean;
+  maxRequests?: string;
 }
 
 /** `ollamasim run SCENARIO`: load, run every candidate, print and write the outputs. */
 export async function runCommand(file: string, opts: RunOptions): Promise<void> {
-  const sc = await loadScenario(file);
-  if (opts.whatif) checkWhatIf(sc.trace.length, opts.out);
-  for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
-  const outputs = opts.out && !opts.summaryOnly ? new RunOutputs(opts.out, sc) : undefined;
-  const bar = progressBar('simulating');
-  let results;
+  const limit = maxRequestsArg(opts.maxRequests);
+  // DIR is checked first and written last: the files go to a folder beside it until the run is complete.
+  const out = opts.out !== undefined ? OutDir.open(opts.out) : undefined;
+  const bar = progressBar('simulating', 'requests');
+  const stopOnInterrupt = onInterrupt(() => {
+    bar.interrupt();
+    out?.abort();
+  });
   try {
-    results = runScenario(sc, {
-      ...(outputs ? { events: (c) => outputs.events(c), requests: (c) => outputs.requests(c) } : {}),
-      progress: bar.update,
-      series: opts.out !== undefined,
-    });
+    const sc = await loadScenario(file, limit);
+    if (opts.whatif) checkWhatIf(sc.trace.length, opts.out);
+    for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
+    const outputs = out && !opts.summaryOnly ? new RunOutputs(out.path, sc) : undefined;
+    let results;
+    try {
+      results = runScenario(sc, {
+        ...(outputs ? { events: (c) => outputs.events(c), requests: (c) => outputs.requests(c) } : {}),
+        progress: bar.update,
+        series: out !== undefined,
+      });
+    } finally {
+      bar.stop();
+      outputs?.close();
+    }
+    const summaries = results.map((r) => r.summary);
+    for (const w of ramWarnings(sc, summaries)) process.stderr.write(`warning: ${w}\n`);
+    if (out) {
+      writeSummary(out.path, sc, summaries);
+      const warning = await writeReport(out.path, sc, results, readFileSync(file, 'utf8'));
+      if (warning) process.stderr.write(`warning: ${warning}\n`);
+      if (opts.whatif) await writeWhatIfPage(out.path, sc, readFileSync(file, 'utf8'));
+      out.commit('run', packageVersion());
+    }
+    printRun(sc, summaries, opts);
   } finally {
-    bar.stop();
-    outputs?.close();
+    stopOnInterrupt();
+    out?.abort();
   }
-  const summaries = results.map((r) => r.summary);
-  for (const w of ramWarnings(sc, summaries)) process.stderr.write(`warning: ${w}\n`);
-  if (opts.out) {
-    writeSummary(opts.out, sc, summaries);
-    const warning = await writeReport(opts.out, sc, results, readFileSync(file, 'utf8'));
-    if (warning) process.stderr.write(`warning: ${warning}\n`);
-    if (opts.whatif) await writeWhatIfPage(opts.out, sc, readFileSync(file, 'utf8'));
-  }
+}
+
+function printRun(sc: ResolvedScenario, summaries: CandidateSummary[], opts: RunOptions): void {
   if (opts.json) {
     process.stdout.write(JSON.stringify(summaryDocument(sc, summaries), null, 2) + '\n');
     return;
@@ -51,7 +75,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   process.stdout.write(comparisonTable(summaries));
   if (opts.out) {
     const files = opts.summaryOnly ? 'summary.json' : 'summary.json, requests.csv, events.csv';
-    process.stdout.write(`\nwrote ${files}, report.html, charts/ and timeline.json to ${opts.out}\n`);
+    process.stdout.write(`\nwrote ${files}, report.html, charts/, timeline.json and manifest.json to ${opts.out}\n`);
     process.stdout.write(`report: ${join(opts.out, 'report.html')}\n`);
     if (opts.whatif) process.stdout.write(`what-if page: ${join(opts.out, 'whatif.html')}\n`);
   }
@@ -59,7 +83,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
 
 /** The what-if page needs --out, and a trace small enough to rerun live. */
 function checkWhatIf(requests: number, out: string | undefined): void {
-  const fail = (m: [string, string?]) => new InputError({ file: '(command line)', line: 1, field: '--whatif', problem: m[0], ...(m[1] ? { hint: m[1] } : {}) });
+  const fail = (m: [string, string?]) => argError('--whatif', m);
   if (!out) throw fail(msg.whatIfNeedsOut());
   if (requests > WHATIF_MAX_REQUESTS) throw fail(msg.whatIfTooLarge(requests, WHATIF_MAX_REQUESTS));
 }

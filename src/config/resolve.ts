@@ -3,13 +3,15 @@ import type { Path, YamlSource } from './yaml-source.js';
 import { HOUR } from '../engine/index.js';
 import { INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js';
 import { parseServerEnv } from '../ollama/envconfig.js';
-import { resolveFaults, resolveRetry } from './faults.js';
+import { CURRENT_VERSION, envForVersion, envReadFrom, parseVersion } from '../ollama/versions.js';
+import { checkReserveGpus, resolveFaults, resolveRetry } from './faults.js';
 import { deepMerge } from './merge.js';
 import { architecture, CATALOGUE_MODEL_TAGS, catalogueModel, type HostPath, mergeHost, resolveHost } from './hardware.js';
 import type { CandidateFile, ModelFile, ScenarioFile, WarmFile } from './schema.js';
 import { GPUS } from '../hardware/gpus.js';
 import type { ResolvedCandidate, ResolvedHost, ResolvedModel, ResolvedWarm } from './types.js';
 import { parseDuration, parseSize } from './units.js';
+import { MAX_SECONDS, RANGES } from './ranges.js';
 
 /**
  * Scenario values → resolved units, per candidate. Every value is checked at
@@ -33,6 +35,7 @@ export class Resolver {
 
   size(v: unknown, path: Path): number {
     const bytes = parseSize(v);
+    if (bytes !== null && bytes > RANGES.bytes.max) throw this.src.error(path, msg.outOfRange(String(v), RANGES.bytes.text));
     if (bytes !== null) return bytes;
     const bare = typeof v === 'number' || (typeof v === 'string' && /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(v));
     throw this.src.error(path, bare ? msg.sizeNoUnit(String(v).trim()) : msg.badSize(String(v)));
@@ -42,6 +45,7 @@ export class Resolver {
     const us = parseDuration(v);
     if (us === null) throw this.src.error(path, msg.badDuration(String(v)));
     if (us < 0) throw this.src.error(path, msg.negative(String(v)));
+    if (us > MAX_SECONDS * 1e6) throw this.src.error(path, msg.outOfRange(String(v), RANGES.seconds.text));
     return us;
   }
 
@@ -82,6 +86,9 @@ export class Resolver {
       if (!Number.isInteger(m.num_gpu) || m.num_gpu < -1) throw this.src.error(at('num_gpu'), msg.notPositiveInt(String(m.num_gpu)));
       out.numGpu = m.num_gpu;
     }
+    if (m.layers !== undefined) out.layers = m.layers;
+    if (m.family !== undefined) out.family = m.family;
+    if (m.vision !== undefined) out.vision = m.vision;
     return out;
   }
 
@@ -100,12 +107,14 @@ export class Resolver {
     if (m.tag !== undefined && !spec) throw this.src.error(at('tag'), msg.unknownCatalogue('model tag', m.tag, CATALOGUE_MODEL_TAGS));
     if (!spec && f.vram === undefined) throw this.src.error(['models', name], msg.notInCatalogue(name, CATALOGUE_MODEL_TAGS), true);
     if (!spec && f.load === undefined) throw this.src.error(['models', name, 'load'], msg.missing());
+    // num_gpu > 0 is compared with the layer count (explicitPartialGPUOffload): a model given by size must say it.
+    if ((f.numGpu ?? -1) > 0 && !spec && !f.layers) throw this.src.error(at('num_gpu'), msg.numGpuNeedsLayers());
     return {
       // vram given: it is P and the actual VRAM (the core contract); `p: auto` asks for Ollama's estimate.
       name, vram: f.vram ?? NaN, p: f.p ?? f.vram ?? NaN, arch: spec ? architecture(spec) : null, tag: spec?.tag ?? null,
       load: f.load ?? NaN, keepAlive: f.keepAlive ?? NaN, key: f.key ?? name,
       loadFailsAfter: f.loadFailsAfter ?? Infinity, numCtx: f.numCtx ?? 0, nCtxTrain: f.nCtxTrain ?? spec?.ctxTrain ?? 0,
-      numGpu: f.numGpu ?? -1,
+      numGpu: f.numGpu ?? -1, layers: f.layers, family: f.family, vision: f.vision,
       ...(f.prefillTps !== undefined ? { prefillTps: f.prefillTps } : {}), ...(f.decodeTps !== undefined ? { decodeTps: f.decodeTps } : {}),
     };
   }
@@ -176,7 +185,7 @@ export class Resolver {
       if (c.name.trim() === '') throw this.src.error([...path, 'name'], msg.emptyName());
       if (seen.has(c.name)) throw this.src.error([...path, 'name'], msg.duplicateCandidate(c.name));
       seen.add(c.name);
-      return this.candidate(c, path, (server) => this.checkServer(server, c.name, warned, warnings));
+      return this.candidate(c, path, (server, version) => this.checkServer(server, c.name, warned, warnings, version));
     });
   }
 
@@ -189,26 +198,31 @@ export class Resolver {
    * One candidate: every section merged into the scenario's (server, host, models.X,
    * fleet, policy, retry field by field; warm and faults replaced whole), then resolved.
    */
-  private candidate(c: CandidateFile, path: Path, checkServer: (server: Record<string, string | number | boolean>) => void): ResolvedCandidate {
+  private candidate(c: CandidateFile, path: Path, checkServer: (server: Record<string, string | number | boolean>, version: string) => void): ResolvedCandidate {
     const dur = (v: unknown, p: Path) => this.duration(v, p);
+    const size = (v: unknown, p: Path) => this.size(v, p);
     for (const name of Object.keys(c.models ?? {})) {
       if (!this.modelNames.includes(name)) throw this.src.error([...path, 'models', name], msg.unknownModel(name, this.modelNames), true);
     }
     const server = { ...this.file.server, ...c.server } as Record<string, string | number | boolean>;
-    checkServer(server);
-    return {
+    const version = this.version(server.version, c.server?.version !== undefined ? [...path, 'server', 'version'] : ['server', 'version']);
+    checkServer(server, version);
+    const resolved: ResolvedCandidate = {
       name: c.name,
       server,
       host: this.host(c.host, path),
       models: this.modelNames.map((name) => this.model(name, c.models?.[name], path)),
       warm: c.warm ? this.warm(c.warm, [...path, 'warm']) : this.baseWarm(),
-      ...(c.faults ? resolveFaults(this.src, c.faults, [...path, 'faults'], this.modelNames, dur) : resolveFaults(this.src, this.file.faults, ['faults'], this.modelNames, dur)),
+      ...(c.faults ? resolveFaults(this.src, c.faults, [...path, 'faults'], this.modelNames, dur, size) : resolveFaults(this.src, this.file.faults, ['faults'], this.modelNames, dur, size)),
       retry: this.retry(c, path, dur),
       eviction: c.policy?.eviction ?? this.file.policy?.eviction ?? 'ollama',
+      version,
       rateScale: this.rateScale(c.rate_scale ?? this.file.rate_scale, c.rate_scale !== undefined ? [...path, 'rate_scale'] : ['rate_scale']),
       ...this.fleet(c, path),
       raw: this.merged(c),
     };
+    checkReserveGpus(this.src, resolved, c.faults ? [...path, 'faults'] : ['faults']);
+    return resolved;
   }
 
   /** workload.measured_on: a catalogue GPU or `cpu`. */
@@ -225,14 +239,26 @@ export class Resolver {
    * default, and so does the run), but the user should learn their setting had
    * no effect. A value inherited by every candidate is reported once.
    */
-  private checkServer(server: Record<string, string | number | boolean>, candidate: string, warned: Set<string>, warnings: string[]): void {
-    const env = parseServerEnv(server, (name, m) => {
+  private checkServer(server: Record<string, string | number | boolean>, candidate: string, warned: Set<string>, warnings: string[], version: string): void {
+    for (const name of Object.keys(server)) {
+      const since = envReadFrom(version, name);
+      if (since !== null) warnings.push(warn.serverEnv(this.src.file, candidate, name, `Ollama ${version} does not read it (from v${since}); the run ignores it`));
+    }
+    const env = parseServerEnv(envForVersion(version, server), (name, m) => {
       if (warned.has(name + m)) return;
       warned.add(name + m);
       warnings.push(warn.serverEnv(this.src.file, candidate, name, m));
     });
     // The parsed value, so "1", 1 and '"1"' all count, and an invalid value (→ 512) does not.
     if (env.maxQueue < 2) warnings.push(warn.smallMaxQueue(this.src.file, candidate, env.maxQueue));
+  }
+
+  /** `server.version`: a bundled release tag, else exit 2 naming the nearest one (src/ollama/versions.ts). */
+  private version(v: unknown, path: Path): string {
+    if (v === undefined) return CURRENT_VERSION;
+    const parsed = parseVersion(v);
+    if (parsed.ok) return parsed.version;
+    throw this.src.error(path, msg.unsupportedVersion(String(v), parsed.nearest, typeof v === 'number'));
   }
 
   /** The candidate as the user wrote it, on top of the base scenario: what reports show as its settings. */

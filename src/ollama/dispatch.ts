@@ -6,8 +6,11 @@ import { failLoad, onLoadDone } from './load.js';
 import { onExpire, onUnloaded } from './process-completed.js';
 import { Ev, type Scheduler } from './sched.js';
 import { runtimeOom } from './runtime-oom.js';
+import { onReserveChange } from './reserved-memory.js';
 import { restartServer } from './server-restart.js';
 import { onFinish } from './slots.js';
+import { onRequeue } from './async-load.js';
+import { processPending } from './process-pending.js';
 import { Status } from '../events/index.js';
 import type { Req } from './types.js';
 
@@ -24,11 +27,16 @@ function route(s: Scheduler, kind: number, arg: number): void {
     case Ev.loadFail:
       s.loadHandle = -1;
       return failLoad(s, arg, Reason.load_failed);
+    case Ev.loadStall:
+      s.loadHandle = -1;
+      return failLoad(s, arg, Reason.load_timeout);
+    case Ev.reserve: return onReserveChange(s, arg);
     case Ev.expire: return onExpire(s, arg);
     case Ev.unloaded: return onUnloaded(s, arg);
     case Ev.cancel: return onClientTimeout(s, arg);
     case Ev.restart: return restartServer(s);
     case Ev.runtimeOom: return runtimeOom(s, arg);
+    case Ev.requeue: return onRequeue(s, arg, processPending);
     default: throw new Error(`scheduler: unknown event kind ${kind}`);
   }
 }

@@ -1,4 +1,5 @@
 import { EventKind, Reason } from '../events/index.js';
+import { evictAllAndWait } from './evict-all-and-wait.js';
 import { markRunner } from './expire-runner.js';
 import { findRunnerToUnload } from './find-runner-to-unload.js';
 import { startLoad } from './load.js';
@@ -9,6 +10,7 @@ import type { RunnerRef } from './runner-ref.js';
 import type { Scheduler } from './sched.js';
 import { type Req, Where } from './types.js';
 import { useLoadedRunner } from './use-loaded-runner.js';
+import { afterBlockedLoad, serveDuringLoad } from './async-load.js';
 
 /**
  * processPending (spec §5.2): one goroutine, one request at a time. It blocks
@@ -24,6 +26,7 @@ export function processPending(s: Scheduler): void {
     const r = s.shiftPending();
     if (r === null) return;
     s.bufferedSignals = 0;
+    if (afterBlockedLoad(s, r)) continue; // E1: re-queued, or loading beside the last load (async-load.ts)
     if (r.gone) {
       // Its client left while it was queued: dropped silently, nothing loaded.
       s.emit(EventKind.drop, r.model, r.index, Reason.client_timeout);
@@ -32,6 +35,7 @@ export function processPending(s: Scheduler): void {
     }
     take(s, r);
   }
+  serveDuringLoad(s);
 }
 
 /** The scheduler takes a request in hand (from the queue, or handed over while idle). */
@@ -63,11 +67,16 @@ function schedule(s: Scheduler, r: Req): void {
       victim = findRunnerToUnload(s.loaded, s.cfg.keyNames, s.cfg.victimOrder);
     } else {
       // c. Fits (or nothing is loaded, or CPU-only) → load; else evict.
-      const placement = selectPlacement(modelFit(model, ctx), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model));
+      const placement = selectPlacement(
+        modelFit(model, ctx, s.cfg.cudaWithoutFlashAttention, s.baseContext(r.model), s.profile.batchSurcharge), s.cfg.gpus, s.gpuTaken(), s.cfg.env.schedSpread,
+        s.loadedCount === 0, s.systemFree(), gpuFraction(model), s.fitRules,
+      );
       if (placement) {
         startLoad(s, r, model, placement, ctx);
         return;
       }
+      // After its OOM retry began, a request that must evict evicts everything (sched.go:316-326).
+      if (r.oomRetried) return evictAllAndWait(s, r);
       victim = findRunnerToUnload(s.loaded, s.cfg.keyNames, s.cfg.victimOrder);
     }
     if (!victim) throw new Error('scheduler: nothing to evict yet the model does not fit');
@@ -92,6 +101,8 @@ function admit(s: Scheduler, r: Req, runner: RunnerRef): void {
 /** An unloaded signal (spec §4.7, §9.1): wakes an eviction wait, is buffered while busy, dropped while idle. */
 export function onUnloadedSignal(s: Scheduler): void {
   if (s.mode === 'waiting') {
+    if (--s.awaitedSignals > 0) return; // evictAllAndWait needs one signal per runner it marked
+    s.awaitedSignals = 1;
     s.mode = 'idle';
     const r = s.inHand!;
     schedule(s, r);
@@ -99,6 +110,13 @@ export function onUnloadedSignal(s: Scheduler): void {
   } else if (s.mode === 'loading') {
     s.bufferedSignals++;
   }
+}
+
+/** processPending's `continue` for the request in hand (after an OOM retry's eviction or at once): re-evaluate it, then go on with the queue. */
+export function resumeScheduling(s: Scheduler, r: Req): void {
+  s.mode = 'idle';
+  schedule(s, r);
+  processPending(s);
 }
 
 /** The scheduler is done with the request in hand: go on with the queue. */

@@ -1,3 +1,4 @@
+import { CPU } from '../hardware/throughput.js';
 import type { CandidateExplanation } from '../sim/explain.js';
 import type { GpuSpec } from '../hardware/gpus.js';
 import type { ModelSpec } from '../hardware/models.js';
@@ -11,6 +12,12 @@ export function explainText(list: CandidateExplanation[]): string {
   const out: string[] = [];
   for (const c of list) {
     out.push(`candidate "${c.candidate}": GPUs ${c.gpus.length ? c.gpus.map(gib).join(' + ') : 'none (CPU-only)'}, default context tier ${c.tier}`);
+    out.push(`  Ollama ${c.version} (era ${c.era})${c.differences.length ? ', unlike the current version:' : ''}`);
+    for (const d of c.differences) out.push(`    - ${d}`);
+    if (c.reserved.some((b) => b > 0)) {
+      // Ollama's free memory: min(reported free, total − loaded); other processes lower the reported free.
+      out.push(`  held by other processes: ${c.reserved.map(gib).join(' + ')}; free on an empty host ${c.gpus.map((g, i) => gib(g - c.reserved[i]!)).join(' + ')}`);
+    }
     for (const m of c.models) {
       out.push(`  ${m.model} (${m.source})`);
       if (m.fileBytes !== null && m.kvBytes !== null) {
@@ -18,7 +25,10 @@ export function explainText(list: CandidateExplanation[]): string {
       } else {
         out.push(`    P = ${gib(m.p)} (given in the scenario)`);
       }
-      out.push(`    actual VRAM ${gib(m.vram)}; alone it goes on ${m.placement}${m.fitsAlone ? '' : ' (more than 80 % of free memory: it only loads as the first model)'}`);
+      out.push(`    actual VRAM ${gib(m.vram)}; alone it goes on ${m.placement}${m.fitsAlone ? '' : ` (more than ${c.era === 'E3' ? '80 % of ' : ''}free memory: it only loads as the first model)`}`);
+      if (m.oomAlone) {
+        out.push(`    its real footprint exceeds free memory although P fits: even alone the load runs out of memory${m.ctxAuto ? ' (Ollama retries once at a cut automatic context)' : ' (500: an explicit context is not cut)'}`);
+      }
       out.push(m.loadFixed
         ? `    load ${m.loadCold.toFixed(2)} s (given in the scenario)`
         : `    load ${m.loadCold.toFixed(2)} s cold from storage, ${m.loadWarm.toFixed(2)} s from the page cache (runner start + file ÷ min(read, host link))`);
@@ -35,7 +45,9 @@ export function gpusText(gpus: readonly GpuSpec[]): string {
   const rows = gpus.map((g) => [g.id, g.name, gib(g.vram), `${(g.bandwidth / 1e9).toFixed(0)} GB/s`, g.linkName,
     g.pricePerHour !== undefined ? `$${g.pricePerHour}/h` : '', g.priceToBuy !== undefined ? `$${g.priceToBuy}` : '']);
   return table(['id', 'name', 'memory', 'bandwidth', 'host link', 'rent', 'buy'], rows) +
-    '\nPrices are rough estimates for comparison: override them in the scenario. Sources: src/hardware/gpus.ts.\n';
+    '\nPrices are rough estimates for comparison: override them in the scenario. Sources: src/hardware/gpus.ts.\n' +
+    `A host without GPUs (gpus: [], or count: 0) answers at the CPU's rates: decode ${(CPU.ramBandwidth / 1e9).toFixed(0)} GB/s of RAM ÷ the file, ` +
+    `prefill ${CPU.prefill8b} t/s for 8B (${CPU.source}).\n`;
 }
 
 export function modelsText(models: readonly ModelSpec[]): string {
