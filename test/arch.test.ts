@@ -36,7 +36,8 @@ const ALLOWED: Record<string, string[]> = {
 
 /** The network is serve's and record's alone (they answer and forward HTTP); the wall clock is cli/clock.ts's, injected into both. */
 const NETWORK = ['serve', 'record'];
-const WALL_CLOCK = ['cli/clock.ts'];
+// The what-if page's worker times its own reruns for the page to show (a browser entry point, never the simulation's clock).
+const WALL_CLOCK = ['cli/clock.ts', 'page/worker-main.ts'];
 
 function sources(): { folder: string; file: string; text: string }[] {
   const out: { folder: string; file: string; text: string }[] = [];

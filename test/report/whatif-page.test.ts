@@ -51,9 +51,9 @@ function cliJson(dir: string, file: string): Record<string, unknown>[] {
   return (JSON.parse(r.stdout) as { candidates: Record<string, unknown>[] }).candidates;
 }
 
-/** A summary as `run --json` prints it (NaN → null), without the candidate's name. */
+/** A summary as `run --json` prints it (NaN → null), without the candidate's name and the settings summary.json adds. */
 function figures(s: Record<string, unknown>): Record<string, unknown> {
-  const { candidate: _, ...rest } = JSON.parse(JSON.stringify(s)) as Record<string, unknown>;
+  const { candidate: _, settings: __, ...rest } = JSON.parse(JSON.stringify(s)) as Record<string, unknown>;
   return rest;
 }
 
