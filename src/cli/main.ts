@@ -36,6 +36,7 @@ program
   .option('--out <dir>', 'write summary.json, requests.csv and events.csv to this folder')
   .option('--json', 'print summary.json to stdout instead of the table')
   .option('--summary-only', 'skip requests.csv and events.csv (for very large runs)')
+  .option('--whatif', 'also write whatif.html: a page that reruns the simulation as you move its controls')
   .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(runCommand);
 
