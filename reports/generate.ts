@@ -19,6 +19,7 @@ import { writeReport, writeSweepReport } from '../src/io/report-files.js';
 import { writeSummary } from '../src/io/run-outputs.js';
 import { writeSweep } from '../src/io/sweep-outputs.js';
 import { gpuById } from '../src/hardware/gpus.js';
+import { writeWhatIfPage } from '../src/io/whatif-page.js';
 import { advise } from '../src/plan/advise.js';
 import { plan } from '../src/plan/plan.js';
 import { parseSlo } from '../src/plan/slo.js';
@@ -97,3 +98,8 @@ writeSweep(planDir, planned);
 writeFileSync(join(planDir, 'plan.txt'), planText(p));
 await writeSweepReport(planDir, planned, readFileSync('scenarios/default.yaml', 'utf8'), { plan: p });
 console.log(`reports/plan: ${planned.cells.length} configurations`);
+
+// The what-if page of the default scenario: reports/default/whatif.html (ollamasim run --whatif).
+const page = await loadScenario('scenarios/default.yaml');
+await writeWhatIfPage(join(root, 'reports', 'default'), page, readFileSync('scenarios/default.yaml', 'utf8'));
+console.log('reports/default/whatif.html');

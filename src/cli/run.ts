@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { InputError, msg } from '../diag/index.js';
 import { join } from 'node:path';
+import { msg } from '../diag/index.js';
 import { writeReport } from '../io/report-files.js';
+import { WHATIF_MAX_REQUESTS, writeWhatIfPage } from '../io/whatif-page.js';
 import { loadScenario } from '../io/load-scenario.js';
 import { ramWarnings, RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
 import { pathologyWarnings } from '../report/pathologies.js';
 import { comparisonTable } from '../report/table.js';
 import { runScenario } from '../sim/run-scenario.js';
-import { maxRequestsArg } from './args.js';
+import { argError, maxRequestsArg } from './args.js';
 import { progressBar } from './progress.js';
 import { onInterrupt } from './interrupt.js';
 import { packageVersion } from './process-hygiene.js';
@@ -19,6 +20,7 @@ export interface RunOptions {
   out?: string;
   json?: boolean;
   summaryOnly?: boolean;
+  whatif?: boolean;
   maxRequests?: string;
   top?: string;
 }
@@ -36,6 +38,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   });
   try {
     const sc = await loadScenario(file, limit);
+    if (opts.whatif) checkWhatIf(sc.trace.length, opts.out);
     for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
     const outputs = out && !opts.summaryOnly ? new RunOutputs(out.path, sc) : undefined;
     let results;
@@ -55,6 +58,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
       writeSummary(out.path, sc, summaries);
       const warning = await writeReport(out.path, sc, results, readFileSync(file, 'utf8'), { top });
       if (warning) process.stderr.write(`warning: ${warning}\n`);
+      if (opts.whatif) await writeWhatIfPage(out.path, sc, readFileSync(file, 'utf8'));
       out.commit('run', packageVersion());
     }
     printRun(sc, summaries, opts);
@@ -77,6 +81,7 @@ function printRun(sc: ResolvedScenario, summaries: CandidateSummary[], opts: Run
     const files = opts.summaryOnly ? 'summary.json' : 'summary.json, requests.csv, events.csv';
     process.stdout.write(`\nwrote ${files}, report.html, charts/, timeline.json and manifest.json to ${opts.out}\n`);
     process.stdout.write(`report: ${join(opts.out, 'report.html')}\n`);
+    if (opts.whatif) process.stdout.write(`what-if page: ${join(opts.out, 'whatif.html')}\n`);
   }
 }
 
@@ -84,8 +89,15 @@ function printRun(sc: ResolvedScenario, summaries: CandidateSummary[], opts: Run
 export function topOption(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InputError({ file: '(command line)', line: 1, field: '--top', problem: msg.notPositiveInt(v)[0] });
+  if (!Number.isInteger(n) || n < 1) throw argError('--top', msg.notPositiveInt(v));
   return n;
+}
+
+/** The what-if page needs --out, and a trace small enough to rerun live. */
+function checkWhatIf(requests: number, out: string | undefined): void {
+  const fail = (m: [string, string?]) => argError('--whatif', m);
+  if (!out) throw fail(msg.whatIfNeedsOut());
+  if (requests > WHATIF_MAX_REQUESTS) throw fail(msg.whatIfTooLarge(requests, WHATIF_MAX_REQUESTS));
 }
 
 function formatSpan(s: number): string {

@@ -1,5 +1,9 @@
 import { HOUR, SECOND } from '../engine/index.js';
 import type { MetricsCollector, ModelFigures } from './collector.js';
+import type { PathologySummary } from './pathologies.js';
+
+/** The summary's pathology entry, as the report reads it. */
+export type Pathology = PathologySummary;
 import { quantilesInPlace } from './quantile.js';
 import { CURRENT_VERSION } from '../ollama/versions.js';
 
@@ -70,17 +74,11 @@ export interface CandidateSummary {
   cpu_peak_gib?: number;
   /** The same figures per model (fleet hosts folded together). */
   models: Record<string, ModelSummary>;
-  /** Waits a known Ollama pathology explains (the advisor's detector); absent or empty when none. */
-  pathologies?: Pathology[];
-}
-
-/** One kind of scheduler wait the detector recognised, with how many requests it held and for how long in all. */
-export interface Pathology {
-  kind: string;
-  requests: number;
-  wait_s: number;
-  /** The Ollama issue it is, e.g. "ollama#17408". */
-  issue: string;
+  /**
+   * Scheduler waits a known Ollama pathology explains, only those that happened:
+   * `resurrection` (ollama#17408), `reload_starvation` (#14407), `head_of_line` (#14578).
+   */
+  pathologies: PathologySummary[];
 }
 
 export interface ModelSummary {
@@ -169,6 +167,7 @@ export function summarize(
     failure_share: c.requests ? round((c.requests - c.ok) / c.requests) : null,
     loads_per_hour: window > 0 ? round(m.runners.loads / (window / HOUR)) : 0,
     models: Object.fromEntries(modelNames.map((name, i) => [name, modelSummary(m.perModel[i]!, m.modelAreas.areas(i, window), window)])),
+    pathologies: m.pathologies.summary(window),
   };
 }
 
