@@ -72,7 +72,7 @@ describe('ollamasim run', () => {
     expect(r.stdout).toBe('');
     writeFileSync(join(dir, 'ok.yaml'), SCENARIO);
     const top = cli(['run', 'ok.yaml', '--out', 'o', '--top', '0'], dir);
-    expect([top.status, top.stderr.trim()]).toEqual([2, '(command line):1: --top: 0 is not a positive whole number']);
+    expect([top.status, top.stderr.trim()]).toEqual([2, '(command line): --top: 0 is not a positive whole number']);
   });
 });
 

@@ -326,9 +326,14 @@ workload: { synthetic: { length: 2h, models: { a: { rate: 60/h, duration: { medi
 
 test('summary.json\'s warnings name a pathology a candidate hit', async () => {
   const { summaryDocument } = await import('../../src/io/run-outputs.js');
-  const hung = summary('keep 2m', {}, { pathologies: [{ kind: 'head_of_line', requests: 4, wait_s: 90, issue: 'ollama#14578' }] });
-  const doc = summaryDocument({ name: 'x', seed: 1, trace: { length: 0 }, modelNames: [], warnings: ['w'] } as never, [hung]);
-  expect(doc.warnings).toEqual(['w', expect.stringContaining('keep 2m: head-of-line blocking (ollama#14578): 4 requests waited on it, 1.5 min in all')]);
+  const dir = mkdtempSync(join(tmpdir(), 'ollamasim-warn-'));
+  writeFileSync(join(dir, 's.yaml'), 'host: { gpus: [ { vram: 24GiB } ] }\nmodels: { a: { vram: 4GiB, load: 1s } }\nworkload: { requests: [ { at: 0, model: a, duration: 1 } ] }\n');
+  const sc = await loadScenario(join(dir, 's.yaml'));
+  const [r] = runScenario(sc);
+  const hung = { ...r!.summary, pathologies: [{ kind: 'head_of_line', requests: 4, wait_s: 90, issue: 'ollama#14578' }] };
+  const doc = summaryDocument(sc, [hung]);
+  expect(doc.warnings).toContainEqual(expect.stringContaining(': head-of-line blocking (ollama#14578): 4 requests waited on it, 1.5 min in all'));
+  expect(summaryDocument(sc, [r!.summary]).warnings.some((w) => w.includes('ollama#'))).toBe(false);
 });
 
 test('many short hangs become a bounded number of bars: spans closer than a time slice merge, per kind', async () => {
