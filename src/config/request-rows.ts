@@ -48,6 +48,16 @@ export class RequestRows {
     return this.open ? [...this.modelIndex.keys()] : this.modelNames;
   }
 
+  /** Room for about this many requests (a reader that knows the file's length: the columns then grow once). */
+  reserve(n: number): void {
+    this.builder.reserve(n);
+  }
+
+  /** How many model names the reader knows (an open reader learns them). */
+  get modelCount(): number {
+    return this.modelIndex.size;
+  }
+
   /** `csv`: cells are text, and a keep_alive cell that reads as a number is a number. */
   add(get: (f: RequestField) => unknown, fail: FieldError, where: string, csv: boolean): void {
     const at = this.time(get('at'), 'at', fail, true)!;
@@ -73,6 +83,20 @@ export class RequestRows {
     this.builder.push(at, model, duration ?? 0, keepAlive, numCtx, timeout, op, id === undefined || id === '' ? null : String(id));
     if (derived && duration !== undefined) this.builder.fromTokens();
     this.builder.tokens(prompt, output);
+  }
+
+  /**
+   * The fast CSV path: a row whose only cells are a plain `at`, a known model
+   * and a plain `duration` (µs), and maybe an id — each already what `add`
+   * would make of it. False when it arrives before the last one: `add` then
+   * reports it.
+   */
+  addPlain(at: number, model: number, duration: number, id: string | null): boolean {
+    if (at < this.lastAt) return false;
+    this.lastAt = at;
+    this.builder.push(at, model, duration, ABSENT, 0, Infinity, Op.generate, id);
+    this.builder.tokens(NaN, NaN);
+    return true;
   }
 
   /** Seconds of work for a request given as tokens: prefill at prefill_tps, then decode at decode_tps (µs). */

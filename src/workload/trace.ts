@@ -116,8 +116,13 @@ export class TraceBuilder {
     };
   }
 
-  private grow(): void {
-    const cap = Math.ceil(this.cap * 1.5);
+  /** Grows the columns to hold at least n rows, in one step. */
+  reserve(n: number): void {
+    if (n > this.cap) this.grow(n);
+  }
+
+  private grow(to = Math.ceil(this.cap * 1.5)): void {
+    const cap = to;
     this.at = widen(this.at, cap, 0);
     this.model = widen(this.model, cap, 0);
     this.duration = widen(this.duration, cap, 0);
