@@ -62,3 +62,11 @@ test('only io/ and cli/ touch the file system or the process; no Math.random or 
   }
   expect(bad).toEqual([]);
 });
+
+test('the charting stack (vega, vega-lite, resvg) is loaded only when a chart is drawn: no static import outside type positions', () => {
+  const bad: string[] = [];
+  for (const { file, text } of sources()) {
+    for (const m of text.matchAll(/^import (?!type )[^;]*from '(vega|vega-lite|@resvg\/resvg-js)'/gm)) bad.push(`${file} imports ${m[1]}`);
+  }
+  expect(bad).toEqual([]);
+});

@@ -25,6 +25,8 @@ program
   .option('--out <dir>', 'write summary.json, requests.csv and events.csv to this folder')
   .option('--json', 'print summary.json to stdout instead of the table')
   .option('--summary-only', 'skip requests.csv and events.csv (for very large runs)')
+  .option('--format <format>', 'requests and events as csv (default) or parquet (requests.parquet, events.parquet)', 'csv')
+  .option('--no-png', 'charts as SVG only (skip the PNG copies)')
   .action(runCommand);
 
 program
@@ -36,6 +38,7 @@ program
   .option('--jobs <n>', 'worker threads (default: all cores)')
   .option('--out <dir>', 'write cells.csv and summary.json here')
   .option('--json', 'print summary.json to stdout instead of the table')
+  .option('--no-png', 'charts as SVG only (skip the PNG copies)')
   .action(sweepCommand);
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 program
@@ -54,6 +57,7 @@ program
   .option('--max-rate', "instead: the highest multiple of today's traffic the scenario's first candidate holds")
   .option('--out <dir>', 'write cells.csv, summary.json, plan.txt and the frontier chart here')
   .option('--json', 'print the plan as JSON')
+  .option('--no-png', 'charts as SVG only (skip the PNG copies)')
   .action(planCommand);
 program
   .command('advise')

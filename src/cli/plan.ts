@@ -28,6 +28,8 @@ export interface PlanOptions {
   maxRate?: boolean;
   out?: string;
   json?: boolean;
+  /** false with --no-png. */
+  png?: boolean;
 }
 
 const line = (field: string, m: [string, string?]) => new InputError({ file: '(command line)', line: 1, field, problem: m[0], hint: m[1] });
@@ -69,7 +71,7 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   if (opts.out) {
     writeSweep(opts.out, result);
     writeFileSync(join(opts.out, 'plan.txt'), planText(p));
-    const { warning } = await renderCharts(opts.out, [frontierChart(p)]);
+    const { warning } = await renderCharts(opts.out, [frontierChart(p)], { png: opts.png !== false });
     if (warning) process.stderr.write(`warning: ${warning}\n`);
   }
   process.stdout.write(opts.json ? JSON.stringify({ best: p.best, frontier: p.frontier, rejected: p.rejected.map((c) => ({ candidate: c.candidate, price: c.price, broken: c.broken?.text ?? null })) }, null, 2) + '\n' : planText(p));

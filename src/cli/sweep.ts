@@ -15,6 +15,8 @@ export interface SweepOptions {
   jobs?: string;
   out?: string;
   json?: boolean;
+  /** false with --no-png. */
+  png?: boolean;
 }
 
 /** `ollamasim sweep SCENARIO`: every cell × replication, means and 95 % intervals. */
@@ -35,7 +37,7 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
   }
   if (opts.out) {
     writeSweep(opts.out, result);
-    const warning = await writeSweepReport(opts.out, result, readFileSync(file, 'utf8'));
+    const warning = await writeSweepReport(opts.out, result, readFileSync(file, 'utf8'), { png: opts.png !== false });
     if (warning) process.stderr.write(`warning: ${warning}\n`);
   }
   if (opts.json) {
