@@ -11,6 +11,10 @@ export interface RunOptions {
   out?: string;
   json?: boolean;
   summaryOnly?: boolean;
+  /** false with --no-png. */
+  png?: boolean;
+  /** requests and events as csv (default) or parquet. */
+  format?: string;
 }
 
 /** `ollamasim run SCENARIO`: load, run every candidate, print and write the outputs. */
@@ -33,7 +37,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   const summaries = results.map((r) => r.summary);
   if (opts.out) {
     writeSummary(opts.out, sc, summaries);
-    const warning = await writeReport(opts.out, sc, results, readFileSync(file, 'utf8'));
+    const warning = await writeReport(opts.out, sc, results, readFileSync(file, 'utf8'), { png: opts.png !== false });
     if (warning) process.stderr.write(`warning: ${warning}\n`);
   }
   if (opts.json) {

@@ -52,15 +52,26 @@ export class FileWriter {
 
   /** A whole number ≥ 0 below 2^53, as String(n) writes it. */
   uint(n: number): void {
+    const buf = this.buf;
     if (n < 10) {
-      this.buf[this.used++] = 48 + n;
+      buf[this.used++] = 48 + n;
       return;
     }
     let digits = 1;
     for (let p = 10; p <= n; p *= 10) digits++;
     let u = this.used + digits;
     this.used = u;
-    const buf = this.buf;
+    // Below 2^31 the digits come from int32 arithmetic.
+    if (n < 2147483648) {
+      let m = n | 0;
+      while (m >= 10) {
+        const q = (m / 10) | 0;
+        buf[--u] = 48 + m - q * 10;
+        m = q;
+      }
+      buf[--u] = 48 + m;
+      return;
+    }
     while (n >= 10) {
       const q = Math.floor(n / 10);
       buf[--u] = 48 + (n - q * 10);
@@ -92,15 +103,44 @@ export class FileWriter {
     }
     this.uint(whole);
     if (frac === 0) return;
-    const buf = this.buf;
-    let u = this.used;
-    buf[u++] = 46;
-    for (let d = 100000; frac > 0; d /= 10) {
-      const q = Math.floor(frac / d);
-      buf[u++] = 48 + q;
-      frac -= q * d;
+    // Six decimals, trailing zeros dropped.
+    let f = frac | 0;
+    let len = 6;
+    while (f % 10 === 0) {
+      f = (f / 10) | 0;
+      len--;
     }
+    const buf = this.buf;
+    buf[this.used] = 46;
+    let u = this.used + 1 + len;
     this.used = u;
+    for (let k = 0; k < len; k++) {
+      const q = (f / 10) | 0;
+      buf[--u] = 48 + f - q * 10;
+      f = q;
+    }
+  }
+
+  /** seconds(us), copied from `last` when it holds the same time (consecutive events often share one). */
+  secondsAgain(us: number, last: LastTime): void {
+    const buf = this.buf;
+    if (us === last.us) {
+      const b = last.bytes;
+      let u = this.used;
+      for (let i = 0; i < last.length; i++) buf[u++] = b[i]!;
+      this.used = u;
+      return;
+    }
+    const from = this.used;
+    this.seconds(us);
+    const n = this.used - from;
+    if (n <= last.bytes.length) {
+      last.us = us;
+      last.length = n;
+      buf.copy(last.bytes, 0, from, this.used);
+    } else {
+      last.us = NaN;
+    }
   }
 
   flush(): void {
@@ -114,6 +154,13 @@ export class FileWriter {
     this.flush();
     closeSync(this.fd);
   }
+}
+
+/** The text of the last time written by secondsAgain. */
+export class LastTime {
+  us = NaN;
+  length = 0;
+  readonly bytes = new Uint8Array(32);
 }
 
 /** RFC 4180 quoting, only where needed. */

@@ -5,7 +5,7 @@ import { EVENT_NAMES, EventKind, type EventSink, REASON_NAMES, Status, STATUS_NA
 import type { CandidateSummary } from '../metrics/index.js';
 import type { Req, RequestSink } from '../ollama/index.js';
 import type { RunHooks } from '../sim/run-scenario.js';
-import { csvField, FileWriter } from './file-writer.js';
+import { csvField, FileWriter, LastTime } from './file-writer.js';
 
 /** Header lines fixed by the core issue: a contract, extend only at the end. */
 export const REQUESTS_HEADER = 'candidate,id,model,arrival,admitted,start,end,status,http_status,cold,latency';
@@ -96,12 +96,13 @@ export class RunOutputs implements RunFiles {
     const reasons = REASON_NAMES.map(enc);
     const route = enc('host');
     const fixed = c.length + this.longest + 16 * 3 + 3 * 24 + 32;
+    const lastT = new LastTime();
     return {
       event(t, kind, model, request, reason, value) {
         out.room(fixed);
         out.bytes(c);
         out.char(COMMA);
-        out.seconds(t);
+        out.secondsAgain(t, lastT);
         out.char(COMMA);
         out.bytes(kinds[kind]!);
         out.char(COMMA);
