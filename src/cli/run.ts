@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeReport } from '../io/report-files.js';
 import { loadScenario } from '../io/load-scenario.js';
-import { RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
+import { InputError, msg } from '../diag/index.js';
+import { parquetOutputs } from '../io/parquet-outputs.js';
+import { type RunFiles, RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
 import { comparisonTable } from '../report/table.js';
 import { runScenario } from '../sim/run-scenario.js';
 import { progressBar } from './progress.js';
@@ -19,9 +21,12 @@ export interface RunOptions {
 
 /** `ollamasim run SCENARIO`: load, run every candidate, print and write the outputs. */
 export async function runCommand(file: string, opts: RunOptions): Promise<void> {
+  const format = opts.format ?? 'csv';
+  if (format !== 'csv' && format !== 'parquet') throw new InputError({ file: '(command line)', line: 1, field: '--format', problem: msg.unknownOutputFormat(format)[0], hint: msg.unknownOutputFormat(format)[1] });
   const sc = await loadScenario(file);
   for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
-  const outputs = opts.out && !opts.summaryOnly ? new RunOutputs(opts.out, sc) : undefined;
+  const files = opts.out && !opts.summaryOnly;
+  const outputs: RunFiles | undefined = !files ? undefined : format === 'parquet' ? await parquetOutputs(opts.out!, sc) : new RunOutputs(opts.out!, sc);
   const bar = progressBar('simulating');
   let results;
   try {
@@ -48,8 +53,8 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   process.stdout.write(`${sc.name}: ${sc.trace.length} requests over ${formatSpan(span)}, ${sc.modelNames.length} model${sc.modelNames.length === 1 ? '' : 's'}\n\n`);
   process.stdout.write(comparisonTable(summaries));
   if (opts.out) {
-    const files = opts.summaryOnly ? 'summary.json' : 'summary.json, requests.csv, events.csv';
-    process.stdout.write(`\nwrote ${files}, report.html, charts/ and timeline.json to ${opts.out}\n`);
+    const written = opts.summaryOnly ? 'summary.json' : `summary.json, requests.${format}, events.${format}`;
+    process.stdout.write(`\nwrote ${written}, report.html, charts/ and timeline.json to ${opts.out}\n`);
     process.stdout.write(`report: ${join(opts.out, 'report.html')}\n`);
   }
 }

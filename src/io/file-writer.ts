@@ -137,7 +137,8 @@ export class FileWriter {
     if (n <= last.bytes.length) {
       last.us = us;
       last.length = n;
-      buf.copy(last.bytes, 0, from, this.used);
+      const b = last.bytes;
+      for (let i = 0; i < n; i++) b[i] = buf[from + i]!;
     } else {
       last.us = NaN;
     }
