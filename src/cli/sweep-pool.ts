@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Axis } from '../config/grid.js';
-import { loadScenario } from '../io/load-scenario.js';
+import { loadScenario, type TraceCache } from '../io/load-scenario.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import type { ResolvedScenario } from '../config/types.js';
 import type { Estimate } from '../plan/confidence.js';
@@ -26,20 +26,22 @@ export interface PoolOptions {
  * and results are put back in task order: the same bytes whatever `jobs` is.
  */
 export async function runSweep(file: string, opts: PoolOptions): Promise<SweepResult> {
-  const base = await loadScenario(file, { axes: opts.axes });
+  // The trace file is parsed here, once; replications and worker threads reuse it.
+  const traces: TraceCache = new Map();
+  const base = await loadScenario(file, { axes: opts.axes, traces });
   const seeds = Array.from({ length: Math.max(1, opts.replications) }, (_, r) => replicationSeed(base.seed, r));
   const cellCount = base.candidates.length;
   // Round 1 runs every cell twice (or once); later rounds only the cells `decided` has not settled.
   const first = opts.decided ? Math.min(2, seeds.length) : seeds.length;
   let tasks = sweepTasks(cellCount, first);
   const progress = { done: 0, total: cellCount * seeds.length };
-  let results = await runBatch(file, opts, base, seeds, tasks, progress);
+  let results = await runBatch(file, opts, base, seeds, tasks, progress, traces);
   for (let r = first; r < seeds.length && opts.decided; r++) {
     const so = gather(base, opts.axes, seeds, tasks, results);
     const open = so.cells.filter((c) => !opts.decided!(c.estimates)).map((c) => c.cell);
     if (open.length === 0) break;
     const more = open.map((cell) => ({ replication: r, cell }));
-    results = results.concat(await runBatch(file, opts, base, seeds, more, progress));
+    results = results.concat(await runBatch(file, opts, base, seeds, more, progress, traces));
     tasks = tasks.concat(more);
   }
   return gather(base, opts.axes, seeds, tasks, results);
@@ -48,14 +50,16 @@ export async function runSweep(file: string, opts: PoolOptions): Promise<SweepRe
 /** One batch of tasks, on this thread or over workers; results in task order. */
 async function runBatch(
   file: string, opts: PoolOptions, base: ResolvedScenario, seeds: number[], tasks: SweepTask[], progress: { done: number; total: number },
+  traces: TraceCache,
 ): Promise<CandidateSummary[]> {
   const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), tasks.length));
   const tick = () => opts.onProgress?.(++progress.done, progress.total);
   if (jobs === 1) {
-    return runTasks((seed) => (seed === undefined ? Promise.resolve(base) : loadScenario(file, { axes: opts.axes, seed })), seeds, tasks, tick);
+    return runTasks((seed) => (seed === undefined ? Promise.resolve(base) : loadScenario(file, { axes: opts.axes, seed, traces })), seeds, tasks, tick);
   }
   const shares = Array.from({ length: jobs }, (_, w) => tasks.filter((_, k) => k % jobs === w));
-  const parts = await Promise.all(shares.map((share) => runWorker({ file, axes: opts.axes, seeds, tasks: share }, tick)));
+  // The traces' columns are SharedArrayBuffers: the workers read this thread's memory, no copy.
+  const parts = await Promise.all(shares.map((share) => runWorker({ file, axes: opts.axes, seeds, tasks: share, traces: [...traces] }, tick)));
   return tasks.map((_, k) => parts[k % jobs]![Math.floor(k / jobs)]!);
 }
 

@@ -28,7 +28,15 @@ export interface LoadOptions {
   axes?: readonly Axis[];
   /** Another seed (replications): every random draw of the workload derives from it. */
   seed?: number;
+  /**
+   * Traces already read in this sweep (by file, models, rates and, for
+   * sources, seed): a file is parsed once per process, and a worker thread
+   * gets the parent's (their columns are shared memory).
+   */
+  traces?: TraceCache;
 }
+
+export type TraceCache = Map<string, Workload>;
 
 export async function loadScenario(file: string, opts: LoadOptions = {}): Promise<ResolvedScenario> {
   const src = new YamlSource(file, readText(file));
@@ -41,7 +49,7 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   const candidates = resolver.candidates(warnings);
   // Token rates belong to the scenario's models; the trace is built once, for the first candidate's GPU.
   const rates = withCatalogueRates(modelRates(src, shape, resolver.modelNames), candidates[0]!);
-  const { trace, users, rejected } = await readWorkload(src, shape, resolver, rates);
+  const { trace, users, rejected } = await readWorkload(src, shape, resolver, rates, opts.traces);
   if (rejected.count > 0) warnings.push(warn.rejectedKeepAlive(rejected.count, rejected.first ?? file));
   if (trace.length === 0 && !users) warnings.push(warn.emptyWorkload(file));
   return {
@@ -68,7 +76,7 @@ function readText(file: string): string {
   }
 }
 
-interface Workload {
+export interface Workload {
   trace: Trace;
   users?: ResolvedUsers;
   /** Requests whose keep_alive Ollama answers with 400 (not an input error), and where the first is. */
@@ -76,7 +84,7 @@ interface Workload {
 }
 
 /** Exactly one of workload.trace, requests, sources or synthetic. */
-async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Resolver, rates: ModelRates[]): Promise<Workload> {
+async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Resolver, rates: ModelRates[], cache?: TraceCache): Promise<Workload> {
   const { trace, requests, sources, synthetic } = shape.workload;
   const given = [trace, requests, sources, synthetic].filter((w) => w !== undefined).length;
   if (given > 1) throw src.error(['workload'], msg.bothWorkloads());
@@ -91,14 +99,31 @@ async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Reso
     const built = synthesizeWorkload(src, synthetic, resolver.modelNames, rates, shape.seed ?? 1, duration);
     return { trace: built, ...(users ? { users } : {}), rejected: none };
   }
+  const once = async (key: string, read: () => Promise<Workload>) => {
+    const k = `${key}\0${JSON.stringify([resolver.modelNames, rates])}`;
+    const hit = cache?.get(k);
+    if (hit) return hit;
+    const w = await read();
+    cache?.set(k, w);
+    return w;
+  };
   if (sources !== undefined) {
     const resolved = resolveSources(src, sources, resolver.modelNames, near, duration);
-    const read = await readSources(resolved.specs, resolved.columns, resolver.modelNames, rates, shape.seed ?? 1);
-    return { trace: read.trace, rejected: { count: read.invalidKeepAlive, first: read.firstInvalid } };
+    // Sources draw from the seed (sampling, session splits): one entry per seed.
+    return once(`sources\0${shape.seed ?? 1}\0${JSON.stringify(resolved)}`, async () => {
+      const read = await readSources(resolved.specs, resolved.columns, resolver.modelNames, rates, shape.seed ?? 1);
+      return { trace: read.trace, rejected: { count: read.invalidKeepAlive, first: read.firstInvalid } };
+    });
+  }
+  if (trace !== undefined) {
+    return once(`trace\0${near(trace)}`, async () => {
+      const rows = new RequestRows(resolver.modelNames, rates);
+      await readTraceCsv(near(trace), rows);
+      return { trace: rows.build(), rejected: { count: rows.invalidKeepAlive, first: rows.firstInvalid } };
+    });
   }
   const rows = new RequestRows(resolver.modelNames, rates);
-  if (trace !== undefined) await readTraceCsv(near(trace), rows);
-  else addInlineRequests(src, requests ?? [], rows);
+  addInlineRequests(src, requests ?? [], rows);
   return { trace: rows.build(), rejected: { count: rows.invalidKeepAlive, first: rows.firstInvalid } };
 }
 
