@@ -4,7 +4,7 @@ import { msg } from '../diag/index.js';
 import { FORMATS, type SourceField, SOURCE_FIELDS } from '../workload/formats.js';
 import { mergeTraces } from '../workload/merge.js';
 import type { Trace } from '../workload/trace.js';
-import { failIn, streamCsv, streamJsonl } from './read-rows.js';
+import { failIn, readCsv, streamJsonl } from './read-rows.js';
 
 export interface SourcesResult {
   trace: Trace;
@@ -82,7 +82,7 @@ export async function readSource(
   };
   if (format.kind === 'csv') {
     const index = new Map<SourceField, number>();
-    await streamCsv(
+    await readCsv(
       spec.file,
       (header) => {
         if (format.strictHeader) {
@@ -95,10 +95,14 @@ export async function readSource(
         if (!index.has('at')) throw fail(1, atColumn, msg.missingColumn(atColumn));
         if (format.hasModel && !spec.model && !spec.split && !index.has('model')) throw fail(1, names.model ?? 'model', msg.missingColumn(names.model ?? 'model'));
       },
-      (cells, line) => {
-        // A sorted read keeps the row, so copy what the getter needs.
-        const row = spec.sort ? cells.slice() : cells;
-        take((f) => { const k = index.get(f); return k === undefined ? undefined : row[k]?.trim(); }, line);
+      (r, line) => {
+        // A sorted read keeps the row, so it takes the text of every cell; otherwise only the cells asked for are decoded.
+        if (spec.sort) {
+          const row = r.cells();
+          take((f) => { const k = index.get(f); return k === undefined ? undefined : row[k]?.trim(); }, line);
+        } else {
+          take((f) => { const k = index.get(f); return k === undefined ? undefined : r.text(k)?.trim(); }, line);
+        }
       },
     );
   } else {
