@@ -1,11 +1,28 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { InputError } from '../diag/index.js';
-import { adviseCommand, explainCommand, gpusCommand, modelsCommand } from './catalogue.js';
-import { runCommand } from './run.js';
-import { sweepCommand } from './sweep.js';
-import { planCommand } from './plan.js';
-import { traceConvertCommand, traceStatsCommand, traceSynthCommand } from './trace.js';
+import type * as Catalogue from './catalogue.js';
+import type * as Plan from './plan.js';
+import type * as Run from './run.js';
+import type * as Sweep from './sweep.js';
+import type * as Trace from './trace.js';
+
+// Each command's module (and what it pulls in) is loaded only when that command runs: start-up stays short.
+type Action = (...args: never[]) => Promise<void> | void;
+const lazy = <M, K extends keyof M>(load: () => Promise<M>, name: K) =>
+  async (...args: unknown[]) => ((await load())[name] as Action)(...(args as never[]));
+const catalogue = () => import('./catalogue.js') as Promise<typeof Catalogue>;
+const trace$ = () => import('./trace.js') as Promise<typeof Trace>;
+const runCommand = lazy(() => import('./run.js') as Promise<typeof Run>, 'runCommand');
+const sweepCommand = lazy(() => import('./sweep.js') as Promise<typeof Sweep>, 'sweepCommand');
+const planCommand = lazy(() => import('./plan.js') as Promise<typeof Plan>, 'planCommand');
+const adviseCommand = lazy(catalogue, 'adviseCommand');
+const explainCommand = lazy(catalogue, 'explainCommand');
+const gpusCommand = lazy(catalogue, 'gpusCommand');
+const modelsCommand = lazy(catalogue, 'modelsCommand');
+const traceStatsCommand = lazy(trace$, 'traceStatsCommand');
+const traceConvertCommand = lazy(trace$, 'traceConvertCommand');
+const traceSynthCommand = lazy(trace$, 'traceSynthCommand');
 
 /**
  * The command line only wires: parse arguments, call the library, turn an

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeReport } from '../io/report-files.js';
 import { loadScenario } from '../io/load-scenario.js';
 import { InputError, msg } from '../diag/index.js';
 import { parquetOutputs } from '../io/parquet-outputs.js';
@@ -42,6 +41,8 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   const summaries = results.map((r) => r.summary);
   if (opts.out) {
     writeSummary(opts.out, sc, summaries);
+    // The report (and its charting) is loaded only when there is a folder to write it to.
+    const { writeReport } = await import('../io/report-files.js');
     const warning = await writeReport(opts.out, sc, results, readFileSync(file, 'utf8'), { png: opts.png !== false });
     if (warning) process.stderr.write(`warning: ${warning}\n`);
   }

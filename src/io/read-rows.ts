@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
 import { InputError, msg, type Message } from '../diag/index.js';
 import { CsvRow, type Handover, splitCsvFile } from './csv-split.js';
 
@@ -61,6 +60,8 @@ export async function readCsv(
 /** csv-parse from `from.offset` on (the whole file when 0), line numbers shifted by `from.lines`. */
 async function parseCsv(file: string, from: Handover, afterHeader: boolean, record: (r: CsvRow, line: number) => void): Promise<void> {
   const fail = failIn(file);
+  // Loaded only for a file with quotes (or mixed line ends).
+  const { parse } = await import('csv-parse');
   const parser = parse({
     bom: true, skip_empty_lines: true, relax_column_count: true,
     // Mid-file, the line end is the one csv-parse detected from the header.
