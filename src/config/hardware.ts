@@ -60,7 +60,24 @@ export function resolveHost(
   if (h.unified !== undefined) out.unified = h.unified;
   if (h.runner_start !== undefined) out.runnerStart = duration(h.runner_start, [...path, 'runner_start']);
   if (h.unload !== undefined) out.unload = duration(h.unload, [...path, 'unload']);
+  resolveReserved(src, h, path, size, out);
   return out;
+}
+
+/** Memory other processes hold: `reserved` on the host (every GPU) or per GPU; never more than the GPU has. */
+function resolveReserved(src: YamlSource, h: HostFile, path: Path, size: (v: unknown, p: Path) => number, out: ResolvedHost): void {
+  const perGpu = h.gpus?.map((g, i) => (g.reserved === undefined ? undefined : { bytes: size(g.reserved, [...path, 'gpus', i, 'reserved']), at: [...path, 'gpus', i, 'reserved'] }));
+  const all = h.reserved === undefined ? undefined : size(h.reserved, [...path, 'reserved']);
+  if (all === undefined && !perGpu?.some((x) => x)) {
+    if (out.reserved) out.reserved = out.gpus.map((_, g) => out.reserved![g] ?? out.reserved![0] ?? 0);
+    return;
+  }
+  out.reserved = out.gpus.map((vram, g) => {
+    const given = perGpu?.[g];
+    const bytes = given?.bytes ?? all ?? 0;
+    if (bytes > vram) throw src.error(given?.at ?? [...path, 'reserved'], msg.reservedTooLarge(String(given ? h.gpus![g]!.reserved : h.reserved)));
+    return bytes;
+  });
 }
 
 function catalogueGpu(src: YamlSource, id: string, path: Path) {

@@ -4,7 +4,7 @@ import type { Path, YamlSource } from './yaml-source.js';
 import { HOUR } from '../engine/index.js';
 import { INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js';
 import { parseServerEnv } from '../ollama/envconfig.js';
-import { resolveFaults, resolveRetry } from './faults.js';
+import { checkReserveGpus, resolveFaults, resolveRetry } from './faults.js';
 import { deepMerge } from './merge.js';
 import { architecture, CATALOGUE_MODEL_TAGS, catalogueModel, resolveHost } from './hardware.js';
 import type { CandidateFile, ModelFile, ScenarioFile, WarmFile } from './schema.js';
@@ -76,6 +76,9 @@ export class Resolver {
       if (!Number.isInteger(m.num_gpu) || m.num_gpu < -1) throw this.src.error([...path, 'num_gpu'], msg.notPositiveInt(String(m.num_gpu)));
       out.numGpu = m.num_gpu;
     }
+    if (m.layers !== undefined) out.layers = m.layers;
+    if (m.family !== undefined) out.family = m.family;
+    if (m.vision !== undefined) out.vision = m.vision;
     return out;
   }
 
@@ -97,9 +100,14 @@ export class Resolver {
         name, vram: f.vram ?? NaN, p: f.p ?? f.vram ?? NaN, arch: spec ? architecture(spec) : null, tag: spec?.tag ?? null,
         load: f.load ?? NaN, keepAlive: f.keepAlive ?? NaN, key: f.key ?? name,
         loadFailsAfter: f.loadFailsAfter ?? Infinity, numCtx: f.numCtx ?? 0, nCtxTrain: f.nCtxTrain ?? spec?.ctxTrain ?? 0,
-        numGpu: f.numGpu ?? -1,
+        numGpu: f.numGpu ?? -1, layers: f.layers, family: f.family, vision: f.vision,
       };
     });
+  }
+
+  /** num_gpu > 0 is compared with the layer count (explicitPartialGPUOffload): a model given by size must say it. */
+  private checkNumGpu(m: ResolvedModel, path: Path): void {
+    if ((m.numGpu ?? -1) > 0 && !m.arch && !m.layers) throw this.src.error([...path, 'num_gpu'], msg.numGpuNeedsLayers());
   }
 
   host(h: Partial<ScenarioFile['host']>, path: Path, base?: ResolvedHost): ResolvedHost {
@@ -144,7 +152,9 @@ export class Resolver {
     const baseHost = this.host(this.file.host, ['host']);
     const baseWarm = this.baseWarm();
     const dur = (v: unknown, p: Path) => this.duration(v, p);
-    const baseFaults = resolveFaults(this.src, this.file.faults, ['faults'], this.modelNames, dur);
+    const size = (v: unknown, p: Path) => this.size(v, p);
+    const baseFaults = resolveFaults(this.src, this.file.faults, ['faults'], this.modelNames, dur, size);
+    baseModels.forEach((m) => this.checkNumGpu(m, ['models', m.name]));
     const baseRetry = resolveRetry(this.src, this.file.retry, ['retry'], dur);
     const list: CandidateFile[] = this.file.candidates?.length ? this.file.candidates : [{ name: this.name() }];
     const seen = new Set<string>();
@@ -160,6 +170,7 @@ export class Resolver {
         const index = this.modelNames.indexOf(name);
         if (index < 0) throw this.src.error([...path, 'models', name], msg.unknownModel(name, this.modelNames), true);
         Object.assign(models[index]!, this.modelFields(override, [...path, 'models', name]));
+        this.checkNumGpu(models[index]!, [...path, 'models', name]);
         if (override.p === undefined && this.file.models[name]!.p === undefined) {
           models[index]!.p = models[index]!.vram; // no P written anywhere: vram is also P
         }
@@ -172,13 +183,14 @@ export class Resolver {
         host: c.host ? this.host(c.host, [...path, 'host'], baseHost) : baseHost,
         models,
         warm: c.warm ? this.warm(c.warm, [...path, 'warm']) : baseWarm,
-        ...(c.faults ? resolveFaults(this.src, c.faults, [...path, 'faults'], this.modelNames, dur) : baseFaults),
+        ...(c.faults ? resolveFaults(this.src, c.faults, [...path, 'faults'], this.modelNames, dur, size) : baseFaults),
         retry: c.retry !== undefined ? resolveRetry(this.src, c.retry, [...path, 'retry'], dur) : baseRetry,
         eviction: c.policy?.eviction ?? this.file.policy?.eviction ?? 'ollama',
         rateScale: this.rateScale(c.rate_scale ?? this.file.rate_scale, c.rate_scale !== undefined ? [...path, 'rate_scale'] : ['rate_scale']),
         ...this.fleet(c.fleet ?? this.file.fleet, c.fleet ? [...path, 'fleet'] : ['fleet']),
         raw: this.merged(c),
       });
+      checkReserveGpus(this.src, candidates.at(-1)!, c.faults ? [...path, 'faults'] : ['faults']);
     });
     return candidates;
   }

@@ -4,7 +4,7 @@ import { HostLoadTimer } from '../hardware/load-time.js';
 import { modelByTag } from '../hardware/models.js';
 import { offloadedDecode, perStreamFactor, ratesFor } from '../hardware/throughput.js';
 import { PAGE_CACHE } from '../hardware/storage.js';
-import { parseServerEnv, type SchedModel, type SchedulerConfig } from '../ollama/index.js';
+import { numParallelFor, parseServerEnv, type SchedModel, type SchedulerConfig } from '../ollama/index.js';
 import type { LoadTimer } from '../ollama/types.js';
 import { victimOrder } from '../whatif/eviction-orders.js';
 
@@ -35,17 +35,23 @@ export function schedulerConfig(c: ResolvedCandidate): SchedulerConfig {
     arch: m.arch,
     p: m.p,
     vram: m.vram,
-    numParallel: m.arch?.embeddingOnly ? 1 : env.numParallel,
+    numParallel: numParallelFor(env.numParallel, m.arch?.embeddingOnly === true, m.family),
     load: m.load,
     loadFailsAfter: m.loadFailsAfter,
     numCtx: m.numCtx,
     nCtxTrain: m.nCtxTrain,
     numGpu: m.numGpu ?? -1,
+    layers: m.layers ?? m.arch?.layers ?? 0,
+    vision: m.vision === true,
   }));
   return {
     env,
     loadTimer: loadTimer(c),
     loadCrashes: c.loadCrashes,
+    loadStalls: c.loadStalls,
+    reserved: c.host.reserved,
+    reserveChanges: c.reserveChanges,
+    cudaWithoutFlashAttention: env.flashAttention === false && c.host.gpus.length > 0 && !c.host.unified,
     unifiedRam: c.host.unified ? c.host.ram : undefined,
     victimOrder: victimOrder(c.eviction),
     answerScale: answerScale(c),
