@@ -1,3 +1,5 @@
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EventSink } from '../events/index.js';
 import type { Req, RequestSink } from '../ollama/index.js';
@@ -14,6 +16,7 @@ export const REQUEST_FIELDS = 10;
 export const EVENT_FIELDS = 7;
 const ROWS = 1 << 15;
 const IN_FLIGHT = 16;
+const STALLED_MS = 60_000;
 
 /** Slots of the shared control array: batches done, state (0 running, 1 closed, 2 failed), error text length. */
 export const DONE = 0;
@@ -59,6 +62,8 @@ export class ThreadedCsv {
   private candidates = 0;
 
   constructor(dir: string, modelNames: readonly string[], ids: readonly (string | null)[] | null) {
+    // The files are created here first, so a folder that cannot take them fails at once, as the inline writer does.
+    for (const f of ['requests.csv', 'events.csv']) closeSync(openSync(join(dir, f), 'w'));
     this.data = { dir, modelNames, ids, control: new SharedArrayBuffer(12), error: new SharedArrayBuffer(4096) };
     this.control = new Int32Array(this.data.control);
     // Compiled, the worker is plain JS; from the TypeScript sources (tests, tsx) it first registers tsx's loader.
@@ -113,13 +118,14 @@ export class ThreadedCsv {
     this.sendRequests();
     this.sendEvents();
     this.worker.postMessage({ end: true } satisfies Batch);
-    while (Atomics.load(this.control, STATE) === 0) Atomics.wait(this.control, STATE, 0, 1000);
+    this.waitFor(() => Atomics.load(this.control, STATE) !== 0);
     void this.worker.terminate();
     this.check();
   }
 
   /** The same candidate for both files gets one number: requests() and events() are asked in turn. */
   private candidate(name: string): number {
+    this.sent++;
     this.worker.postMessage({ candidate: name } satisfies Batch);
     return this.candidates++;
   }
@@ -140,14 +146,30 @@ export class ThreadedCsv {
 
   private post(batch: Batch, data: Float64Array): void {
     // Wait while too many batches are queued (the writer thread is behind).
-    for (;;) {
-      this.check();
-      const done = Atomics.load(this.control, DONE);
-      if (this.sent - done < IN_FLIGHT) break;
-      Atomics.wait(this.control, DONE, done, 1000);
-    }
+    this.waitFor(() => this.sent - Atomics.load(this.control, DONE) < IN_FLIGHT);
     this.sent++;
     this.worker.postMessage(batch, [data.buffer as ArrayBuffer]);
+  }
+
+  /**
+   * Blocks until `ready()` (the writer thread wakes this thread after each
+   * batch). A writer that finishes no batch for a minute has died (its error
+   * events cannot reach a blocked thread): then this throws.
+   */
+  private waitFor(ready: () => boolean): void {
+    let done = Atomics.load(this.control, DONE);
+    let since = performance.now();
+    while (!ready()) {
+      this.check();
+      Atomics.wait(this.control, DONE, done, 1000);
+      const now = Atomics.load(this.control, DONE);
+      if (now !== done) {
+        done = now;
+        since = performance.now();
+      } else if (performance.now() - since > STALLED_MS && Atomics.load(this.control, STATE) === 0) {
+        throw new Error('writing requests.csv and events.csv: the writer thread stopped');
+      }
+    }
   }
 
   private check(): void {

@@ -8,10 +8,16 @@ import { CsvRows } from './csv-rows.js';
 import { type Batch, DONE, fail, REQUEST_FIELDS, EVENT_FIELDS, STATE, type WriterData } from './csv-thread.js';
 
 const data = workerData as WriterData;
-const rows = new CsvRows(data.dir, data.modelNames, data.ids);
 const control = new Int32Array(data.control);
+let rows: CsvRows | null = null;
+try {
+  rows = new CsvRows(data.dir, data.modelNames, data.ids);
+} catch (e) {
+  fail(data, String((e as Error)?.message ?? e));
+}
 
 parentPort!.on('message', (m: Batch) => {
+  if (!rows) return;
   try {
     if (m.candidate !== undefined) {
       rows.candidate(m.candidate);
@@ -26,8 +32,6 @@ parentPort!.on('message', (m: Batch) => {
     } else if (m.end) {
       rows.close();
       Atomics.store(control, STATE, 1);
-      Atomics.notify(control, STATE);
-      return;
     }
     Atomics.add(control, DONE, 1);
     Atomics.notify(control, DONE);
