@@ -57,11 +57,17 @@ export async function toSvg(spec: Record<string, unknown>): Promise<string> {
   }
 }
 
+const pngOptions = (fonts: string[]): Resvg.ResvgRenderOptions => ({
+  fitTo: { mode: 'width', value: 1600 },
+  background: 'white',
+  font: { loadSystemFonts: false, fontFiles: fonts, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+});
+
 export function toPng(svg: string, fonts: string[]): Buffer {
-  const r = new (loadResvg().Resvg)(svg, {
-    fitTo: { mode: 'width', value: 1600 },
-    background: 'white',
-    font: { loadSystemFonts: false, fontFiles: fonts, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
-  });
-  return r.render().asPng();
+  return new (loadResvg().Resvg)(svg, pngOptions(fonts)).render().asPng();
+}
+
+/** toPng on libuv's thread pool: the same bytes, drawn while this thread lays out the next chart. */
+export async function toPngAsync(svg: string, fonts: string[]): Promise<Buffer> {
+  return (await loadResvg().renderAsync(svg, pngOptions(fonts))).asPng();
 }

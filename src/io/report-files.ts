@@ -9,7 +9,7 @@ import { reportHtml } from '../report/html.js';
 import { sweepModelLatencyChart } from '../report/sweep-charts.js';
 import { chromeTrace } from '../report/timeline.js';
 import type { CandidateResult } from '../sim/run-scenario.js';
-import { fontFiles, toPng, toSvg } from './render-charts.js';
+import { fontFiles, toPngAsync, toSvg } from './render-charts.js';
 
 /**
  * The design-review outputs of `ollamasim run --out DIR`: report.html (one
@@ -64,11 +64,14 @@ export async function renderCharts(dir: string, charts: Chart[], opts: ChartOpti
   const fonts = png ? fontFiles() : null;
   mkdirSync(join(dir, 'charts'), { recursive: true });
   const rendered = [];
+  // PNGs are drawn on the thread pool while the next chart is laid out.
+  const pngs: Promise<void>[] = [];
   for (const chart of charts) {
     const svg = await toSvg(chart.spec);
     writeFileSync(join(dir, 'charts', `${chart.id}.svg`), svg);
-    if (fonts) writeFileSync(join(dir, 'charts', `${chart.id}.png`), toPng(svg, fonts));
+    if (fonts) pngs.push(toPngAsync(svg, fonts).then((png) => writeFileSync(join(dir, 'charts', `${chart.id}.png`), png)));
     rendered.push({ chart, svg });
   }
+  await Promise.all(pngs);
   return { rendered, warning: fonts || !png ? null : 'DejaVu Sans not found (Debian: fonts-dejavu-core): wrote the charts as SVG only' };
 }
