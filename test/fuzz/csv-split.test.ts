@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { InputError } from '../../../src/diag/index.js';
-import { readCsv } from '../../../src/io/read-rows.js';
-import { CsvRow } from '../../../src/io/csv-split.js';
+import { InputError } from '../../src/diag/index.js';
+import { readCsv } from '../../src/io/read-rows.js';
+import { CsvRow } from '../../src/io/csv-split.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ollamasim-split-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
