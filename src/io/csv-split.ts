@@ -172,10 +172,11 @@ function splitFd(fd: number, record: (row: CsvRow, line: number) => void, chunk:
       // Nothing given out yet: csv-parse reads the whole file, exactly as it always did.
       return given ? { offset: consumed + start, lines: line, eol: eol ?? '\n' } : { offset: 0, lines: 0, eol: eol ?? '\n' };
     }
+    const firstChunk = first;
     first = false;
     line = scan(buf, start, region, eol === '\r\n' ? 1 : 0, row, emit, line);
     // From the first chunk's lines per byte, about how many records the file holds (so columns grow once).
-    if (first && !eof && expect) expect(Math.ceil((fstatSync(fd).size / region) * line * 1.02));
+    if (firstChunk && !eof && expect) expect(Math.ceil((fstatSync(fd).size / region) * line * 1.02));
     if (eof) break;
     // Keep the partial last line at the start of the buffer.
     const rest = filled - region;

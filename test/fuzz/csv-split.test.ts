@@ -72,6 +72,18 @@ describe('the plain CSV splitter reads every file exactly as csv-parse does', ()
     expect(got.records.at(-1)).toEqual([['52', 'm'], 54]);
   });
 
+  test('a long file says early about how many records it holds (so the columns grow once)', async () => {
+    const file = join(dir, 'long.csv');
+    writeFileSync(file, 'at,model,duration\n' + Array.from({ length: 5000 }, (_, i) => `${i},m${i % 7},1.5\n`).join(''));
+    const heard: number[] = [];
+    let records = 0;
+    await readCsv(file, () => {}, () => records++, 4096, (n) => heard.push(n));
+    expect(records).toBe(5000);
+    expect(heard.length).toBe(1);
+    expect(heard[0]!).toBeGreaterThan(5000 * 0.8);
+    expect(heard[0]!).toBeLessThan(5000 * 1.3);
+  });
+
   test('a line longer than the chunk grows the buffer', async () => {
     const long = 'x'.repeat(300);
     expect((await fast(`a,b\n${long},1\n2,3`, 16)).records).toEqual([[['a', 'b'], 1], [[long, '1'], 2], [['2', '3'], 3]]);
