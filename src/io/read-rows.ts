@@ -14,15 +14,6 @@ export const failIn = (file: string): Fail => (line, field, m) =>
 
 const CHUNK = 1 << 20;
 
-/** CSV with a header: `header(names)` once, then `row(cells, line)` per record. */
-export async function streamCsv(
-  file: string,
-  header: (names: string[]) => void,
-  row: (cells: string[], line: number) => void,
-): Promise<void> {
-  await readCsv(file, header, (r, line) => row(r.cells(), line));
-}
-
 /**
  * CSV with a header, each record as a CsvRow (byte ranges: cells decoded only
  * when asked). Plain files are split here in large chunks; from the first
@@ -36,6 +27,7 @@ export async function readCsv(
   row: (r: CsvRow, line: number) => void,
   /** Bytes per read (tests use small ones to cross chunk boundaries). */
   chunk?: number,
+  /** Hears once, early, about how many records a long file holds (so columns can grow once). */
   expect?: (records: number) => void,
 ): Promise<void> {
   const fail = failIn(file);
