@@ -1,6 +1,6 @@
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { EventSink } from '../events/index.js';
 import type { Req, RequestSink } from '../ollama/index.js';
 
@@ -24,6 +24,8 @@ export const STATE = 1;
 const ERROR_LENGTH = 2;
 
 export interface WriterData {
+  /** Where the writer hands back each batch's buffer once written, for reuse. */
+  spent: MessagePort;
   dir: string;
   modelNames: readonly string[];
   ids: readonly (string | null)[] | null;
@@ -54,24 +56,29 @@ export class ThreadedCsv {
   private readonly worker: Worker;
   private readonly data: WriterData;
   private readonly control: Int32Array;
-  private requestBatch = new Float64Array(ROWS * REQUEST_FIELDS);
+  private requestBatch: Float64Array = new Float64Array(ROWS * REQUEST_FIELDS);
   private requestRows = 0;
-  private eventBatch = new Float64Array(ROWS * EVENT_FIELDS);
+  private eventBatch: Float64Array = new Float64Array(ROWS * EVENT_FIELDS);
   private eventRows = 0;
   private sent = 0;
   private candidates = 0;
+  /** Batch buffers the writer has finished with (taken back without waiting, so no zeroed allocation per batch). */
+  private readonly spent: MessagePort;
+  private readonly pool: Float64Array[] = [];
 
   constructor(dir: string, modelNames: readonly string[], ids: readonly (string | null)[] | null) {
     // The files are created here first, so a folder that cannot take them fails at once, as the inline writer does.
     for (const f of ['requests.csv', 'events.csv']) closeSync(openSync(join(dir, f), 'w'));
-    this.data = { dir, modelNames, ids, control: new SharedArrayBuffer(12), error: new SharedArrayBuffer(4096) };
+    const { port1, port2 } = new MessageChannel();
+    this.spent = port1;
+    this.data = { spent: port2, dir, modelNames, ids, control: new SharedArrayBuffer(12), error: new SharedArrayBuffer(4096) };
     this.control = new Int32Array(this.data.control);
     // Compiled, the worker is plain JS; from the TypeScript sources (tests, tsx) it first registers tsx's loader.
     const fromTs = import.meta.url.endsWith('.ts');
     const url = new URL(`./csv-worker.${fromTs ? 'ts' : 'js'}`, import.meta.url);
     this.worker = fromTs
-      ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData: this.data })
-      : new Worker(url, { workerData: this.data });
+      ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData: this.data, transferList: [port2] })
+      : new Worker(url, { workerData: this.data, transferList: [port2] });
     this.worker.unref();
   }
 
@@ -120,6 +127,7 @@ export class ThreadedCsv {
     this.worker.postMessage({ end: true } satisfies Batch);
     this.waitFor(() => Atomics.load(this.control, STATE) !== 0);
     void this.worker.terminate();
+    this.spent.close();
     this.check();
   }
 
@@ -133,15 +141,26 @@ export class ThreadedCsv {
   private sendRequests(): void {
     if (this.requestRows === 0) return;
     this.post({ requests: this.requestBatch, n: this.requestRows }, this.requestBatch);
-    this.requestBatch = new Float64Array(ROWS * REQUEST_FIELDS);
+    this.requestBatch = this.reuse(ROWS * REQUEST_FIELDS);
     this.requestRows = 0;
   }
 
   private sendEvents(): void {
     if (this.eventRows === 0) return;
     this.post({ events: this.eventBatch, n: this.eventRows }, this.eventBatch);
-    this.eventBatch = new Float64Array(ROWS * EVENT_FIELDS);
+    this.eventBatch = this.reuse(ROWS * EVENT_FIELDS);
     this.eventRows = 0;
+  }
+
+  /** A spent buffer of this length if the writer has handed one back, else a new one. */
+  private reuse(length: number): Float64Array {
+    for (let m = receiveMessageOnPort(this.spent); m; m = receiveMessageOnPort(this.spent)) {
+      const d = m.message as Float64Array;
+      if (d.length === length) return d;
+      this.pool.push(d);
+    }
+    const i = this.pool.findIndex((d) => d.length === length);
+    return i >= 0 ? this.pool.splice(i, 1)[0]! : new Float64Array(length);
   }
 
   private post(batch: Batch, data: Float64Array): void {

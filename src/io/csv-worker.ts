@@ -26,11 +26,14 @@ parentPort!.on('message', (m: Batch) => {
       for (let o = 0; o < m.n! * REQUEST_FIELDS; o += REQUEST_FIELDS) {
         rows.request(d[o]!, d[o + 1]!, d[o + 2]!, d[o + 3]!, d[o + 4]!, d[o + 5]!, d[o + 6]!, d[o + 7]!, d[o + 8]!, d[o + 9] === 1);
       }
+      data.spent.postMessage(d, [d.buffer as ArrayBuffer]);
     } else if (m.events) {
       const d = m.events;
       for (let o = 0; o < m.n! * EVENT_FIELDS; o += EVENT_FIELDS) rows.event(d[o]!, d[o + 1]!, d[o + 2]!, d[o + 3]!, d[o + 4]!, d[o + 5]!, d[o + 6]!);
+      data.spent.postMessage(d, [d.buffer as ArrayBuffer]);
     } else if (m.end) {
       rows.close();
+      data.spent.close();
       Atomics.store(control, STATE, 1);
     }
     Atomics.add(control, DONE, 1);
