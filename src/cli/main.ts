@@ -3,9 +3,12 @@ import { Command } from 'commander';
 import { InputError } from '../diag/index.js';
 import type * as Catalogue from './catalogue.js';
 import type * as Plan from './plan.js';
+import type * as Record from './record.js';
 import type * as Run from './run.js';
+import type * as Serve from './serve.js';
 import type * as Sweep from './sweep.js';
 import type * as Trace from './trace.js';
+import type * as Worker from './worker.js';
 
 // Each command's module (and what it pulls in) is loaded only when that command runs: start-up stays short.
 type Action = (...args: never[]) => Promise<void> | void;
@@ -16,6 +19,9 @@ const trace$ = () => import('./trace.js') as Promise<typeof Trace>;
 const runCommand = lazy(() => import('./run.js') as Promise<typeof Run>, 'runCommand');
 const sweepCommand = lazy(() => import('./sweep.js') as Promise<typeof Sweep>, 'sweepCommand');
 const planCommand = lazy(() => import('./plan.js') as Promise<typeof Plan>, 'planCommand');
+const recordCommand = lazy(() => import('./record.js') as Promise<typeof Record>, 'recordCommand');
+const serveCommand = lazy(() => import('./serve.js') as Promise<typeof Serve>, 'serveCommand');
+const workerCommand = lazy(() => import('./worker.js') as Promise<typeof Worker>, 'workerCommand');
 const adviseCommand = lazy(catalogue, 'adviseCommand');
 const explainCommand = lazy(catalogue, 'explainCommand');
 const gpusCommand = lazy(catalogue, 'gpusCommand');
@@ -55,6 +61,7 @@ program
   .option('--jobs <n>', 'worker threads (default: all cores)')
   .option('--out <dir>', 'write cells.csv and summary.json here')
   .option('--json', 'print summary.json to stdout instead of the table')
+  .option('--queue <url>', 'run the cells on `ollamasim worker`s through Redis (redis://HOST:PORT, rediss:// for TLS)')
   .option('--no-png', 'charts as SVG only (skip the PNG copies)')
   .action(sweepCommand);
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -74,8 +81,17 @@ program
   .option('--max-rate', "instead: the highest multiple of today's traffic the scenario's first candidate holds")
   .option('--out <dir>', 'write cells.csv, summary.json, plan.txt and the frontier chart here')
   .option('--json', 'print the plan as JSON')
+  .option('--queue <url>', 'run the configurations on `ollamasim worker`s through Redis (redis://HOST:PORT)')
   .option('--no-png', 'charts as SVG only (skip the PNG copies)')
   .action(planCommand);
+program
+  .command('worker')
+  .description('take sweep and plan cells from a Redis queue and run them, until stopped')
+  .requiredOption('--queue <url>', 'the Redis the coordinator uses (redis://HOST:PORT, rediss:// for TLS)')
+  .option('--jobs <n>', 'cells at once, one thread each (default: all cores)')
+  .option('--cache <dir>', 'where fetched scenarios and traces are kept (default: the system temp folder)')
+  .option('--stall-timeout <duration>', 'a cell whose worker is silent this long goes to another worker', '30s')
+  .action(workerCommand);
 program
   .command('advise')
   .argument('<scenario>', 'scenario file (YAML or JSON)')
@@ -89,6 +105,25 @@ program
   .argument('<scenario>', 'scenario file (YAML or JSON)')
   .description("per model: Ollama's memory estimate P, placement, load time cold and warm, a typical request")
   .action(explainCommand);
+
+program
+  .command('serve')
+  .argument('<scenario>', 'scenario file (YAML or JSON)')
+  .description("answer Ollama's HTTP API (/api/generate, chat, embed, ps, tags, version) with the simulator, in real time")
+  .option('--listen <host:port>', 'address to listen on', '127.0.0.1:11434')
+  .option('--speed <x>', 'simulated seconds per wall second', '1')
+  .option('--jitter <share>', 'seeded jitter of answer and load times, e.g. 5%', '0')
+  .option('--candidate <name>', "the scenario's candidate to serve (default: the first)")
+  .option('--output-tokens <n>', 'tokens generated when a request sets no num_predict', '128')
+  .action(serveCommand);
+program
+  .command('record')
+  .description('a transparent proxy in front of Ollama that records the traffic as a trace (never the prompts or answers)')
+  .option('--upstream <url>', 'the Ollama server', 'http://127.0.0.1:11434')
+  .option('--listen <host:port>', 'address clients use instead of Ollama', '127.0.0.1:11435')
+  .option('--out <dir>', 'write trace.csv, requests.jsonl and observed.json here', 'recording')
+  .option('--poll <seconds>', 'how often to poll /api/ps', '5')
+  .action(recordCommand);
 
 const trace = program.command('trace').description('inspect, convert and synthesize request traces');
 trace

@@ -28,6 +28,7 @@ export interface PlanOptions {
   maxRate?: boolean;
   out?: string;
   json?: boolean;
+  queue?: string;
   /** false with --no-png. */
   png?: boolean;
 }
@@ -59,7 +60,7 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   let result;
   try {
     result = await runSweep(file, {
-      axes, replications: Number(opts.replications ?? 1), ...(opts.jobs ? { jobs: Number(opts.jobs) } : {}),
+      axes, replications: Number(opts.replications ?? 1), ...(opts.jobs ? { jobs: Number(opts.jobs) } : {}), ...(opts.queue ? { queue: opts.queue } : {}),
       onProgress: (d, t) => bar.update(d, t),
       // Stop replicating a configuration once every objective's interval is clear of its limit.
       decided: (est) => settled(slos, est),

@@ -108,6 +108,8 @@ export interface ResolvedScenario {
   /** Models resident at t = 0 in the base scenario (each candidate has its own list too). */
   warm: ResolvedWarm[];
   trace: Trace;
+  /** Per model (by index): prompt and generation speed, tokens/s (NaN = unknown), as token requests use them. */
+  rates?: readonly { prefillTps: number; decodeTps: number }[];
   /** Closed-loop users whose requests are made during the run (workload.synthetic.users). */
   users?: ResolvedUsers;
   /** Non-fatal findings for the user: one line each. */

@@ -62,6 +62,7 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
     candidates,
     warm: resolver.baseWarm(),
     trace,
+    rates,
     ...(users ? { users } : {}),
     warnings,
   };
