@@ -16,7 +16,7 @@ export const REQUEST_FIELDS = 10;
 export const EVENT_FIELDS = 7;
 const ROWS = 1 << 15;
 const IN_FLIGHT = 16;
-const STALLED_MS = 60_000;
+const STALLED_SECONDS = 60;
 
 /** Slots of the shared control array: batches done, state (0 running, 1 closed, 2 failed), error text length. */
 export const DONE = 0;
@@ -177,15 +177,15 @@ export class ThreadedCsv {
    */
   private waitFor(ready: () => boolean): void {
     let done = Atomics.load(this.control, DONE);
-    let since = performance.now();
+    let idle = 0; // one-second waits in a row without a batch done
     while (!ready()) {
       this.check();
-      Atomics.wait(this.control, DONE, done, 1000);
+      const woke = Atomics.wait(this.control, DONE, done, 1000);
       const now = Atomics.load(this.control, DONE);
       if (now !== done) {
         done = now;
-        since = performance.now();
-      } else if (performance.now() - since > STALLED_MS && Atomics.load(this.control, STATE) === 0) {
+        idle = 0;
+      } else if (woke === 'timed-out' && ++idle > STALLED_SECONDS && Atomics.load(this.control, STATE) === 0) {
         throw new Error('writing requests.csv and events.csv: the writer thread stopped');
       }
     }
