@@ -23,12 +23,13 @@ const ALLOWED: Record<string, string[]> = {
   sim: ['config', 'engine', 'events', 'hardware', 'metrics', 'ollama', 'whatif', 'workload'],
   config: ['diag', 'engine', 'hardware', 'ollama', 'workload'],
   plan: ['config', 'engine', 'metrics', 'sim'],
-  report: ['hardware', 'metrics', 'plan', 'sim'],
+  report: ['calibrate', 'hardware', 'metrics', 'plan', 'sim'],
+  calibrate: ['record'],
   serve: ['config', 'engine', 'events', 'hardware', 'ollama', 'sim', 'workload'],
   record: ['ollama', 'serve'],
   queue: ['config', 'diag', 'metrics', 'plan'],
   io: ['config', 'diag', 'events', 'metrics', 'ollama', 'plan', 'record', 'report', 'sim', 'workload'],
-  cli: ['config', 'diag', 'hardware', 'io', 'metrics', 'plan', 'queue', 'record', 'report', 'serve', 'sim', 'workload'],
+  cli: ['calibrate', 'config', 'diag', 'events', 'hardware', 'io', 'metrics', 'ollama', 'plan', 'queue', 'record', 'report', 'serve', 'sim', 'workload'],
 };
 
 /** The network is serve's and record's alone (they answer and forward HTTP); the wall clock is cli/clock.ts's, injected into both. */

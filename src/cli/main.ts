@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { InputError } from '../diag/index.js';
+import type * as Calibrate from './calibrate.js';
 import type * as Catalogue from './catalogue.js';
 import type * as Plan from './plan.js';
 import type * as Record from './record.js';
@@ -8,6 +9,7 @@ import type * as Run from './run.js';
 import type * as Serve from './serve.js';
 import type * as Sweep from './sweep.js';
 import type * as Trace from './trace.js';
+import type * as Validate from './validate.js';
 import type * as Worker from './worker.js';
 
 // Each command's module (and what it pulls in) is loaded only when that command runs: start-up stays short.
@@ -19,6 +21,8 @@ const trace$ = () => import('./trace.js') as Promise<typeof Trace>;
 const runCommand = lazy(() => import('./run.js') as Promise<typeof Run>, 'runCommand');
 const sweepCommand = lazy(() => import('./sweep.js') as Promise<typeof Sweep>, 'sweepCommand');
 const planCommand = lazy(() => import('./plan.js') as Promise<typeof Plan>, 'planCommand');
+const calibrateCommand = lazy(() => import('./calibrate.js') as Promise<typeof Calibrate>, 'calibrateCommand');
+const validateCommand = lazy(() => import('./validate.js') as Promise<typeof Validate>, 'validateCommand');
 const recordCommand = lazy(() => import('./record.js') as Promise<typeof Record>, 'recordCommand');
 const serveCommand = lazy(() => import('./serve.js') as Promise<typeof Serve>, 'serveCommand');
 const workerCommand = lazy(() => import('./worker.js') as Promise<typeof Worker>, 'workerCommand');
@@ -98,6 +102,24 @@ program
   .description('recommend a keep_alive per model from its idle gaps, and prove it against 5m, -1 and 0')
   .option('--json', 'print the advice as JSON')
   .action(adviseCommand);
+program
+  .command('calibrate')
+  .argument('<dir>', 'a recording (ollamasim record --out DIR, or logs import)')
+  .description('load times, token rates, NUM_PARALLEL slowdown and footprints per model from a recording; writes a scenario with them')
+  .option('--out <file>', 'the calibrated scenario (default: DIR/calibrated.yaml)')
+  .option('--gpu <id>', 'the catalogue GPU the server runs on (a recording cannot tell), e.g. rtx-4090')
+  .option('--vram <size>', 'or its memory, e.g. 24GiB')
+  .option('--json', 'print the calibration as JSON')
+  .action(calibrateCommand);
+program
+  .command('validate')
+  .argument('<scenario>', 'scenario file whose workload is the recording\'s trace.csv')
+  .description('replay a recording and compare with what the server did: loads, unloads, cold share, latency and TTFT per model')
+  .option('--observed <dir>', 'the recording (ollamasim record --out DIR)')
+  .option('--tolerance <share>', 'exit 1 when the largest per-model relative error exceeds this', '10%')
+  .option('--out <dir>', 'write validation.json, report.html and the observed-vs-predicted chart here')
+  .option('--json', 'print the comparison as JSON')
+  .action(validateCommand);
 program.command('gpus').description('list the GPU and storage catalogue').action(gpusCommand);
 program.command('models').description('list the model catalogue').action(modelsCommand);
 program

@@ -78,6 +78,9 @@ export const msg = {
   noSuchGpu: (gpu: number, count: number): Message => [`GPU ${gpu} does not exist`, count ? `the host has ${count} GPU${count > 1 ? 's' : ''}, numbered from 0` : 'the host has no GPU'],
   numGpuNeedsLayers: (): Message => ['num_gpu above 0 needs the model\'s layer count', 'add layers: N (its block count) to this model, or use a catalogue tag'],
   reservedTooLarge: (value: string): Message => [`${value} is more than the GPU's memory`],
+  notARecording: (): Message => ['not a recording', 'a folder written by ollamasim record (or logs import): requests.jsonl, observed.json, trace.csv'],
+  notARecordedRequest: (): Message => ['not a recorded request', 'each line of requests.jsonl is one JSON object with at, end and response'],
+  badTolerance: (value: string): Message => [`"${value}" is not a tolerance`, 'a share, e.g. 10% or 0.1'],
   notInCatalogue: (name: string, known: readonly string[]): Message => {
     const n = nearest(name, known);
     return [`"${name}" is not in the model catalogue, so it needs vram and load`, n ? `did you mean ${n}? or give vram and load` : 'give vram and load, or a catalogue tag (ollamasim models)'];
