@@ -4,6 +4,7 @@ import type { Path, YamlSource } from './yaml-source.js';
 import { HOUR } from '../engine/index.js';
 import { INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js';
 import { parseServerEnv } from '../ollama/envconfig.js';
+import { CURRENT_VERSION, envForVersion, envReadFrom, parseVersion } from '../ollama/versions.js';
 import { checkReserveGpus, resolveFaults, resolveRetry } from './faults.js';
 import { deepMerge } from './merge.js';
 import { architecture, CATALOGUE_MODEL_TAGS, catalogueModel, resolveHost } from './hardware.js';
@@ -176,7 +177,8 @@ export class Resolver {
         }
       }
       const server = { ...this.file.server, ...c.server } as Record<string, string | number | boolean>;
-      this.checkServer(server, c.name, warned, warnings);
+      const version = this.version(server.version, c.server?.version !== undefined ? [...path, 'server', 'version'] : ['server', 'version']);
+      this.checkServer(server, c.name, warned, warnings, version);
       candidates.push({
         name: c.name,
         server,
@@ -186,6 +188,7 @@ export class Resolver {
         ...(c.faults ? resolveFaults(this.src, c.faults, [...path, 'faults'], this.modelNames, dur, size) : baseFaults),
         retry: c.retry !== undefined ? resolveRetry(this.src, c.retry, [...path, 'retry'], dur) : baseRetry,
         eviction: c.policy?.eviction ?? this.file.policy?.eviction ?? 'ollama',
+        version,
         rateScale: this.rateScale(c.rate_scale ?? this.file.rate_scale, c.rate_scale !== undefined ? [...path, 'rate_scale'] : ['rate_scale']),
         ...this.fleet(c.fleet ?? this.file.fleet, c.fleet ? [...path, 'fleet'] : ['fleet']),
         raw: this.merged(c),
@@ -200,14 +203,26 @@ export class Resolver {
    * default, and so does the run), but the user should learn their setting had
    * no effect. A value inherited by every candidate is reported once.
    */
-  private checkServer(server: Record<string, string | number | boolean>, candidate: string, warned: Set<string>, warnings: string[]): void {
-    const env = parseServerEnv(server, (name, m) => {
+  private checkServer(server: Record<string, string | number | boolean>, candidate: string, warned: Set<string>, warnings: string[], version: string): void {
+    for (const name of Object.keys(server)) {
+      const since = envReadFrom(version, name);
+      if (since !== null) warnings.push(warn.serverEnv(this.src.file, candidate, name, `Ollama ${version} does not read it (from v${since}); the run ignores it`));
+    }
+    const env = parseServerEnv(envForVersion(version, server), (name, m) => {
       if (warned.has(name + m)) return;
       warned.add(name + m);
       warnings.push(warn.serverEnv(this.src.file, candidate, name, m));
     });
     // The parsed value, so "1", 1 and '"1"' all count, and an invalid value (→ 512) does not.
     if (env.maxQueue < 2) warnings.push(warn.smallMaxQueue(this.src.file, candidate, env.maxQueue));
+  }
+
+  /** `server.version`: a bundled release tag, else exit 2 naming the nearest one (src/ollama/versions.ts). */
+  private version(v: unknown, path: Path): string {
+    if (v === undefined) return CURRENT_VERSION;
+    const parsed = parseVersion(v);
+    if (parsed.ok) return parsed.version;
+    throw this.src.error(path, msg.unsupportedVersion(String(v), parsed.nearest, typeof v === 'number'));
   }
 
   /** The candidate as the user wrote it, on top of the base scenario: what reports show as its settings. */

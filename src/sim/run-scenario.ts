@@ -74,7 +74,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       onProgress: hooks.progress ? (n) => hooks.progress!(before + n, total) : undefined,
     });
     hooks.progress?.(before + sc.trace.length, total);
-    const result: CandidateResult = { summary: summarize(c.name, metrics, c.eviction, sc.modelNames), stats };
+    const result: CandidateResult = { summary: summarize(c.name, metrics, c.eviction, sc.modelNames, { version: sched.version!.version, era: sched.version!.era }), stats };
     if (hooks.series) {
       result.occupancy = metrics.occupancy!.series;
       if (perGpu) {
