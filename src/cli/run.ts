@@ -6,12 +6,19 @@ import { parquetOutputs } from '../io/parquet-outputs.js';
 import { type RunFiles, RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
 import { comparisonTable } from '../report/table.js';
 import { runScenario } from '../sim/run-scenario.js';
+import { maxRequestsArg } from './args.js';
 import { progressBar } from './progress.js';
+import { onInterrupt } from './interrupt.js';
+import { packageVersion } from './process-hygiene.js';
+import { OutDir } from '../io/out-dir.js';
+import type { ResolvedScenario } from '../config/types.js';
+import type { CandidateSummary } from '../metrics/index.js';
 
 export interface RunOptions {
   out?: string;
   json?: boolean;
   summaryOnly?: boolean;
+  maxRequests?: string;
   /** false with --no-png. */
   png?: boolean;
   /** requests and events as csv (default) or parquet. */
@@ -22,30 +29,47 @@ export interface RunOptions {
 export async function runCommand(file: string, opts: RunOptions): Promise<void> {
   const format = opts.format ?? 'csv';
   if (format !== 'csv' && format !== 'parquet') throw new InputError({ file: '(command line)', line: 1, field: '--format', problem: msg.unknownOutputFormat(format)[0], hint: msg.unknownOutputFormat(format)[1] });
-  const sc = await loadScenario(file);
-  for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
-  const files = opts.out && !opts.summaryOnly;
-  const outputs: RunFiles | undefined = !files ? undefined : format === 'parquet' ? await parquetOutputs(opts.out!, sc) : new RunOutputs(opts.out!, sc);
-  const bar = progressBar('simulating');
-  let results;
+  const limit = maxRequestsArg(opts.maxRequests);
+  // DIR is checked first and written last: the files go to a folder beside it until the run is complete.
+  const out = opts.out !== undefined ? OutDir.open(opts.out) : undefined;
+  const bar = progressBar('simulating', 'requests');
+  const stopOnInterrupt = onInterrupt(() => {
+    bar.interrupt();
+    out?.abort();
+  });
   try {
-    results = runScenario(sc, {
-      ...(outputs ? { events: (c) => outputs.events(c), requests: (c) => outputs.requests(c) } : {}),
-      progress: bar.update,
-      series: opts.out !== undefined,
-    });
+    const sc = await loadScenario(file, limit);
+    for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
+    const outputs: RunFiles | undefined = !out || opts.summaryOnly ? undefined
+      : format === 'parquet' ? await parquetOutputs(out.path, sc) : new RunOutputs(out.path, sc);
+    let results;
+    try {
+      results = runScenario(sc, {
+        ...(outputs ? { events: (c) => outputs.events(c), requests: (c) => outputs.requests(c) } : {}),
+        progress: bar.update,
+        series: out !== undefined,
+      });
+    } finally {
+      bar.stop();
+      outputs?.close();
+    }
+    const summaries = results.map((r) => r.summary);
+    if (out) {
+      writeSummary(out.path, sc, summaries);
+      // The report (and its charting) is loaded only when there is a folder to write it to.
+      const { writeReport } = await import('../io/report-files.js');
+      const warning = await writeReport(out.path, sc, results, readFileSync(file, 'utf8'), { png: opts.png !== false });
+      if (warning) process.stderr.write(`warning: ${warning}\n`);
+      out.commit('run', packageVersion());
+    }
+    printRun(sc, summaries, opts);
   } finally {
-    bar.stop();
-    outputs?.close();
+    stopOnInterrupt();
+    out?.abort();
   }
-  const summaries = results.map((r) => r.summary);
-  if (opts.out) {
-    writeSummary(opts.out, sc, summaries);
-    // The report (and its charting) is loaded only when there is a folder to write it to.
-    const { writeReport } = await import('../io/report-files.js');
-    const warning = await writeReport(opts.out, sc, results, readFileSync(file, 'utf8'), { png: opts.png !== false });
-    if (warning) process.stderr.write(`warning: ${warning}\n`);
-  }
+}
+
+function printRun(sc: ResolvedScenario, summaries: CandidateSummary[], opts: RunOptions): void {
   if (opts.json) {
     process.stdout.write(JSON.stringify(summaryDocument(sc, summaries), null, 2) + '\n');
     return;
@@ -54,8 +78,9 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   process.stdout.write(`${sc.name}: ${sc.trace.length} requests over ${formatSpan(span)}, ${sc.modelNames.length} model${sc.modelNames.length === 1 ? '' : 's'}\n\n`);
   process.stdout.write(comparisonTable(summaries));
   if (opts.out) {
-    const written = opts.summaryOnly ? 'summary.json' : `summary.json, requests.${format}, events.${format}`;
-    process.stdout.write(`\nwrote ${written}, report.html, charts/ and timeline.json to ${opts.out}\n`);
+    const format = opts.format ?? 'csv';
+    const files = opts.summaryOnly ? 'summary.json' : `summary.json, requests.${format}, events.${format}`;
+    process.stdout.write(`\nwrote ${files}, report.html, charts/, timeline.json and manifest.json to ${opts.out}\n`);
     process.stdout.write(`report: ${join(opts.out, 'report.html')}\n`);
   }
 }

@@ -1,7 +1,7 @@
 /**
- * A sweep worker: loads the scenario (once per replication seed; its trace
- * file comes parsed from the parent) and runs its share of the tasks,
- * reporting each finished task and then all its results.
+ * A sweep worker: loads the scenario (once per replication seed) and runs its
+ * share of the tasks, posting each run's summary the moment it ends (so the
+ * main thread can keep it, should the sweep be interrupted).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Axis } from '../config/grid.js';
@@ -13,16 +13,17 @@ interface Job {
   axes: Axis[];
   seeds: number[];
   tasks: SweepTask[];
-  /** The parent's parsed traces (shared memory). */
-  traces: [string, Workload][];
+  maxRequests?: number;
+  /** The parent's parsed traces (shared memory: not copied). */
+  traces?: [string, Workload][];
 }
 
 const job = workerData as Job;
-const traces = new Map(job.traces);
-const results = await runTasks(
-  (seed) => loadScenario(job.file, { axes: job.axes, traces, ...(seed === undefined ? {} : { seed }) }),
+const traces = new Map(job.traces ?? []);
+const limit = job.maxRequests === undefined ? {} : { maxRequests: job.maxRequests };
+await runTasks(
+  (seed) => loadScenario(job.file, { axes: job.axes, ...limit, traces, ...(seed === undefined ? {} : { seed }) }),
   job.seeds,
   job.tasks,
-  () => parentPort!.postMessage({ done: 1 }),
+  (result, index) => parentPort!.postMessage({ index, result }),
 );
-parentPort!.postMessage({ results });

@@ -1,6 +1,7 @@
 import { type InputError, msg, type Message } from '../diag/index.js';
 import { ABSENT, INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js';
 import { Op, OP_NAMES, TraceBuilder, type Trace } from '../workload/trace.js';
+import { MAX_REQUESTS, MAX_SECONDS, RANGES } from './ranges.js';
 import { describe } from './validate.js';
 
 export const REQUEST_FIELDS = ['id', 'at', 'model', 'duration', 'keep_alive', 'num_ctx', 'timeout', 'op', 'prompt_tokens', 'output_tokens'] as const;
@@ -23,6 +24,8 @@ export class RequestRows {
   private readonly builder = new TraceBuilder();
   private readonly modelIndex: Map<string, number>;
   private lastAt = 0;
+  /** At most this many requests (MAX_REQUESTS, or --max-requests): one more is an input error, before it is stored. */
+  maxRows = MAX_REQUESTS;
   /** Requests whose keep_alive Ollama answers with 400, and where the first one is. */
   invalidKeepAlive = 0;
   firstInvalid: string | null = null;
@@ -60,6 +63,7 @@ export class RequestRows {
 
   /** `csv`: cells are text, and a keep_alive cell that reads as a number is a number. */
   add(get: (f: RequestField) => unknown, fail: FieldError, where: string, csv: boolean): void {
+    if (this.builder.length >= this.maxRows) throw fail('at', msg.tooManyRequests(`more than ${this.maxRows.toLocaleString('en-US')}`, this.maxRows));
     const at = this.time(get('at'), 'at', fail, true)!;
     if (at < this.lastAt) throw fail('at', msg.outOfOrder(at / 1e6, this.lastAt / 1e6));
     this.lastAt = at;
@@ -87,14 +91,17 @@ export class RequestRows {
 
   /**
    * The fast CSV path: a row whose only cells are a plain `at`, a known model
-   * and a plain `duration` (µs), and maybe an id — each already what `add`
-   * would make of it. False when it arrives before the last one: `add` then
-   * reports it.
+   * and a plain `duration` (seconds, ≥ 0), and maybe an id — each already what
+   * `add` would read from them. False when `add` must see the row (it arrives
+   * before the last one, a time is out of range, or the trace is full): `add`
+   * then reports it.
    */
-  addPlain(at: number, model: number, duration: number, id: string | null): boolean {
+  addPlain(atSeconds: number, model: number, durationSeconds: number, id: string | null): boolean {
+    if (this.builder.length >= this.maxRows || atSeconds > MAX_SECONDS || durationSeconds > MAX_SECONDS) return false;
+    const at = Math.round(atSeconds * 1e6);
     if (at < this.lastAt) return false;
     this.lastAt = at;
-    this.builder.push(at, model, duration, ABSENT, 0, Infinity, Op.generate, id);
+    this.builder.push(at, model, Math.round(durationSeconds * 1e6), ABSENT, 0, Infinity, Op.generate, id);
     this.builder.tokens(NaN, NaN);
     return true;
   }
@@ -107,6 +114,7 @@ export class RequestRows {
       throw fail(Number.isNaN(prompt) ? 'output_tokens' : 'prompt_tokens', msg.noTokenRates(this.modelNames[model]!));
     }
     const s = (Number.isNaN(prompt) ? 0 : prompt / r.prefillTps) + (Number.isNaN(output) ? 0 : output / r.decodeTps);
+    if (s > MAX_SECONDS) throw fail(Number.isNaN(prompt) ? 'output_tokens' : 'prompt_tokens', msg.outOfRange(`${s} s of work`, RANGES.seconds.text));
     return Math.round(s * 1e6);
   }
 
@@ -116,6 +124,7 @@ export class RequestRows {
     const n = typeof v === 'string' ? Number(v.trim()) : v;
     if (typeof n !== 'number' || !Number.isInteger(n)) throw fail(field, msg.notTokenCount(String(v)));
     if (n < 0) throw fail(field, msg.negativeTokens(String(v)));
+    if (n > RANGES.tokens.max) throw fail(field, msg.outOfRange(String(v), RANGES.tokens.text));
     return n;
   }
 
@@ -135,6 +144,7 @@ export class RequestRows {
     }
     if (!Number.isFinite(n)) throw fail(field, msg.notFinite(String(v)));
     if (n < 0) throw fail(field, msg.negative(String(v)));
+    if (n > MAX_SECONDS) throw fail(field, msg.outOfRange(String(v), RANGES.seconds.text));
     return Math.round(n * 1e6);
   }
 

@@ -1,6 +1,7 @@
 import { msg } from '../diag/index.js';
 import { type Axis, cells } from './grid.js';
 import { deepMerge } from './merge.js';
+import { RANGE_MESSAGE } from './ranges.js';
 import { CandidateSchema, type CandidateFile, type ScenarioFile } from './schema.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -39,7 +40,8 @@ function checkAxis(src: YamlSource, axis: Axis, inFile: boolean): void {
     const res = CandidateSchema.safeParse({ name: 'probe', ...probe });
     if (!res.success) {
       const issue = res.error.issues[0]!;
-      const problem = issue.code === 'unrecognized_keys' ? `unknown field "${issue.keys[0]}"` : `${String(v)}: ${issue.message}`;
+      const problem = issue.code === 'unrecognized_keys' ? `unknown field "${issue.keys[0]}"`
+        : issue.message.startsWith(RANGE_MESSAGE) ? `${String(v)} is out of range, ${issue.message.slice(RANGE_MESSAGE.length)}` : `${String(v)}: ${issue.message}`;
       throw src.error(inFile ? ['sweep', axis.key] : [], msg.badAxis(axis.key, problem), inFile);
     }
   }

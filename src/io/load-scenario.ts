@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { InputError, msg, warn } from '../diag/index.js';
+import { fileError, msg, warn } from '../diag/index.js';
 import { REQUEST_FIELDS, RequestRows, type ModelRates } from '../config/request-rows.js';
 import { Resolver } from '../config/resolve.js';
 import type { ScenarioFile } from '../config/schema.js';
-import type { ResolvedScenario, ResolvedUsers } from '../config/types.js';
+import type { ResolvedCandidate, ResolvedScenario, ResolvedUsers } from '../config/types.js';
+import { MAX_REQUESTS } from '../config/ranges.js';
 import { validateShape } from '../config/validate.js';
 import { modelRates, resolveSources } from '../config/sources.js';
 import { synthesizeWorkload } from '../config/synthetic.js';
@@ -28,6 +29,8 @@ export interface LoadOptions {
   axes?: readonly Axis[];
   /** Another seed (replications): every random draw of the workload derives from it. */
   seed?: number;
+  /** Requests one workload may make (default MAX_REQUESTS, 100 M; --max-requests). */
+  maxRequests?: number;
   /**
    * Traces already read in this sweep (by file, models, rates and, for
    * sources, seed): a file is parsed once per process, and a worker thread
@@ -49,7 +52,10 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   const candidates = resolver.candidates(warnings);
   // Token rates belong to the scenario's models; the trace is built once, for the first candidate's GPU.
   const rates = withCatalogueRates(modelRates(src, shape, resolver.modelNames), candidates[0]!);
-  const { trace, users, rejected } = await readWorkload(src, shape, resolver, rates, opts.traces);
+  const maxRequests = opts.maxRequests ?? MAX_REQUESTS;
+  const { trace, users, rejected, warnings: skipped } = await readWorkload(src, shape, resolver, rates, maxRequests, opts.traces);
+  warnings.push(...(skipped ?? []));
+  checkScaledSize(src, shape, candidates, trace.length, maxRequests);
   if (rejected.count > 0) warnings.push(warn.rejectedKeepAlive(rejected.count, rejected.first ?? file));
   if (trace.length === 0 && !users) warnings.push(warn.emptyWorkload(file));
   return {
@@ -69,12 +75,14 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
 }
 
 function readText(file: string): string {
+  let text: string;
   try {
-    return readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    const [problem, hint] = msg.cannotRead((e as NodeJS.ErrnoException).code ?? String(e));
-    throw new InputError({ file, line: 1, field: '(file)', problem, hint });
+    throw fileError(file, (e as NodeJS.ErrnoException).code ?? String(e));
   }
+  if (text.trim() === '') throw fileError(file, 'EMPTY');
+  return text;
 }
 
 export interface Workload {
@@ -82,10 +90,12 @@ export interface Workload {
   users?: ResolvedUsers;
   /** Requests whose keep_alive Ollama answers with 400 (not an input error), and where the first is. */
   rejected: { count: number; first: string | null };
+  /** Rows sources left out (bad_rows: skip). */
+  warnings?: string[];
 }
 
 /** Exactly one of workload.trace, requests, sources or synthetic. */
-async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Resolver, rates: ModelRates[], cache?: TraceCache): Promise<Workload> {
+async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Resolver, rates: ModelRates[], maxRequests: number, cache?: TraceCache): Promise<Workload> {
   const { trace, requests, sources, synthetic } = shape.workload;
   const given = [trace, requests, sources, synthetic].filter((w) => w !== undefined).length;
   if (given > 1) throw src.error(['workload'], msg.bothWorkloads());
@@ -97,11 +107,11 @@ async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Reso
   if (synthetic !== undefined) {
     const length = synthetic.length !== undefined ? duration(synthetic.length, ['workload', 'synthetic', 'length']) : 86400e6;
     const users = synthetic.users ? resolveUsers(src, synthetic.users, resolver.modelNames, rates, length) : undefined;
-    const built = synthesizeWorkload(src, synthetic, resolver.modelNames, rates, shape.seed ?? 1, duration);
+    const built = synthesizeWorkload(src, synthetic, resolver.modelNames, rates, shape.seed ?? 1, duration, maxRequests);
     return { trace: built, ...(users ? { users } : {}), rejected: none };
   }
   const once = async (key: string, read: () => Promise<Workload>) => {
-    const k = `${key}\0${JSON.stringify([resolver.modelNames, rates])}`;
+    const k = `${key}\0${JSON.stringify([resolver.modelNames, rates, maxRequests])}`;
     const hit = cache?.get(k);
     if (hit) return hit;
     const w = await read();
@@ -112,20 +122,33 @@ async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Reso
     const resolved = resolveSources(src, sources, resolver.modelNames, near, duration);
     // Sources draw from the seed (sampling, session splits): one entry per seed.
     return once(`sources\0${shape.seed ?? 1}\0${JSON.stringify(resolved)}`, async () => {
-      const read = await readSources(resolved.specs, resolved.columns, resolver.modelNames, rates, shape.seed ?? 1);
-      return { trace: read.trace, rejected: { count: read.invalidKeepAlive, first: read.firstInvalid } };
+      const read = await readSources(resolved.specs, resolved.columns, resolver.modelNames, rates, shape.seed ?? 1, maxRequests);
+      if (read.trace.length > maxRequests) throw src.error(['workload', 'sources'], msg.tooManyRequests(read.trace.length.toLocaleString('en-US'), maxRequests));
+      return { trace: read.trace, rejected: { count: read.invalidKeepAlive, first: read.firstInvalid }, warnings: read.warnings };
     });
   }
   if (trace !== undefined) {
     return once(`trace\0${near(trace)}`, async () => {
       const rows = new RequestRows(resolver.modelNames, rates);
+      rows.maxRows = maxRequests;
       await readTraceCsv(near(trace), rows);
       return { trace: rows.build(), rejected: { count: rows.invalidKeepAlive, first: rows.firstInvalid } };
     });
   }
   const rows = new RequestRows(resolver.modelNames, rates);
+  rows.maxRows = maxRequests;
   addInlineRequests(src, requests ?? [], rows);
   return { trace: rows.build(), rejected: { count: rows.invalidKeepAlive, first: rows.firstInvalid } };
+}
+
+/** A candidate's rate_scale repeats requests: the scaled workload must stay within the limit too, checked before it is made. */
+function checkScaledSize(src: YamlSource, shape: ScenarioFile, candidates: readonly ResolvedCandidate[], length: number, maxRequests: number): void {
+  candidates.forEach((c, i) => {
+    const would = Math.round(length * (c.rateScale ?? 1));
+    if ((c.rateScale ?? 1) <= 1 || would <= maxRequests) return;
+    const own = shape.candidates?.[i]?.rate_scale !== undefined;
+    throw src.error(own ? ['candidates', i, 'rate_scale'] : ['rate_scale'], msg.tooManyRequests(`about ${would.toLocaleString('en-US')}`, maxRequests));
+  });
 }
 
 /** workload.requests: each entry is checked like a CSV row, at its own YAML line. */

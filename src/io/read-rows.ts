@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { InputError, msg, type Message } from '../diag/index.js';
+import { fileError, InputError, msg, type Message } from '../diag/index.js';
 import { CsvRow, type Handover, splitCsvFile } from './csv-split.js';
 
 /**
@@ -42,11 +42,11 @@ export async function readCsv(
     handover = splitCsvFile(file, record, chunk, expect);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && !(e instanceof InputError)) throw fail(1, '(file)', msg.cannotRead(code));
+    if (typeof code === 'string' && !(e instanceof InputError)) throw fileError(file, code);
     throw e;
   }
   if (handover) await parseCsv(file, handover, seenHeader, record);
-  if (!seenHeader) throw fail(1, '(csv)', msg.missingColumn('at'));
+  if (!seenHeader) throw fileError(file, 'EMPTY');
 }
 
 /** csv-parse from `from.offset` on (the whole file when 0), line numbers shifted by `from.lines`. */
@@ -70,7 +70,7 @@ async function parseCsv(file: string, from: Handover, afterHeader: boolean, reco
       parser.destroy();
       reject(e);
     };
-    input.on('error', (e: NodeJS.ErrnoException) => stop(fail(1, '(file)', msg.cannotRead(e.code ?? String(e)))));
+    input.on('error', (e: NodeJS.ErrnoException) => stop(fileError(file, e.code ?? String(e))));
     parser.on('error', (e: Error & { lines?: number }) => {
       // csv-parse counts from where it started; its message says "at line N" too.
       const detail = e.message.split('\n')[0]!.replace(/at line (\d+)/g, (_, n: string) => `at line ${from.lines + Number(n)}`);
@@ -97,9 +97,11 @@ export async function streamJsonl(file: string, row: (obj: Record<string, unknow
   const fail = failIn(file);
   let rest = '';
   let line = 0;
+  let seen = false;
   const handle = (text: string) => {
     line++;
     if (text.trim() === '') return;
+    seen = true;
     let obj: unknown;
     try {
       obj = JSON.parse(text);
@@ -124,8 +126,9 @@ export async function streamJsonl(file: string, row: (obj: Record<string, unknow
   } catch (e) {
     input.destroy();
     const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && !(e instanceof InputError)) throw fail(1, '(file)', msg.cannotRead(code));
+    if (typeof code === 'string' && !(e instanceof InputError)) throw fileError(file, code);
     throw e;
   }
   if (rest !== '') handle(rest);
+  if (!seen) throw fileError(file, 'EMPTY');
 }

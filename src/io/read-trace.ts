@@ -80,7 +80,7 @@ class PlainRow {
       id = r.text(this.id)!.trim();
       if (id === '') id = null;
     }
-    return this.rows.addPlain(Math.round(at * 1e6), model, Math.round(duration * 1e6), id);
+    return this.rows.addPlain(at, model, duration, id);
   }
 
   /** Picks up names an open reader (trace stats) met on the slow path. */

@@ -7,6 +7,7 @@ import type { Req, RequestSink } from '../ollama/index.js';
 import type { RunHooks } from '../sim/run-scenario.js';
 import { CsvRows, EVENTS_HEADER, REQUESTS_HEADER } from './csv-rows.js';
 import { ThreadedCsv } from './csv-thread.js';
+import { candidateSettings } from './settings.js';
 
 export { EVENTS_HEADER, REQUESTS_HEADER };
 
@@ -65,12 +66,14 @@ export function writeSummary(dir: string, sc: ResolvedScenario, summaries: Candi
 
 /** summary.json: the scenario's identity, then one object per candidate. */
 export function summaryDocument(sc: ResolvedScenario, summaries: CandidateSummary[]) {
+  const settings = candidateSettings(sc);
   return {
     scenario: sc.name,
     seed: sc.seed,
     requests: sc.trace.length,
     models: sc.modelNames,
     warnings: sc.warnings,
-    candidates: summaries,
+    // Each candidate's figures, then the settings they were measured under (issue 13).
+    candidates: summaries.map((s, i) => ({ ...s, settings: settings[i] })),
   };
 }

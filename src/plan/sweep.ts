@@ -35,6 +35,8 @@ export interface SweepResult {
   seeds: number[];
   axes: Axis[];
   cells: SweepCellResult[];
+  /** Each cell's settings as resolved (summary.json), when the caller adds them. */
+  settings?: Record<string, unknown>[];
 }
 
 export type Loader = (seed: number | undefined) => Promise<ResolvedScenario>;
@@ -60,7 +62,7 @@ export function sweepTasks(cells: number, replications: number): SweepTask[] {
 }
 
 /** Runs some tasks in this thread (a worker runs its share the same way). */
-export async function runTasks(load: Loader, seeds: readonly number[], tasks: readonly SweepTask[], onDone?: () => void): Promise<CandidateSummary[]> {
+export async function runTasks(load: Loader, seeds: readonly number[], tasks: readonly SweepTask[], onDone?: (summary: CandidateSummary, index: number) => void): Promise<CandidateSummary[]> {
   const loaded = new Map<number, ResolvedScenario>();
   const out: CandidateSummary[] = [];
   for (const t of tasks) {
@@ -71,7 +73,7 @@ export async function runTasks(load: Loader, seeds: readonly number[], tasks: re
     }
     const [r] = runScenario({ ...sc, candidates: [sc.candidates[t.cell]!] });
     out.push(r!.summary);
-    onDone?.();
+    onDone?.(r!.summary, out.length - 1);
   }
   return out;
 }

@@ -42,7 +42,7 @@ describe('ollamasim run', () => {
     expect(r.stdout).toContain('contract check');
     const charts = ['cdf', 'gpus', 'latency', 'models', 'residency', 'tradeoff', 'vram'].flatMap((c) => [`out/charts/${c}.png`, `out/charts/${c}.svg`]);
     expect(listAll(dir).filter((f) => !f.endsWith('.png')).sort()).toEqual(
-      [...charts.filter((f) => f.endsWith('.svg')), 'out/events.csv', 'out/report.html', 'out/requests.csv', 'out/summary.json', 'out/timeline.json', 's.yaml'].sort());
+      [...charts.filter((f) => f.endsWith('.svg')), 'out/events.csv', 'out/manifest.json', 'out/report.html', 'out/requests.csv', 'out/summary.json', 'out/timeline.json', 's.yaml'].sort());
     const requests = readFileSync(join(dir, 'out/requests.csv'), 'utf8').split('\n');
     expect(requests[0]).toBe(REQUESTS_HEADER);
     expect(REQUESTS_HEADER).toBe('candidate,id,model,arrival,admitted,start,end,status,http_status,cold,latency');
@@ -86,7 +86,7 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
     writeFileSync(join(dir, 's.yaml'), plannable);
     const r = cli(['plan', 's.yaml', '--slo', 'p95<=2.5s', '--gpus', 'l4,rtx-4090', '--max-gpus', '1', '--keep-alive', '0,5m', '--jobs', '1', '--json', '--out', 'out'], dir);
     expect(r.status).toBe(0);
-    expect(listAll(dir).filter((f) => !f.endsWith('.png')).sort()).toEqual(['out/cells.csv', 'out/charts/frontier.svg', 'out/plan.txt', 'out/summary.json', 's.yaml']);
+    expect(listAll(dir).filter((f) => !f.endsWith('.png')).sort()).toEqual(['out/cells.csv', 'out/charts/frontier.svg', 'out/manifest.json', 'out/plan.txt', 'out/summary.json', 's.yaml']);
     const p = JSON.parse(r.stdout);
     expect(p.best.candidate).toBe('host.gpu=rtx-4090, host.count=1, OLLAMA_KEEP_ALIVE=5m'); // $0.70/h < l4's $0.80/h
     expect(p.rejected.map((c: { candidate: string }) => c.candidate)).toEqual(['host.gpu=rtx-4090, host.count=1, OLLAMA_KEEP_ALIVE=0']);
@@ -106,6 +106,6 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
     const r = cli(['plan', 's.yaml', '--slo', 'p95 under 3s'], dir);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^\(command line\):1: --slo: "p95 under 3s" is not an objective/);
+    expect(r.stderr).toMatch(/^\(command line\): --slo: "p95 under 3s" is not an objective/);
   });
 });
