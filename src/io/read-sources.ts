@@ -115,13 +115,9 @@ export async function readSource(
       },
       (r, line) => {
         if (!filter.matches((c) => r.text(whereIndex.get(c)!))) return;
-        // A sorted read keeps the row, so it takes the text of every cell; otherwise only the cells asked for are decoded.
-        if (spec.sort) {
-          const row = r.cells();
-          take((f) => { const k = index.get(f); return k === undefined ? undefined : row[k]?.trim(); }, line);
-        } else {
-          take((f) => { const k = index.get(f); return k === undefined ? undefined : r.text(k)?.trim(); }, line);
-        }
+        // The mapper may keep a row's getter past this call (sorting, repetition), and the CsvRow is reused: take the cells' text.
+        const row = r.cells();
+        take((f) => { const k = index.get(f); return k === undefined ? undefined : row[k]?.trim(); }, line);
       },
     );
   } else {

@@ -26,7 +26,7 @@ test('--format parquet --no-png: Parquet instead of the CSVs, SVG charts without
   expect(r.status).toBe(0);
   expect(r.stdout).toContain('requests.parquet, events.parquet');
   const out = readdirSync(join(dir, 'out')).sort();
-  expect(out).toEqual(['charts', 'events.parquet', 'report.html', 'requests.parquet', 'summary.json', 'timeline.json']);
+  expect(out).toEqual(['charts', 'events.parquet', 'manifest.json', 'report.html', 'requests.parquet', 'summary.json', 'timeline.json']);
   const charts = readdirSync(join(dir, 'out/charts'));
   expect(charts.length).toBeGreaterThan(3);
   expect(charts.filter((f) => !f.endsWith('.svg'))).toEqual([]);
