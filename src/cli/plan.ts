@@ -4,6 +4,7 @@ import type { Axis } from '../config/grid.js';
 import { msg } from '../diag/index.js';
 import { MAX_REQUESTS } from '../config/ranges.js';
 import { ARG_RANGES, argError, maxRequestsArg, numberArg, numberListArg } from './args.js';
+import { checkGridValues } from '../config/grid-check.js';
 import { GPUS, gpuById } from '../hardware/gpus.js';
 import { loadScenario } from '../io/load-scenario.js';
 import { renderCharts } from '../io/report-files.js';
@@ -13,7 +14,6 @@ import { plan } from '../plan/plan.js';
 import { broken, parseSlo, SLO_NAMES, type Slo } from '../plan/slo.js';
 import { frontierChart, planText } from '../report/plan.js';
 import { runScenario } from '../sim/run-scenario.js';
-import { scaleTrace } from '../workload/scale.js';
 import { SweepSession } from './sweep-session.js';
 
 export interface PlanOptions {
@@ -53,6 +53,7 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   ];
   if (opts.hosts) axes.push({ key: 'fleet.hosts', values: numberListArg(opts.hosts, '--hosts', ARG_RANGES.hosts) });
   if (opts.keepAlive) axes.push({ key: 'OLLAMA_KEEP_ALIVE', values: opts.keepAlive.split(',').map((v) => (/^-?\d+$/.test(v) ? Number(v) : v)) });
+  checkGridValues(axes, (key) => (key === 'OLLAMA_KEEP_ALIVE' ? '--keep-alive' : `--grid ${key}`));
   if (opts.price !== undefined && opts.price !== 'hour' && opts.price !== 'buy') throw line('--price', [`"${opts.price}" is not a price basis`, 'hour (rent) or buy']);
   const basis = opts.price === 'buy' ? 'buy' : 'hour';
   const overrides = new Map((opts.priceOf ?? []).map((p) => {
@@ -71,6 +72,8 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   const jobs = opts.jobs ? { jobs: numberArg(opts.jobs, '--jobs', ARG_RANGES.jobs) } : {};
   const session = new SweepSession(file, { out: opts.out, resume: opts.resume, label: 'planning', key: { axes, maxRequests: opts.maxRequests ?? null } });
   let p;
+  let text = '';
+  let warnings: string[] = [];
   try {
     const result = await session.run({
       axes, replications, ...jobs, ...limit, ...(opts.queue ? { queue: opts.queue } : {}),
@@ -78,9 +81,12 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
       decided: (est) => settled(slos, est),
     });
     p = plan(result, slos, basis, priceOf);
+    warnings = result.warnings;
+    // What the answer leaves out (e.g. a GPU type that changes only memory and load times) goes with it.
+    text = planText(p) + warnings.map((w) => `\nNote: ${w}\n`).join('');
     if (session.out) {
       writeSweep(session.out.path, result);
-      writeFileSync(join(session.out.path, 'plan.txt'), planText(p));
+      writeFileSync(join(session.out.path, 'plan.txt'), text);
       const { warning } = await renderCharts(session.out.path, [frontierChart(p)], { png: opts.png !== false });
       if (warning) process.stderr.write(`warning: ${warning}\n`);
       session.commit('plan');
@@ -88,7 +94,10 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   } finally {
     session.close();
   }
-  process.stdout.write(opts.json ? JSON.stringify({ best: p.best, frontier: p.frontier, rejected: p.rejected.map((c) => ({ candidate: c.candidate, price: c.price, broken: c.broken?.text ?? null })) }, null, 2) + '\n' : planText(p));
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(opts.json
+    ? JSON.stringify({ best: p.best, frontier: p.frontier, rejected: p.rejected.map((c) => ({ candidate: c.candidate, price: c.price, broken: c.broken?.text ?? null })), warnings }, null, 2) + '\n'
+    : text);
 }
 
 /** Met by every interval's upper end, or broken by some interval's lower end: more replications would not change the verdict. */
@@ -101,7 +110,9 @@ function settled(slos: Slo[], est: Record<string, { mean: number; ci95: number }
 async function maxRate(file: string, slos: Slo[], maxRequests = MAX_REQUESTS): Promise<void> {
   const sc = await loadScenario(file, { maxRequests });
   const meets = (k: number) => {
-    const [r] = runScenario({ ...sc, trace: scaleTrace(sc.trace, k, sc.seed), candidates: [sc.candidates[0]!] });
+    // The rate is the candidate's, so its world scales the trace (src/sim/world.ts) like a rate_scale axis would.
+    const c = sc.candidates[0]!;
+    const [r] = runScenario({ ...sc, candidates: [{ ...c, rateScale: k * (c.rateScale ?? 1) }] });
     const estimates = Object.fromEntries(Object.entries(r!.summary).filter(([, v]) => typeof v === 'number').map(([key, v]) => [key, estimate([v as number])]));
     return broken(slos, estimates) === null;
   };

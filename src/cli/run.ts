@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadScenario } from '../io/load-scenario.js';
 import { InputError, msg } from '../diag/index.js';
 import { parquetOutputs } from '../io/parquet-outputs.js';
-import { type RunFiles, RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
+import { ramWarnings, type RunFiles, RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
 import { comparisonTable } from '../report/table.js';
 import { runScenario } from '../sim/run-scenario.js';
 import { maxRequestsArg } from './args.js';
@@ -54,6 +54,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
       outputs?.close();
     }
     const summaries = results.map((r) => r.summary);
+    for (const w of ramWarnings(sc, summaries)) process.stderr.write(`warning: ${w}\n`);
     if (out) {
       writeSummary(out.path, sc, summaries);
       // The report (and its charting) is loaded only when there is a folder to write it to.

@@ -4,6 +4,7 @@ import { writeSweepReport } from '../io/report-files.js';
 import { type Axis, parseGridArg } from '../config/grid.js';
 import { msg } from '../diag/index.js';
 import { ARG_RANGES, argError, maxRequestsArg, numberArg } from './args.js';
+import { checkGridValues } from '../config/grid-check.js';
 import { sweepDocument, writeSweep } from '../io/sweep-outputs.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import { comparisonTable } from '../report/table.js';
@@ -29,12 +30,14 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
     if (!a) throw argError('--grid', msg.badGridArg(g));
     return a;
   });
+  checkGridValues(axes);
   const replications = numberArg(opts.replications ?? '1', '--replications', ARG_RANGES.replications);
   const jobs = opts.jobs === undefined ? undefined : numberArg(opts.jobs, '--jobs', ARG_RANGES.jobs);
   const session = new SweepSession(file, { out: opts.out, resume: opts.resume, label: 'sweeping', key: { axes, maxRequests: opts.maxRequests ?? null } });
   let result;
   try {
     result = await session.run({ axes, replications, ...(jobs ? { jobs } : {}), ...maxRequestsArg(opts.maxRequests), ...(opts.queue ? { queue: opts.queue } : {}) });
+    for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
     if (session.out) {
       writeSweep(session.out.path, result);
       const warning = await writeSweepReport(session.out.path, result, readFileSync(file, 'utf8'), { png: opts.png !== false });

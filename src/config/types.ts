@@ -30,6 +30,9 @@ export interface ResolvedModel {
   nCtxTrain: number;
   /** Modelfile num_gpu: -1 (default) automatic, 0 CPU only, 1…layers explicit partial offload. */
   numGpu?: number;
+  /** Prompt processing and generation speed the scenario gives, tokens/s; NaN = the catalogue's for the host. */
+  prefillTps?: number;
+  decodeTps?: number;
   /** Block count given for a model given by size (catalogue models have theirs in arch). */
   layers?: number;
   /** Architecture family: some are forced to one parallel slot (spec §2). */
@@ -110,8 +113,11 @@ export interface ResolvedScenario {
   /** Models resident at t = 0 in the base scenario (each candidate has its own list too). */
   warm: ResolvedWarm[];
   trace: Trace;
-  /** Per model (by index): prompt and generation speed, tokens/s (NaN = unknown), as token requests use them. */
-  rates?: readonly { prefillTps: number; decodeTps: number }[];
+  /**
+   * The catalogue GPU (or `cpu`) the trace's explicit durations were measured on
+   * (workload.measured_on); null = unknown, so they take as long on any hardware.
+   */
+  measuredOn?: string | null;
   /** Closed-loop users whose requests are made during the run (workload.synthetic.users). */
   users?: ResolvedUsers;
   /** Non-fatal findings for the user: one line each. */
@@ -129,8 +135,6 @@ export interface ResolvedUsers {
   duration: Distribution | null;
   promptTokens: Distribution | null;
   outputTokens: Distribution | null;
-  /** Per-model prefill/decode rates for token-sized requests (tokens/s), by model index. */
-  rates: readonly { prefillTps: number; decodeTps: number }[];
   /** Users stop starting requests after this, µs. */
   end: number;
 }

@@ -91,6 +91,10 @@ export const msg = {
     `a request for "${model}" is given as tokens but the model has no token rates`,
     `give models.${model}.prefill_tps and decode_tps, or a duration per request`,
   ],
+  noTokenRatesOnHost: (model: string): Message => [
+    `requests for "${model}" are given as tokens, but on this host the model has no token rates`,
+    `name a catalogue GPU (gpu: rtx-4090), not only its memory, or give models.${model}.prefill_tps and decode_tps`,
+  ],
   notTokenCount: (value: string): Message => badValue([`"${value}" is not a whole number of tokens`]),
   negativeTokens: (value: string): Message => badValue([`${value} tokens is negative`, 'token counts must be ≥ 0']),
   unknownFormat: (value: string, known: readonly string[]): Message => [`unknown trace format "${value}"`, didYouMean(value, known)],
@@ -109,8 +113,9 @@ export const msg = {
   /** A client timeout of 0 would give up before sending; "no timeout" is an empty cell or a missing field. */
   zeroTimeout: (value: string): Message => badValue([`${value} must be greater than 0`, 'leave timeout out for a client that waits forever']),
   badWindow: (): Message => ['window end is not after its start'],
-  tokenRatesPerCandidate: (field: string): Message => [`${field} cannot differ per candidate`, 'the trace is built once for all candidates: set it on the scenario model'],
-  badAxis: (key: string, problem: string): Message => [`cannot sweep ${key}: ${problem}`, 'an axis is a path a candidate may override, e.g. OLLAMA_KEEP_ALIVE, models.NAME.keep_alive, host.count'],
+  badAxis: (key: string, problem: string, near?: string | null): Message => [`cannot sweep ${key}: ${problem}`, near ? `did you mean ${near}?` : 'an axis is a path a candidate may override, e.g. OLLAMA_KEEP_ALIVE, models.NAME.keep_alive, host.count; README: What an axis may set'],
+  gridFallback: (value: string, problem: string): Message => [problem, `on the command line "${value}" is a typo, not a what-if: write a value Ollama accepts`],
+  badPriceOf: (arg: string): Message => [`"${arg}" is not GPU=PRICE`, 'e.g. --price-of rtx-4090=1.2: dollars per hour, or to buy with --price buy'],
   badGridArg: (arg: string): Message => [`"${arg}" is not KEY=v1,v2,…`, 'e.g. --grid OLLAMA_KEEP_ALIVE=0,5m,-1'],
   badRate: (value: string): Message => [`"${value}" is not a rate`, 'write requests per unit of time, e.g. 120/h, 2/s, 30/m, 1000/d'],
   badProfile: (): Message => ['a daily profile needs 24 values ≥ 0, not all 0', 'one value per hour of the day, from 00:00'],
@@ -151,5 +156,10 @@ export const warn = {
   emptyWorkload: (file: string): string => `${file}: the workload has no requests`,
   skippedRows: (file: string, count: number, lines: readonly number[], first: string): string =>
     `${file}: bad_rows: skip left out ${count} ${count === 1 ? 'row' : 'rows'} with a missing or unparseable field: line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}${count > lines.length ? ', …' : ''} (line ${lines[0]}: ${first})`,
+  durationsOnAnyGpu: (file: string): string =>
+    `${file}: the candidates differ in GPU type, but this trace gives its requests as durations measured on unknown hardware, so for it the GPU type changes only memory and load times (give workload.measured_on: GPU to scale them, or prompt_tokens and output_tokens)`,
+  axisNotModelled: (file: string, key: string, why: string): string => `${file}: sweeping ${key}: ${why}, so every cell shows the same figures for it`,
+  overRam: (file: string, candidate: string, peakGiB: number, ramGiB: number): string =>
+    `${file}: candidate "${candidate}": runners held ${peakGiB.toFixed(1)} GiB on the CPU, more than the host's ${ramGiB.toFixed(1)} GiB of RAM; Ollama does not check (spec §5.2c), a real host would swap or kill the runner`,
   serveOneServer: (file: string): string => `${file}: serve answers as one Ollama server: the scenario's fleet, client retries and synthetic users are not used (the HTTP clients are the workload)`,
 } as const;

@@ -1,21 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { fileError, msg, warn } from '../diag/index.js';
+import { fileError, InputError, msg, warn } from '../diag/index.js';
 import { REQUEST_FIELDS, RequestRows, type ModelRates } from '../config/request-rows.js';
 import { Resolver } from '../config/resolve.js';
 import type { ScenarioFile } from '../config/schema.js';
 import type { ResolvedCandidate, ResolvedScenario, ResolvedUsers } from '../config/types.js';
 import { MAX_REQUESTS } from '../config/ranges.js';
 import { validateShape } from '../config/validate.js';
-import { modelRates, resolveSources } from '../config/sources.js';
+import { resolveSources } from '../config/sources.js';
 import { synthesizeWorkload } from '../config/synthetic.js';
 import { resolveUsers } from '../config/users.js';
-import { withCatalogueRates } from '../config/hardware.js';
+import { checkTokenRates, parseRates, whatIfWarnings } from '../config/what-if-checks.js';
 import type { Trace } from '../workload/trace.js';
 import { readSources } from './read-sources.js';
 import { readTraceCsv } from './read-trace.js';
 import { YamlSource } from '../config/yaml-source.js';
 import { expandSweep } from '../config/sweep.js';
+import { fromAxis } from '../config/grid-check.js';
 import type { Axis } from '../config/grid.js';
 
 /**
@@ -49,15 +50,17 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   if (opts.seed !== undefined) shape = { ...shape, seed: opts.seed };
   const resolver = new Resolver(src, shape);
   const warnings: string[] = [];
-  const candidates = resolver.candidates(warnings);
-  // Token rates belong to the scenario's models; the trace is built once, for the first candidate's GPU.
-  const rates = withCatalogueRates(modelRates(src, shape, resolver.modelNames), candidates[0]!);
+  const candidates = atAxis(src, shape, opts.axes ?? [], () => resolver.candidates(warnings));
+  // The trace is parsed once, hardware-free: token-sized requests keep their counts, and
+  // each candidate's world works out their service times (src/sim/world.ts).
   const maxRequests = opts.maxRequests ?? MAX_REQUESTS;
-  const { trace, users, rejected, warnings: skipped } = await readWorkload(src, shape, resolver, rates, maxRequests, opts.traces);
+  const { trace, users, rejected, warnings: skipped } = await readWorkload(src, shape, resolver, parseRates(resolver.base(), candidates), maxRequests, opts.traces);
   warnings.push(...(skipped ?? []));
   checkScaledSize(src, shape, candidates, trace.length, maxRequests);
+  checkTokenRates(src, shape, candidates, trace, users);
   if (rejected.count > 0) warnings.push(warn.rejectedKeepAlive(rejected.count, rejected.first ?? file));
   if (trace.length === 0 && !users) warnings.push(warn.emptyWorkload(file));
+  warnings.push(...whatIfWarnings(file, [...Object.keys(shape.sweep ?? {}), ...(opts.axes ?? []).map((a) => a.key)], candidates, trace, users, resolver.measuredOn()));
   return {
     file,
     name: resolver.name(),
@@ -68,10 +71,21 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
     candidates,
     warm: resolver.baseWarm(),
     trace,
-    rates,
+    measuredOn: resolver.measuredOn(),
     ...(users ? { users } : {}),
     warnings,
   };
+}
+
+/** Resolver errors about a value a sweep axis set are reported where the axis was written. */
+function atAxis<T>(src: YamlSource, shape: ScenarioFile, cli: readonly Axis[], f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    const file = Object.entries(shape.sweep ?? {}).map(([key, values]) => ({ key, values }));
+    throw fromAxis(e, cli, file, (key, m) => src.error(['sweep', key], m, true));
+  }
 }
 
 function readText(file: string): string {
@@ -106,7 +120,7 @@ async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Reso
   const none = { count: 0, first: null };
   if (synthetic !== undefined) {
     const length = synthetic.length !== undefined ? duration(synthetic.length, ['workload', 'synthetic', 'length']) : 86400e6;
-    const users = synthetic.users ? resolveUsers(src, synthetic.users, resolver.modelNames, rates, length) : undefined;
+    const users = synthetic.users ? resolveUsers(src, synthetic.users, resolver.modelNames, length) : undefined;
     const built = synthesizeWorkload(src, synthetic, resolver.modelNames, rates, shape.seed ?? 1, duration, maxRequests);
     return { trace: built, ...(users ? { users } : {}), rejected: none };
   }

@@ -34,6 +34,7 @@ export function sweepDocument(r: SweepResult) {
     seeds: r.seeds,
     axes: r.axes,
     cells: r.cells.map((c) => ({ cell: c.cell + 1, candidate: c.candidate, estimates: c.estimates, runs: c.runs, ...(r.settings ? { settings: r.settings[c.cell] } : {}) })),
+    warnings: r.warnings,
   };
 }
 

@@ -37,6 +37,8 @@ export interface SweepResult {
   cells: SweepCellResult[];
   /** Each cell's settings as resolved (summary.json), when the caller adds them. */
   settings?: Record<string, unknown>[];
+  /** The scenario's non-fatal findings (what a sweep's answer leaves out, settings Ollama would replace). */
+  warnings: string[];
 }
 
 export type Loader = (seed: number | undefined) => Promise<ResolvedScenario>;
@@ -88,5 +90,5 @@ export function gather(sc: ResolvedScenario, axes: Axis[], seeds: number[], task
       cell.estimates[key] = estimate(flat.map((f) => f[key]).filter((x): x is number => typeof x === 'number'));
     }
   }
-  return { scenario: sc.name, seed: sc.seed, replications: seeds.length, seeds, axes, cells };
+  return { scenario: sc.name, seed: sc.seed, replications: seeds.length, seeds, axes, cells, warnings: sc.warnings };
 }

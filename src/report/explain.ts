@@ -1,3 +1,4 @@
+import { CPU } from '../hardware/throughput.js';
 import type { CandidateExplanation } from '../sim/explain.js';
 import type { GpuSpec } from '../hardware/gpus.js';
 import type { ModelSpec } from '../hardware/models.js';
@@ -44,7 +45,9 @@ export function gpusText(gpus: readonly GpuSpec[]): string {
   const rows = gpus.map((g) => [g.id, g.name, gib(g.vram), `${(g.bandwidth / 1e9).toFixed(0)} GB/s`, g.linkName,
     g.pricePerHour !== undefined ? `$${g.pricePerHour}/h` : '', g.priceToBuy !== undefined ? `$${g.priceToBuy}` : '']);
   return table(['id', 'name', 'memory', 'bandwidth', 'host link', 'rent', 'buy'], rows) +
-    '\nPrices are rough estimates for comparison: override them in the scenario. Sources: src/hardware/gpus.ts.\n';
+    '\nPrices are rough estimates for comparison: override them in the scenario. Sources: src/hardware/gpus.ts.\n' +
+    `A host without GPUs (gpus: [], or count: 0) answers at the CPU's rates: decode ${(CPU.ramBandwidth / 1e9).toFixed(0)} GB/s of RAM ÷ the file, ` +
+    `prefill ${CPU.prefill8b} t/s for 8B (${CPU.source}).\n`;
 }
 
 export function modelsText(models: readonly ModelSpec[]): string {

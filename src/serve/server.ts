@@ -7,7 +7,7 @@ import type { EventSink } from '../events/index.js';
 import { modelByTag } from '../hardware/models.js';
 import { FOREVER, type SchedulerConfig } from '../ollama/index.js';
 import { Op } from '../workload/trace.js';
-import { schedulerConfig } from '../sim/candidate.js';
+import { resolveWorld } from '../sim/world.js';
 import { errorBody, type LocalModel, type ModelDetails, psResponse, type RunningModel, tagsResponse } from './api.js';
 import { Exchange, sendJson, type Work } from './exchange.js';
 import { type Clock, LiveSim } from './live.js';
@@ -56,12 +56,14 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   if (!c) throw new Error(`no candidate named ${opts.candidate}`);
   const rng = rngStream(sc.seed, 'serve/jitter');
   const jit = () => (opts.jitter > 0 ? 1 + opts.jitter * (2 * rng() - 1) : 1);
-  const sim = new LiveSim(jittered(schedulerConfig(c), jit), opts.clock, opts.speed, c.warm, c.faults ?? [], opts.events);
+  // The candidate's world (src/sim/world.ts): its scheduler settings, and its models' token rates on its own host.
+  const world = resolveWorld(sc, c);
+  const sim = new LiveSim(jittered(world.sched, jit), opts.clock, opts.speed, c.warm, c.faults ?? [], opts.events);
   const models = modelInfo(c);
   const index = new Map(sc.modelNames.map((n, i) => [n, i]));
   const rates = sc.modelNames.map((_, i) => {
-    const r = sc.rates?.[i];
-    return { prefillTps: r && r.prefillTps > 0 ? r.prefillTps : DEFAULT_RATES.prefillTps, decodeTps: r && r.decodeTps > 0 ? r.decodeTps : DEFAULT_RATES.decodeTps };
+    const r = world.rates[i];
+    return { prefillTps: r ? r.prefill : DEFAULT_RATES.prefillTps, decodeTps: r ? r.decode : DEFAULT_RATES.decodeTps };
   });
   const pacer = new Pacer(sim);
 

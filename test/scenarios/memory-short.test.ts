@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { loadScenario } from '../../src/io/load-scenario.js';
-import { schedulerConfig } from '../../src/sim/candidate.js';
+import { schedulerConfig } from '../../src/sim/world.js';
 import { simulate } from '../../src/sim/run.js';
 import { EventKind, REASON_NAMES } from '../../src/events/index.js';
 import { before, only } from '../helpers/record.js';
