@@ -16,6 +16,7 @@ import { runScenario } from '../src/sim/run-scenario.js';
 import { md1MeanWait, mmcMeanWait } from '../src/metrics/queueing.js';
 import type { Req } from '../src/ollama/index.js';
 import { meanWaitSeconds, poissonWorld } from './oracle.js';
+import { whatIfWorkload } from './whatif.js';
 import { proxyLatency, serveStreams } from './http.js';
 import { queueWorkload } from './queue.js';
 import { diurnal, rowsToTrace, synthesize, type SyntheticModel } from '../src/workload/synthetic.js';
@@ -353,6 +354,7 @@ export const WORKLOADS: Record<string, () => Measure | Promise<Measure>> = {
   'plan: 540 configurations of the default day, all cores (events = configurations; target ≤ 60 s)': planWorkload,
   'sweep: 100 cells × ~100k requests × 2 replications, 1 worker': () => sweepWorkload(1),
   'sweep: 100 cells × ~100k requests × 2 replications, 2 workers (target ≤ 30 s)': () => sweepWorkload(2),
+  'what-if page: 100k-request day, one control moved, rerun + redraw in Chromium (best of 5; target ≤ 300 ms)': whatIfWorkload,
   'record: latency the proxy adds to 200 concurrent streams, 4 000 chunks/s (target p99 ≤ 2 ms; events = chunks)': proxyLatency,
   "serve: concurrent streams held at the simulated GPU's own rates, p99 chunk lateness ≤ 250 ms (events = chunks)": serveStreams,
   'queue: 40 cells on Redis, 1 worker process (events = cells)': () => queueWorkload(1),

@@ -22,20 +22,22 @@ const ALLOWED: Record<string, string[]> = {
   metrics: ['engine', 'events', 'ollama'],
   sim: ['config', 'engine', 'events', 'hardware', 'metrics', 'ollama', 'whatif', 'workload'],
   config: ['diag', 'engine', 'hardware', 'ollama', 'workload'],
-  plan: ['config', 'engine', 'metrics', 'sim'],
+  plan: ['config', 'engine', 'events', 'metrics', 'sim'],
   report: ['calibrate', 'hardware', 'metrics', 'plan', 'sim'],
+  page: ['config', 'metrics', 'report', 'sim', 'workload'],
   calibrate: ['record'],
   serve: ['config', 'engine', 'events', 'hardware', 'ollama', 'sim', 'workload'],
   record: ['ollama', 'serve'],
   logs: ['ollama', 'record'],
   queue: ['config', 'diag', 'metrics', 'plan'],
-  io: ['config', 'diag', 'events', 'logs', 'metrics', 'ollama', 'plan', 'record', 'report', 'sim', 'workload'],
+  io: ['config', 'diag', 'events', 'hardware', 'logs', 'metrics', 'ollama', 'page', 'plan', 'record', 'report', 'sim', 'workload'],
   cli: ['calibrate', 'config', 'diag', 'events', 'hardware', 'io', 'logs', 'metrics', 'ollama', 'plan', 'queue', 'record', 'report', 'serve', 'sim', 'workload'],
 };
 
 /** The network is serve's and record's alone (they answer and forward HTTP); the wall clock is cli/clock.ts's, injected into both. */
 const NETWORK = ['serve', 'record'];
-const WALL_CLOCK = ['cli/clock.ts'];
+// The what-if page's worker times its own reruns for the page to show (a browser entry point, never the simulation's clock).
+const WALL_CLOCK = ['cli/clock.ts', 'page/worker-main.ts'];
 
 function sources(): { folder: string; file: string; text: string }[] {
   const out: { folder: string; file: string; text: string }[] = [];

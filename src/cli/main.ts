@@ -61,6 +61,7 @@ program
   .option('--summary-only', 'skip requests.csv and events.csv (for very large runs)')
   .option('--format <format>', 'requests and events as csv (default) or parquet (requests.parquet, events.parquet)', 'csv')
   .option('--no-png', 'charts as SVG only (skip the PNG copies)')
+  .option('--whatif', 'also write whatif.html: a page that reruns the simulation as you move its controls')
   .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(runCommand);
 
@@ -111,7 +112,8 @@ program
 program
   .command('advise')
   .argument('<scenario>', 'scenario file (YAML or JSON)')
-  .description('recommend a keep_alive per model from its idle gaps, and prove it against 5m, -1 and 0')
+  .description('a keep_alive per model (least idle memory for a cold-start target), how to deploy it, proved against 5m, -1 and 0')
+  .option('--cold <share>', 'cold-start share to meet, e.g. 5% (default: the knee of each cold-share / idle-memory curve)')
   .option('--json', 'print the advice as JSON')
   .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(adviseCommand);

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { WHATIF_MAX_REQUESTS, writeWhatIfPage } from '../io/whatif-page.js';
 import { loadScenario } from '../io/load-scenario.js';
-import { InputError, msg } from '../diag/index.js';
+import { msg } from '../diag/index.js';
 import { parquetOutputs } from '../io/parquet-outputs.js';
 import { ramWarnings, type RunFiles, RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
 import { comparisonTable } from '../report/table.js';
 import { runScenario } from '../sim/run-scenario.js';
-import { maxRequestsArg } from './args.js';
+import { argError, maxRequestsArg } from './args.js';
 import { progressBar } from './progress.js';
 import { onInterrupt } from './interrupt.js';
 import { packageVersion } from './process-hygiene.js';
@@ -18,6 +19,7 @@ export interface RunOptions {
   out?: string;
   json?: boolean;
   summaryOnly?: boolean;
+  whatif?: boolean;
   maxRequests?: string;
   /** false with --no-png. */
   png?: boolean;
@@ -28,7 +30,7 @@ export interface RunOptions {
 /** `ollamasim run SCENARIO`: load, run every candidate, print and write the outputs. */
 export async function runCommand(file: string, opts: RunOptions): Promise<void> {
   const format = opts.format ?? 'csv';
-  if (format !== 'csv' && format !== 'parquet') throw new InputError({ file: '(command line)', line: 1, field: '--format', problem: msg.unknownOutputFormat(format)[0], hint: msg.unknownOutputFormat(format)[1] });
+  if (format !== 'csv' && format !== 'parquet') throw argError('--format', msg.unknownOutputFormat(format));
   const limit = maxRequestsArg(opts.maxRequests);
   // DIR is checked first and written last: the files go to a folder beside it until the run is complete.
   const out = opts.out !== undefined ? OutDir.open(opts.out) : undefined;
@@ -39,6 +41,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   });
   try {
     const sc = await loadScenario(file, limit);
+    if (opts.whatif) checkWhatIf(sc.trace.length, opts.out);
     for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
     const outputs: RunFiles | undefined = !out || opts.summaryOnly ? undefined
       : format === 'parquet' ? await parquetOutputs(out.path, sc) : new RunOutputs(out.path, sc);
@@ -61,6 +64,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
       const { writeReport } = await import('../io/report-files.js');
       const warning = await writeReport(out.path, sc, results, readFileSync(file, 'utf8'), { png: opts.png !== false });
       if (warning) process.stderr.write(`warning: ${warning}\n`);
+      if (opts.whatif) await writeWhatIfPage(out.path, sc, readFileSync(file, 'utf8'));
       out.commit('run', packageVersion());
     }
     printRun(sc, summaries, opts);
@@ -83,7 +87,15 @@ function printRun(sc: ResolvedScenario, summaries: CandidateSummary[], opts: Run
     const files = opts.summaryOnly ? 'summary.json' : `summary.json, requests.${format}, events.${format}`;
     process.stdout.write(`\nwrote ${files}, report.html, charts/, timeline.json and manifest.json to ${opts.out}\n`);
     process.stdout.write(`report: ${join(opts.out, 'report.html')}\n`);
+    if (opts.whatif) process.stdout.write(`what-if page: ${join(opts.out, 'whatif.html')}\n`);
   }
+}
+
+/** The what-if page needs --out, and a trace small enough to rerun live. */
+function checkWhatIf(requests: number, out: string | undefined): void {
+  const fail = (m: [string, string?]) => argError('--whatif', m);
+  if (!out) throw fail(msg.whatIfNeedsOut());
+  if (requests > WHATIF_MAX_REQUESTS) throw fail(msg.whatIfTooLarge(requests, WHATIF_MAX_REQUESTS));
 }
 
 function formatSpan(s: number): string {

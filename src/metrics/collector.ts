@@ -3,6 +3,7 @@ import type { Req, RequestSink } from '../ollama/index.js';
 import { ModelAreas } from './model-areas.js';
 import { countFailure, Floats, type ModelFigures, newModelFigures } from './model-figures.js';
 import { KeyState, Occupancy } from './occupancy.js';
+import { PathologyTally } from './pathologies.js';
 
 /**
  * Folds one candidate's events and finished requests into the figures of the
@@ -58,11 +59,14 @@ export class MetricsCollector implements EventSink, RequestSink {
   /** Resident and idle memory per model; a runner is charged to the model whose request loaded it. */
   readonly modelAreas: ModelAreas;
   private readonly keyOwner: Int32Array;
+  /** Scheduler waits a known Ollama pathology explains (hang_start / hang_end). */
+  readonly pathologies: PathologyTally;
 
   constructor(private readonly modelKey: ArrayLike<number>, keyCount: number, private readonly from = 0, models = modelKey.length) {
     this.perModel = Array.from({ length: models }, newModelFigures);
     this.modelAreas = new ModelAreas(models, from);
     this.keyOwner = new Int32Array(keyCount);
+    this.pathologies = new PathologyTally(from);
     this.keyVram = new Float64Array(keyCount);
     this.keyRefs = new Int32Array(keyCount);
     this.keyLoaded = new Uint8Array(keyCount);
@@ -72,6 +76,7 @@ export class MetricsCollector implements EventSink, RequestSink {
 
   event(t: number, kind: EventKind, model: number, _request: number, reason: Reason, value: number): void {
     if (t !== this.t) this.advance(t);
+    if (kind === EventKind.hang_start || kind === EventKind.hang_end) return this.pathologies.event(t, kind, model, reason, value);
     const key = this.modelKey[model]!;
     // A fleet's host h numbers its models h × models + m; a single server's need no division.
     const models = this.perModel.length;

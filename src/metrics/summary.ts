@@ -1,5 +1,6 @@
 import { HOUR, SECOND } from '../engine/index.js';
 import type { MetricsCollector, ModelFigures } from './collector.js';
+import type { PathologySummary } from './pathologies.js';
 import { quantilesInPlace } from './quantile.js';
 import { CURRENT_VERSION } from '../ollama/versions.js';
 
@@ -70,6 +71,11 @@ export interface CandidateSummary {
   cpu_peak_gib?: number;
   /** The same figures per model (fleet hosts folded together). */
   models: Record<string, ModelSummary>;
+  /**
+   * Scheduler waits a known Ollama pathology explains, only those that happened:
+   * `resurrection` (ollama#17408), `reload_starvation` (#14407), `head_of_line` (#14578).
+   */
+  pathologies: PathologySummary[];
 }
 
 export interface ModelSummary {
@@ -158,6 +164,7 @@ export function summarize(
     failure_share: c.requests ? round((c.requests - c.ok) / c.requests) : null,
     loads_per_hour: window > 0 ? round(m.runners.loads / (window / HOUR)) : 0,
     models: Object.fromEntries(modelNames.map((name, i) => [name, modelSummary(m.perModel[i]!, m.modelAreas.areas(i, window), window)])),
+    pathologies: m.pathologies.summary(window),
   };
 }
 

@@ -37,5 +37,5 @@ test('an unknown --format is one line and exit 2', () => {
   writeFileSync(join(dir, 's.yaml'), SCENARIO);
   const r = cli(['run', 's.yaml', '--out', 'out', '--format', 'xlsx'], dir);
   expect(r.status).toBe(2);
-  expect(r.stderr).toBe('(command line):1: --format: unknown output format "xlsx" (csv (the default) or parquet)\n');
+  expect(r.stderr).toBe('(command line): --format: unknown output format "xlsx" (csv (the default) or parquet)\n');
 });
