@@ -82,3 +82,13 @@ test('only serve/ and record/ touch the network', () => {
   }
   expect(bad).toEqual([]);
 });
+
+test('the charting stack (vega, vega-lite, resvg) is loaded only when a chart is drawn: no static import outside type positions', () => {
+  const bad: string[] = [];
+  for (const { folder, file, text } of sources()) {
+    // page/ is the what-if page's browser bundle: never loaded by the command line.
+    if (folder === 'page') continue;
+    for (const m of text.matchAll(/^import (?!type )[^;]*from '(vega|vega-lite|@resvg\/resvg-js)'/gm)) bad.push(`${file} imports ${m[1]}`);
+  }
+  expect(bad).toEqual([]);
+});

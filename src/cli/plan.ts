@@ -34,6 +34,8 @@ export interface PlanOptions {
   resume?: boolean;
   queue?: string;
   top?: string;
+  /** false with --no-png. */
+  png?: boolean;
 }
 
 const line = argError;
@@ -88,7 +90,7 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
     if (session.out) {
       writeSweep(session.out.path, result);
       writeFileSync(join(session.out.path, 'plan.txt'), text);
-      const warning = await writeSweepReport(session.out.path, result, readFileSync(file, 'utf8'), { plan: p, top });
+      const warning = await writeSweepReport(session.out.path, result, readFileSync(file, 'utf8'), { plan: p, top, png: opts.png !== false });
       if (warning) process.stderr.write(`warning: ${warning}\n`);
       session.commit('plan');
     }

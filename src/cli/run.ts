@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { msg } from '../diag/index.js';
-import { writeReport } from '../io/report-files.js';
 import { WHATIF_MAX_REQUESTS, writeWhatIfPage } from '../io/whatif-page.js';
 import { loadScenario } from '../io/load-scenario.js';
-import { ramWarnings, RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
+import { parquetOutputs } from '../io/parquet-outputs.js';
+import { ramWarnings, type RunFiles, RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
 import { pathologyWarnings } from '../report/pathologies.js';
 import { comparisonTable } from '../report/table.js';
 import { runScenario } from '../sim/run-scenario.js';
@@ -23,10 +23,16 @@ export interface RunOptions {
   whatif?: boolean;
   maxRequests?: string;
   top?: string;
+  /** false with --no-png. */
+  png?: boolean;
+  /** requests and events as csv (default) or parquet. */
+  format?: string;
 }
 
 /** `ollamasim run SCENARIO`: load, run every candidate, print and write the outputs. */
 export async function runCommand(file: string, opts: RunOptions): Promise<void> {
+  const format = opts.format ?? 'csv';
+  if (format !== 'csv' && format !== 'parquet') throw argError('--format', msg.unknownOutputFormat(format));
   const limit = maxRequestsArg(opts.maxRequests);
   const top = topOption(opts.top);
   // DIR is checked first and written last: the files go to a folder beside it until the run is complete.
@@ -40,7 +46,8 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
     const sc = await loadScenario(file, limit);
     if (opts.whatif) checkWhatIf(sc.trace.length, opts.out);
     for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
-    const outputs = out && !opts.summaryOnly ? new RunOutputs(out.path, sc) : undefined;
+    const outputs: RunFiles | undefined = !out || opts.summaryOnly ? undefined
+      : format === 'parquet' ? await parquetOutputs(out.path, sc) : new RunOutputs(out.path, sc);
     let results;
     try {
       results = runScenario(sc, {
@@ -56,7 +63,9 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
     for (const w of ramWarnings(sc, summaries)) process.stderr.write(`warning: ${w}\n`);
     if (out) {
       writeSummary(out.path, sc, summaries);
-      const warning = await writeReport(out.path, sc, results, readFileSync(file, 'utf8'), { top });
+      // The report (and its charting) is loaded only when there is a folder to write it to.
+      const { writeReport } = await import('../io/report-files.js');
+      const warning = await writeReport(out.path, sc, results, readFileSync(file, 'utf8'), { png: opts.png !== false, top });
       if (warning) process.stderr.write(`warning: ${warning}\n`);
       if (opts.whatif) await writeWhatIfPage(out.path, sc, readFileSync(file, 'utf8'));
       out.commit('run', packageVersion());
@@ -78,7 +87,8 @@ function printRun(sc: ResolvedScenario, summaries: CandidateSummary[], opts: Run
   process.stdout.write(comparisonTable(summaries));
   for (const w of pathologyWarnings(summaries)) process.stderr.write(`warning: ${w}\n`);
   if (opts.out) {
-    const files = opts.summaryOnly ? 'summary.json' : 'summary.json, requests.csv, events.csv';
+    const format = opts.format ?? 'csv';
+    const files = opts.summaryOnly ? 'summary.json' : `summary.json, requests.${format}, events.${format}`;
     process.stdout.write(`\nwrote ${files}, report.html, charts/, timeline.json and manifest.json to ${opts.out}\n`);
     process.stdout.write(`report: ${join(opts.out, 'report.html')}\n`);
     if (opts.whatif) process.stdout.write(`what-if page: ${join(opts.out, 'whatif.html')}\n`);

@@ -21,6 +21,8 @@ export interface SweepOptions {
   resume?: boolean;
   queue?: string;
   top?: string;
+  /** false with --no-png. */
+  png?: boolean;
 }
 
 /** `ollamasim sweep SCENARIO`: every cell × replication, means and 95 % intervals. */
@@ -41,7 +43,7 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
     for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
     if (session.out) {
       writeSweep(session.out.path, result);
-      const warning = await writeSweepReport(session.out.path, result, readFileSync(file, 'utf8'), { file, top });
+      const warning = await writeSweepReport(session.out.path, result, readFileSync(file, 'utf8'), { file, top, png: opts.png !== false });
       if (warning) process.stderr.write(`warning: ${warning}\n`);
       session.commit('sweep');
     }

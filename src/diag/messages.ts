@@ -99,6 +99,7 @@ export const msg = {
   notTokenCount: (value: string): Message => badValue([`"${value}" is not a whole number of tokens`]),
   negativeTokens: (value: string): Message => badValue([`${value} tokens is negative`, 'token counts must be ≥ 0']),
   unknownFormat: (value: string, known: readonly string[]): Message => [`unknown trace format "${value}"`, didYouMean(value, known)],
+  unknownOutputFormat: (value: string): Message => [`unknown output format "${value}"`, 'csv (the default) or parquet'],
   badTime: (value: string, unit: string): Message => badValue([
     `"${value}" is not a time in ${unit === 'iso' ? 'ISO-8601' : unit === 'ms' ? 'milliseconds' : 'seconds'}`,
     unit === 'iso' ? 'e.g. 2023-11-16 18:17:03.98 or 2023-11-16T18:17:03Z; set time: s or ms for numbers' : 'a number; set time: iso for dates',

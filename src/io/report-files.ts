@@ -15,9 +15,14 @@ import { chromeTrace } from '../report/timeline.js';
 import { type ReportView, reportView, topModels, DEFAULT_TOP } from '../report/view.js';
 import { runScenario, type CandidateResult } from '../sim/run-scenario.js';
 import { loadScenario } from './load-scenario.js';
-import { fontFiles, toPng, toSvg } from './render-charts.js';
+import { fontFiles, toPngAsync, toSvg } from './render-charts.js';
 
-export interface ReportOptions {
+export interface ChartOptions {
+  /** false: SVG only (`--no-png`: the PNGs are drawn from the SVGs, and take most of a report's time). */
+  png?: boolean;
+}
+
+export interface ReportOptions extends ChartOptions {
   /** Models shown by name in by-model charts (the rest fold into "other"); default 8. */
   top?: number;
 }
@@ -32,7 +37,7 @@ export async function writeReport(dir: string, sc: ResolvedScenario, results: Ca
   const view = runView(sc, results, opts.top);
   const charts = allCharts(runs, view);
   if (comparesVersions(runs.map((r) => r.summary))) charts.push(versionChart(runs.map((r) => r.summary)));
-  const { rendered, warning } = await renderCharts(dir, charts);
+  const { rendered, warning } = await renderCharts(dir, charts, opts);
   const summaries = results.map((r) => r.summary);
   writeFileSync(join(dir, 'report.html'), reportHtml(sc.name, summaries, rendered, scenarioText, { warnings: [...sc.warnings, ...pathologyWarnings(summaries)] }));
   writeFileSync(join(dir, 'timeline.json'), JSON.stringify(chromeTrace(runs)) + '\n');
@@ -89,7 +94,7 @@ export async function writeSweepReport(dir: string, r: SweepResult, scenarioText
   if (comparesVersions(means)) charts.push(versionChart(means));
   if (opts.plan) charts.unshift(labelledFrontierChart(opts.plan));
   if (opts.file) charts.push(...(await overTimeCharts(opts.file, r, labels, shown)));
-  const { rendered, warning } = await renderCharts(dir, charts);
+  const { rendered, warning } = await renderCharts(dir, charts, opts);
   const title = opts.plan ? `${r.scenario}: capacity plan over ${r.cells.length} configurations` : `${r.scenario}: sweep of ${r.cells.length} cells × ${r.replications} replication(s) (means)`;
   writeFileSync(join(dir, 'report.html'), reportHtml(title, means, rendered, scenarioText, {
     intervals: r.replications > 1 ? halves : undefined, labels, warnings: pathologyWarnings(means),
@@ -131,15 +136,19 @@ export function compactPaths(svg: string): string {
 }
 
 /** Writes each chart as charts/ID.svg and, with DejaVu fonts, charts/ID.png; returns them and any font warning. */
-export async function renderCharts(dir: string, charts: Chart[]) {
-  const fonts = fontFiles();
+export async function renderCharts(dir: string, charts: Chart[], opts: ChartOptions = {}) {
+  const png = opts.png !== false;
+  const fonts = png ? fontFiles() : null;
   mkdirSync(join(dir, 'charts'), { recursive: true });
   const rendered = [];
+  // PNGs are drawn on the thread pool while the next chart is laid out.
+  const pngs: Promise<void>[] = [];
   for (const chart of charts) {
     const svg = compactPaths(await toSvg(chart.spec));
     writeFileSync(join(dir, 'charts', `${chart.id}.svg`), svg);
-    if (fonts) writeFileSync(join(dir, 'charts', `${chart.id}.png`), toPng(svg, fonts));
+    if (fonts) pngs.push(toPngAsync(svg, fonts).then((png) => writeFileSync(join(dir, 'charts', `${chart.id}.png`), png)));
     rendered.push({ chart, svg });
   }
-  return { rendered, warning: fonts ? null : 'DejaVu Sans not found (Debian: fonts-dejavu-core): wrote the charts as SVG only' };
+  await Promise.all(pngs);
+  return { rendered, warning: fonts || !png ? null : 'DejaVu Sans not found (Debian: fonts-dejavu-core): wrote the charts as SVG only' };
 }

@@ -78,11 +78,14 @@ export class MetricsCollector implements EventSink, RequestSink {
     if (t !== this.t) this.advance(t);
     if (kind === EventKind.hang_start || kind === EventKind.hang_end) return this.pathologies.event(t, kind, model, reason, value);
     const key = this.modelKey[model]!;
-    if (kind === EventKind.load_start) this.keyOwner[key] = model % this.perModel.length;
+    // A fleet's host h numbers its models h × models + m; a single server's need no division.
+    const models = this.perModel.length;
+    const m = model < models ? model : model % models;
+    if (kind === EventKind.load_start) this.keyOwner[key] = m;
     this.track(t, kind, key, value);
     if (t >= this.from) {
       this.count(t, kind, reason);
-      const pm = this.perModel[model % this.perModel.length]!;
+      const pm = this.perModel[m]!;
       if (kind === EventKind.load_end) pm.loads++;
       else if (kind === EventKind.unload && (reason === Reason.evicted || reason === Reason.evict_all)) pm.evictions++;
       else if (kind === EventKind.unload && reason === Reason.reload) pm.reloads++;
