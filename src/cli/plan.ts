@@ -1,17 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Axis } from '../config/grid.js';
+import type { ResolvedCandidate } from '../config/types.js';
 import { InputError, msg } from '../diag/index.js';
-import { GPUS, gpuById } from '../hardware/gpus.js';
+import { GPUS, gpuById, HOST_BASE_WATTS } from '../hardware/gpus.js';
 import { loadScenario } from '../io/load-scenario.js';
 import { renderCharts } from '../io/report-files.js';
 import { writeSweep } from '../io/sweep-outputs.js';
 import { estimate } from '../plan/confidence.js';
-import { plan } from '../plan/plan.js';
+import { ownership, type OwnershipOptions } from '../plan/ownership.js';
+import { axisValues, plan, type OwnershipOf, type Plan, type PlanCell } from '../plan/plan.js';
 import { broken, parseSlo, SLO_NAMES, type Slo } from '../plan/slo.js';
+import type { SweepResult } from '../plan/sweep.js';
 import { frontierChart, planText } from '../report/plan.js';
 import { runScenario } from '../sim/run-scenario.js';
-import { scaleTrace } from '../workload/scale.js';
 import { progressBar } from './progress.js';
 import { runSweep } from './sweep-pool.js';
 
@@ -23,9 +25,13 @@ export interface PlanOptions {
   keepAlive?: string;
   price?: string;
   priceOf?: string[];
+  months?: string;
+  kwh?: string;
+  hostWatts?: string;
   replications?: string;
   jobs?: string;
   maxRate?: boolean;
+  config?: string;
   out?: string;
   json?: boolean;
 }
@@ -34,9 +40,26 @@ const line = (field: string, m: [string, string?]) => new InputError({ file: '(c
 
 /** `ollamasim plan SCENARIO --slo 'p95<=3s' …`: the cheapest fleet that meets the objectives, or --max-rate. */
 export async function planCommand(file: string, opts: PlanOptions): Promise<void> {
+  const slos = parseSlos(opts);
+  if (opts.maxRate) return maxRate(file, slos, opts);
+  const { p, result } = await makePlan(file, slos, opts, true);
+  if (opts.out) {
+    writeSweep(opts.out, result, planColumns(p));
+    writeFileSync(join(opts.out, 'plan.txt'), planText(p));
+    const { warning } = await renderCharts(opts.out, [frontierChart(p)]);
+    if (warning) process.stderr.write(`warning: ${warning}\n`);
+  }
+  process.stdout.write(opts.json ? JSON.stringify(planJson(p), null, 2) + '\n' : planText(p));
+}
+
+export function parseSlos(opts: PlanOptions): Slo[] {
   const slos = (opts.slo ?? []).map((t) => parseSlo(t) ?? (() => { throw line('--slo', [`"${t}" is not an objective`, `e.g. p95<=3s, ttft_p99<=10s, failures<=0.1%; figures: ${SLO_NAMES.join(', ')}`]); })());
   if (slos.length === 0) throw line('--slo', msg.missing());
-  if (opts.maxRate) return maxRate(file, slos);
+  return slos;
+}
+
+/** The search space of `plan`: GPU type × GPUs per host (× hosts × keep_alive when asked). */
+function planAxes(opts: PlanOptions): Axis[] {
   const gpus = (opts.gpus ?? GPUS.filter((g) => !g.unified).map((g) => g.id).join(',')).split(',').map((g) => g.trim());
   for (const g of gpus) if (!gpuById(g)) throw line('--gpus', msg.unknownCatalogue('GPU', g, GPUS.map((x) => x.id)));
   const maxGpus = Number(opts.maxGpus ?? 2);
@@ -46,33 +69,87 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   ];
   if (opts.hosts) axes.push({ key: 'fleet.hosts', values: opts.hosts.split(',').map(Number) });
   if (opts.keepAlive) axes.push({ key: 'OLLAMA_KEEP_ALIVE', values: opts.keepAlive.split(',').map((v) => (/^-?\d+$/.test(v) ? Number(v) : v)) });
-  const basis = opts.price === 'buy' ? 'buy' : 'hour';
+  return axes;
+}
+
+function nonNegative(flag: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const x = Number(v);
+  if (!(x >= 0) || !Number.isFinite(x) || v.trim() === '') throw line(flag, msg.notNonNegative(v));
+  return x;
+}
+
+/** Pricing: per hour rented, or (buy) the cost per month of owning — purchase over --months plus power. */
+function pricing(opts: PlanOptions) {
+  const basis = opts.price ?? 'hour';
+  if (basis !== 'hour' && basis !== 'buy') throw line('--price', msg.badPriceBasis(basis));
+  if (basis !== 'buy') for (const [flag, v] of [['--months', opts.months], ['--kwh', opts.kwh], ['--host-watts', opts.hostWatts]] as const) if (v !== undefined) throw line(flag, msg.onlyWhenBuying(flag));
+  const months = nonNegative('--months', opts.months, 36);
+  if (!(Number.isInteger(months) && months > 0)) throw line('--months', msg.notPositiveInt(String(opts.months)));
+  const own: OwnershipOptions = { months, kwh: nonNegative('--kwh', opts.kwh, 0.15), hostWatts: nonNegative('--host-watts', opts.hostWatts, HOST_BASE_WATTS) };
   const overrides = new Map((opts.priceOf ?? []).map((p) => { const [id, v] = p.split('='); return [id!, Number(v)] as const; }));
+  const count = (v: Record<string, string>) => Number(v['host.count'] ?? 1) * Number(v['fleet.hosts'] ?? 1);
   const priceOf = (v: Record<string, string>) => {
     const g = gpuById(v['host.gpu'] ?? '');
     const unit = overrides.get(v['host.gpu'] ?? '') ?? (basis === 'hour' ? g?.pricePerHour : g?.priceToBuy);
-    return unit === undefined ? null : unit * Number(v['host.count'] ?? 1) * Number(v['fleet.hosts'] ?? 1);
+    return unit === undefined ? null : unit * count(v);
   };
-  const bar = progressBar('planning', 0);
+  const ownershipOf: OwnershipOf = (v, est) => {
+    const gpu = gpuById(v['host.gpu'] ?? '');
+    if (!gpu) return null;
+    const buyEach = overrides.get(gpu.id) ?? gpu.priceToBuy;
+    if (buyEach === undefined) return null;
+    return ownership({
+      gpu, gpusPerHost: Number(v['host.count'] ?? 1), hosts: Number(v['fleet.hosts'] ?? 1),
+      busyShare: est.busy_share?.mean ?? 1, buyEach, rentEach: gpu.pricePerHour,
+    }, own);
+  };
+  return { basis: basis as 'hour' | 'buy', priceOf, ownershipOf: basis === 'buy' ? ownershipOf : undefined };
+}
+
+/** Sweeps the search space and plans on it: what `plan` prints, for the CLI and for tests that run plan itself. */
+export async function makePlan(file: string, slos: Slo[], opts: PlanOptions, showProgress = false): Promise<{ p: Plan; result: SweepResult }> {
+  const axes = planAxes(opts);
+  const { basis, priceOf, ownershipOf } = pricing(opts);
+  const bar = showProgress ? progressBar('planning', 0) : null;
   let result;
   try {
     result = await runSweep(file, {
       axes, replications: Number(opts.replications ?? 1), ...(opts.jobs ? { jobs: Number(opts.jobs) } : {}),
-      onProgress: (d, t) => bar.update(d, t),
+      onProgress: (d, t) => bar?.update(d, t),
       // Stop replicating a configuration once every objective's interval is clear of its limit.
       decided: (est) => settled(slos, est),
     });
   } finally {
-    bar.stop();
+    bar?.stop();
   }
-  const p = plan(result, slos, basis, priceOf);
-  if (opts.out) {
-    writeSweep(opts.out, result);
-    writeFileSync(join(opts.out, 'plan.txt'), planText(p));
-    const { warning } = await renderCharts(opts.out, [frontierChart(p)]);
-    if (warning) process.stderr.write(`warning: ${warning}\n`);
-  }
-  process.stdout.write(opts.json ? JSON.stringify({ best: p.best, frontier: p.frontier, rejected: p.rejected.map((c) => ({ candidate: c.candidate, price: c.price, broken: c.broken?.text ?? null })) }, null, 2) + '\n' : planText(p));
+  return { p: plan(result, slos, basis, priceOf, ownershipOf), result };
+}
+
+/** The plan as --json prints it: the recommendation, the frontier, and every cheaper option with all it broke. */
+export function planJson(p: Plan) {
+  return {
+    best: p.best, frontier: p.frontier,
+    rejected: p.rejected.map((c) => ({ candidate: c.candidate, price: c.price, broken: c.broken?.text ?? null, broken_all: c.brokenAll.map((s) => s.text), cost: c.cost, ...(c.ownership ? { ownership: c.ownership } : {}) })),
+    confidence: p.confidence,
+    unmet: p.unmet.map((u) => ({ objective: u.slo.text, met_by: u.metBy, closest: u.closest, floor: u.floor })),
+  };
+}
+
+/** Columns the plan adds to cells.csv (after the sweep's own) and its section of summary.json. */
+function planColumns(p: Plan) {
+  const byName = new Map<string, PlanCell>(p.cells.map((c) => [c.candidate, c]));
+  const num = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(x));
+  return {
+    columns: ['price', 'cost', 'meets', 'broken', 'monthly', 'purchase', 'power_monthly', 'watts', 'rent_monthly', 'break_even_month'],
+    row: (candidate: string) => {
+      const c = byName.get(candidate);
+      const o = c?.ownership;
+      return c ? [num(c.price), num(c.cost), c.broken ? '0' : '1', c.brokenAll.map((s) => s.text).join('; '),
+        num(o?.monthly), num(o?.purchase), num(o?.powerMonthly), num(o?.watts), num(o?.rentMonthly), num(o?.breakEvenMonth)] : [];
+    },
+    summary: { plan: planJson(p) },
+  };
 }
 
 /** Met by every interval's upper end, or broken by some interval's lower end: more replications would not change the verdict. */
@@ -81,24 +158,64 @@ function settled(slos: Slo[], est: Record<string, { mean: number; ci95: number }
   return slos.every((s) => { const e = est[s.figure]; return !!e && e.mean + e.ci95 <= s.limit; });
 }
 
-/** The highest rate scale (× today's traffic) at which the scenario's first candidate still meets the objectives. */
-async function maxRate(file: string, slos: Slo[]): Promise<void> {
-  const sc = await loadScenario(file);
-  const meets = (k: number) => {
-    const [r] = runScenario({ ...sc, trace: scaleTrace(sc.trace, k, sc.seed), candidates: [sc.candidates[0]!] });
-    const estimates = Object.fromEntries(Object.entries(r!.summary).filter(([, v]) => typeof v === 'number').map(([key, v]) => [key, estimate([v as number])]));
-    return broken(slos, estimates) === null;
-  };
-  if (!meets(1)) {
-    let lo = 1 / 64;
-    let hi = 1;
-    for (let i = 0; i < 10; i++) { const mid = Math.sqrt(lo * hi); if (meets(mid)) lo = mid; else hi = mid; }
-    process.stdout.write(`${sc.candidates[0]!.name}: does not meet ${slos.map((s) => s.text).join(', ')} at today's traffic; it holds ${lo.toFixed(2)}× of it\n`);
+/**
+ * The highest rate scale (× today's traffic) at which one configuration still
+ * meets the objectives: the one named with --config (axis values such as
+ * "host.gpu=l4, host.count=2", or a candidate of the scenario), else the plan's
+ * recommendation. Each rate is one deterministic run.
+ */
+async function maxRate(file: string, slos: Slo[], opts: PlanOptions): Promise<void> {
+  const target = opts.config ? await namedConfig(file, opts.config) : await recommended(file, slos, opts);
+  if (!target) {
+    process.stdout.write(`No configuration in the search space meets ${slos.map((s) => s.text).join(', ')} at today's traffic; name one with --config to see how much of it it holds.\n`);
     return;
   }
-  let lo = 1;
-  let hi = 2;
-  while (hi < 1024 && meets(hi)) { lo = hi; hi *= 2; }
+  const { sc, c } = target;
+  const k = maxRateOf(sc, c, slos);
+  const within = slos.map((s) => s.text).join(', ');
+  process.stdout.write(k < 1
+    ? `${c.name}: does not meet ${within} at today's traffic; it holds ${k.toFixed(2)}× of it (one deterministic run per rate)\n`
+    : `${c.name}: holds ${k.toFixed(2)}× today's traffic within ${within} (one deterministic run per rate)\n`);
+}
+
+/** Bisection on the rate scale (geometric), one run per rate: the largest scale that meets the objectives. */
+export function maxRateOf(sc: Awaited<ReturnType<typeof loadScenario>>, c: ResolvedCandidate, slos: Slo[]): number {
+  const meets = (k: number) => {
+    const [r] = runScenario({ ...sc, candidates: [{ ...c, rateScale: k * (c.rateScale ?? 1) }] });
+    const estimates = Object.fromEntries(Object.entries(r!.summary).filter(([, v]) => typeof v === 'number').map(([key, v]) => [key, estimate([v as number])]));
+    for (const [model, m] of Object.entries(r!.summary.models)) {
+      for (const [key, v] of Object.entries(m)) if (typeof v === 'number') estimates[`models.${model}.${key}`] = estimate([v]);
+    }
+    return broken(slos, estimates) === null;
+  };
+  let lo: number;
+  let hi: number;
+  if (!meets(1)) {
+    lo = 1 / 64;
+    hi = 1;
+  } else {
+    lo = 1;
+    hi = 2;
+    while (hi < 1024 && meets(hi)) { lo = hi; hi *= 2; }
+  }
   for (let i = 0; i < 10; i++) { const mid = Math.sqrt(lo * hi); if (meets(mid)) lo = mid; else hi = mid; }
-  process.stdout.write(`${sc.candidates[0]!.name}: holds ${lo.toFixed(2)}× today's traffic within ${slos.map((s) => s.text).join(', ')}\n`);
+  return lo;
+}
+
+async function recommended(file: string, slos: Slo[], opts: PlanOptions) {
+  const { p } = await makePlan(file, slos, opts, true);
+  return p.best ? namedConfig(file, p.best.candidate) : null;
+}
+
+/** "host.gpu=l4, host.count=2" (optionally "CANDIDATE | …") applied to the scenario, or one of its candidates by name. */
+async function namedConfig(file: string, name: string) {
+  const values = axisValues(name);
+  const axes: Axis[] = Object.entries(values).map(([key, v]) => ({ key, values: [/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(v) ? Number(v) : v] }));
+  const sc = await loadScenario(file, { axes });
+  const prefix = name.includes(' | ') ? name.slice(0, name.lastIndexOf(' | ')) : null;
+  const c = axes.length === 0
+    ? sc.candidates.find((x) => x.name === name)
+    : sc.candidates.find((x) => prefix === null || x.name.startsWith(`${prefix} | `)) ;
+  if (!c) throw line('--config', msg.unknownCatalogue('configuration', name, sc.candidates.map((x) => x.name)));
+  return { sc, c };
 }

@@ -65,7 +65,8 @@ function runWorker(data: unknown, tick: () => void): Promise<CandidateSummary[]>
   const fromTs = import.meta.url.endsWith('.ts');
   const url = new URL(`./sweep-worker.${fromTs ? 'ts' : 'js'}`, import.meta.url);
   const worker = fromTs
-    ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData: data })
+    // tsx resolved from here, not from the working directory (which may be anywhere).
+    ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData: data })
     : new Worker(url, { workerData: data });
   return new Promise((resolve, reject) => {
     worker.on('message', (m: { done?: number; results?: CandidateSummary[] }) => {

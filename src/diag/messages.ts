@@ -47,6 +47,9 @@ export const msg = {
   noGpus: (): Message => ['missing (required)', 'give gpus: [ { vram: 24GiB } ], gpu: rtx-4090 (with count), or gpus: [] for a CPU-only host'],
   countWithoutGpu: (): Message => ['a count of GPUs needs a GPU to repeat', 'give gpu: NAME, gpus: [ { vram: 24GiB } ] or vram: 24GiB with it'],
   unknownCatalogue: (kind: string, name: string, known: readonly string[]): Message => [`unknown ${kind} "${name}"`, didYouMean(name, known)],
+  badPriceBasis: (value: string): Message => [`unknown price basis "${value}"`, 'hour (rent by the hour) or buy (own: purchase over --months plus power)'],
+  onlyWhenBuying: (flag: string): Message => [`${flag} prices a bought fleet`, 'add --price buy'],
+  notNonNegative: (value: string): Message => [`"${value}" is not a number ≥ 0`],
   noTokenRates: (model: string): Message => [
     `a request for "${model}" is given as tokens but the model has no token rates`,
     `give models.${model}.prefill_tps and decode_tps, or a duration per request`,

@@ -45,6 +45,15 @@ export class MetricsCollector implements EventSink, RequestSink {
   windowEnd = 0;
   private heldAreaAtEnd = 0;
   private idleAreaAtEnd = 0;
+  // Busy time: a host is busy while one of its runners is loaded with a request in it (the power estimate's duty cycle).
+  private readonly keyBusy: Uint8Array;
+  private readonly hostBusyKeys: Int32Array;
+  private readonly keysPerHost: number;
+  private busyHosts = 0;
+  private busyArea = 0; // host·µs
+  private busyAreaAtEnd = 0;
+  /** Time each successful request held its slot (end − start, µs): the work itself, without waiting. */
+  private readonly services = new Floats();
 
   /**
    * `from` (µs): a warm-up to leave out of the statistics — requests that arrive
@@ -57,7 +66,8 @@ export class MetricsCollector implements EventSink, RequestSink {
   readonly modelAreas: ModelAreas;
   private readonly keyOwner: Int32Array;
 
-  constructor(private readonly modelKey: ArrayLike<number>, keyCount: number, private readonly from = 0, models = modelKey.length) {
+  /** `hosts`: a fleet's runner keys come in one block per host (keyCount ÷ hosts each). */
+  constructor(private readonly modelKey: ArrayLike<number>, keyCount: number, private readonly from = 0, models = modelKey.length, readonly hosts = 1) {
     this.perModel = Array.from({ length: models }, newModelFigures);
     this.modelAreas = new ModelAreas(models, from);
     this.keyOwner = new Int32Array(keyCount);
@@ -66,6 +76,9 @@ export class MetricsCollector implements EventSink, RequestSink {
     this.keyLoaded = new Uint8Array(keyCount);
     this.keyHeld = new Float64Array(keyCount);
     this.keyPhase = new Uint8Array(keyCount);
+    this.keyBusy = new Uint8Array(keyCount);
+    this.hostBusyKeys = new Int32Array(hosts);
+    this.keysPerHost = Math.max(1, Math.ceil(keyCount / hosts));
   }
 
   event(t: number, kind: EventKind, model: number, _request: number, reason: Reason, value: number): void {
@@ -73,6 +86,7 @@ export class MetricsCollector implements EventSink, RequestSink {
     const key = this.modelKey[model]!;
     if (kind === EventKind.load_start) this.keyOwner[key] = model % this.perModel.length;
     this.track(t, kind, key, value);
+    this.trackBusy(key);
     if (t >= this.from) {
       this.count(t, kind, reason);
       const pm = this.perModel[model % this.perModel.length]!;
@@ -124,6 +138,18 @@ export class MetricsCollector implements EventSink, RequestSink {
     }
   }
 
+  /** A key turns busy (loaded, a request in it) or not: its host's count of busy keys follows. */
+  private trackBusy(key: number): void {
+    const busy = this.keyLoaded[key] === 1 && this.keyRefs[key]! > 0 ? 1 : 0;
+    if (busy === this.keyBusy[key]) return;
+    this.keyBusy[key] = busy;
+    const h = Math.floor(key / this.keysPerHost);
+    const before = this.hostBusyKeys[h]!;
+    this.hostBusyKeys[h] = before + (busy ? 1 : -1);
+    if (before === 0 && busy) this.busyHosts++;
+    else if (before === 1 && !busy) this.busyHosts--;
+  }
+
   /** Counters and the traffic window (after any warm-up). */
   private count(t: number, kind: EventKind, reason: Reason): void {
     if (this.held > this.peakHeld) this.peakHeld = this.held;
@@ -172,6 +198,8 @@ export class MetricsCollector implements EventSink, RequestSink {
       pm.latencies.push(latency);
       this.ttfts.push(ttft);
       pm.ttfts.push(ttft);
+      this.services.push(r.end - r.start);
+      pm.services.push(r.end - r.start);
       return;
     }
     countFailure(this.counts, r);
@@ -181,6 +209,16 @@ export class MetricsCollector implements EventSink, RequestSink {
   /** Latencies (µs) of successful requests, sorted ascending. */
   sortedLatencies(): Float64Array {
     return this.latencies.values().sort();
+  }
+
+  /** ∫ busy hosts dt over the traffic window, host·µs. */
+  busyHostTime(): number {
+    return this.busyAreaAtEnd;
+  }
+
+  /** Service times (end − start, µs) of successful requests, unsorted (a view). */
+  serviceValues(): Float64Array {
+    return this.services.values();
   }
 
   /** ∫ bytes held dt and ∫ idle bytes dt over the traffic window, in byte·µs. */
@@ -206,6 +244,7 @@ export class MetricsCollector implements EventSink, RequestSink {
     if (dt <= 0) { this.t = t; return; }
     this.heldArea += this.held * dt;
     this.idleArea += this.idle * dt;
+    this.busyArea += this.busyHosts * dt;
     this.t = t;
   }
 
@@ -215,6 +254,7 @@ export class MetricsCollector implements EventSink, RequestSink {
     this.windowEnd = t;
     this.heldAreaAtEnd = this.heldArea;
     this.idleAreaAtEnd = this.idleArea;
+    this.busyAreaAtEnd = this.busyArea;
   }
 
   /** Latencies (µs) of successful requests, unsorted (a view: quantilesInPlace may reorder it). */

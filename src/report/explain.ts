@@ -33,8 +33,9 @@ export function explainText(list: CandidateExplanation[]): string {
 
 export function gpusText(gpus: readonly GpuSpec[]): string {
   const rows = gpus.map((g) => [g.id, g.name, gib(g.vram), `${(g.bandwidth / 1e9).toFixed(0)} GB/s`, g.linkName,
-    g.pricePerHour !== undefined ? `$${g.pricePerHour}/h` : '', g.priceToBuy !== undefined ? `$${g.priceToBuy}` : '']);
-  return table(['id', 'name', 'memory', 'bandwidth', 'host link', 'rent', 'buy'], rows) +
+    g.pricePerHour !== undefined ? `$${g.pricePerHour}/h` : '', g.priceToBuy !== undefined ? `$${g.priceToBuy}` : '',
+    `${Math.round(g.boardPower)} W / ${Math.round(g.idlePower)} W`]);
+  return table(['id', 'name', 'memory', 'bandwidth', 'host link', 'rent', 'buy', 'power busy / idle'], rows) +
     '\nPrices are rough estimates for comparison: override them in the scenario. Sources: src/hardware/gpus.ts.\n';
 }
 
