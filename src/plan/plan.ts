@@ -14,7 +14,7 @@ export interface PlanCell {
   values: Record<string, string>;
   /** Price per hour or to buy (the plan's basis); null = not in the catalogue. */
   price: number | null;
-  /** What the plan ranks on: the price per hour, or a bought fleet's cost per month of ownership. */
+  /** What the plan ranks on: the price per hour, or a bought fleet's cost per month of ownership (whole dollars: cents of power do not rank fleets). */
   cost: number | null;
   /** The first objective it broke (brokenAll[0]), or null. */
   broken: Slo | null;
@@ -77,11 +77,12 @@ export function plan(r: SweepResult, slos: Slo[], basis: 'hour' | 'buy', priceOf
     const own = price === null ? null : ownershipOf?.(values, c.estimates) ?? null;
     const all = brokenAll(slos, c.estimates);
     return {
-      candidate: c.candidate, values, price, cost: own ? own.monthly : price, broken: all[0] ?? null, brokenAll: all,
+      candidate: c.candidate, values, price, cost: own ? Math.round(own.monthly) : price, broken: all[0] ?? null, brokenAll: all,
       estimates: c.estimates, ...(own ? { ownership: own } : {}),
     };
   });
-  const priced = cells.filter((c) => c.cost !== null).sort((a, b) => a.cost! - b.cost! || a.candidate.localeCompare(b.candidate));
+  // Cheapest first; at equal cost the faster first, so the recommendation is the better of equals.
+  const priced = cells.filter((c) => c.cost !== null).sort((a, b) => a.cost! - b.cost! || p95(a) - p95(b) || a.candidate.localeCompare(b.candidate));
   const best = priced.find((c) => c.broken === null) ?? null;
   const rejected = best ? priced.filter((c) => c.cost! < best.cost! || (c.cost === best.cost && c !== best && c.broken)) : priced;
   return {

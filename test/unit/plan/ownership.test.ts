@@ -73,6 +73,6 @@ describe('the plan ranks a bought fleet on its monthly cost, power included', ()
     expect(pick(0).candidate).toBe('g=hungry'); // free power: the purchase decides
     expect(pick(0.15).candidate).toBe('g=frugal');
     expect(pick(0.15).price).toBe(2500); // price keeps its meaning: the purchase
-    expect(pick(0.15).cost).toBe(pick(0.15).ownership!.monthly);
+    expect(pick(0.15).cost).toBe(Math.round(pick(0.15).ownership!.monthly)); // ranked to the whole dollar a month
   });
 });

@@ -139,4 +139,11 @@ describe('honest verdicts', () => {
     ]), [parseSlo('p95<=1s')!], 'hour', byName({ a: 1, b: 1.4, c: 1.4, d: 2, e: 3 }));
     expect(p.frontier.map((c) => c.candidate)).toEqual(['g=a', 'g=c', 'g=e']);
   });
+
+  test('at equal cost the recommendation is the faster of the two, whatever their names', () => {
+    const p = plan(sweepOf([{ name: 'g=a', est: { latency_p95_s: one(2.9) } }, { name: 'g=b', est: { latency_p95_s: one(1) } }]),
+      [parseSlo('p95<=3s')!], 'hour', byName({ a: 1, b: 1 }));
+    expect(p.best?.candidate).toBe('g=b');
+    expect(p.rejected).toEqual([]);
+  });
 });
