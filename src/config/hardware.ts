@@ -5,31 +5,55 @@ import { STORAGE, storageById } from '../hardware/storage.js';
 import type { Path, YamlSource } from './yaml-source.js';
 import type { ModelArchitecture } from '../ollama/predict-server-vram.js';
 import type { ScenarioFile } from './schema.js';
-import { ratesFor } from '../hardware/throughput.js';
-import type { ModelRates } from './request-rows.js';
-import type { ResolvedCandidate, ResolvedHost } from './types.js';
+import { cpuRates, ratesFor, type Rates } from '../hardware/throughput.js';
+import { deepMerge } from './merge.js';
+import type { ResolvedHost, ResolvedModel } from './types.js';
 
 const GiB = 2 ** 30;
 /** Defaults when the scenario does not say: PCIe 4.0 x16 (field-notes §5), NVMe, 64 GiB RAM, 1 s runner start (est.). */
 export const HOST_DEFAULTS = { link: 25e9, storage: 'nvme', ram: 64 * GiB, runnerStart: 1e6, unload: 1e6 };
 
 type HostFile = Partial<NonNullable<ScenarioFile['host']>>;
+/** Where a host field was written: the base scenario's line, or the candidate's that overrides it. */
+export type HostPath = (...field: (string | number)[]) => Path;
 
-/** Host fields → resolved host, on top of `base` for a candidate's partial override. */
+/**
+ * A candidate's host over the scenario's, field by field (deep merge), with one
+ * rule for the fields that spell the GPU list: a candidate that names its GPUs
+ * (`gpus` or `gpu`) replaces the base's `gpus`, `gpu` and `vram` — a new GPU type
+ * brings its own memory — and keeps the base's number of GPUs unless it gives one
+ * (`gpus` is a whole list, so it gives one). `count` alone keeps the type; `vram`
+ * alone keeps the type and changes the memory.
+ */
+export function mergeHost(base: HostFile, over: HostFile | undefined): HostFile {
+  if (!over) return base;
+  const out = deepMerge(base, over) as HostFile;
+  if (over.gpus === undefined && over.gpu === undefined) return out;
+  if (over.vram === undefined) delete out.vram;
+  if (over.gpus !== undefined) {
+    delete out.gpu;
+    if (over.count === undefined) delete out.count;
+  } else {
+    delete out.gpus;
+    if (over.count === undefined && base.count === undefined && base.gpus !== undefined) out.count = base.gpus.length;
+  }
+  return out;
+}
+
+/** Host fields (the scenario's, or merged with a candidate's) → resolved host; `at` says where each field was written. */
 export function resolveHost(
-  src: YamlSource, h: HostFile, path: Path,
+  src: YamlSource, h: HostFile, at: HostPath,
   size: (v: unknown, p: Path) => number, duration: (v: unknown, p: Path) => number,
-  base?: ResolvedHost,
 ): ResolvedHost {
-  const out: ResolvedHost = base ? { ...base, gpus: [...base.gpus], gpuIds: [...base.gpuIds] } : {
+  const out: ResolvedHost = {
     gpus: [], gpuIds: [], unload: HOST_DEFAULTS.unload, link: HOST_DEFAULTS.link, storage: HOST_DEFAULTS.storage,
     storageBandwidth: storageById(HOST_DEFAULTS.storage)!.bandwidth, ram: HOST_DEFAULTS.ram, runnerStart: HOST_DEFAULTS.runnerStart,
   };
-  if (!base && h.gpus === undefined && h.gpu === undefined && h.vram === undefined) throw src.error([...path, 'gpus'], msg.noGpus());
+  if (h.gpus === undefined && h.gpu === undefined && h.vram === undefined) throw src.error(at('gpus'), msg.noGpus());
   if (h.gpu !== undefined) {
-    const spec = catalogueGpu(src, h.gpu, [...path, 'gpu']);
+    const spec = catalogueGpu(src, h.gpu, at('gpu'));
     const count = h.count ?? 1;
-    if (!Number.isInteger(count) || count < 0) throw src.error([...path, 'count'], msg.notPositiveInt(String(count)));
+    if (!Number.isInteger(count) || count < 0) throw src.error(at('count'), msg.notPositiveInt(String(count)));
     out.gpus = Array.from({ length: count }, () => spec.vram);
     out.gpuIds = out.gpus.map(() => spec.id);
     out.link = spec.link;
@@ -38,28 +62,29 @@ export function resolveHost(
   }
   if (h.gpus !== undefined) {
     out.gpus = h.gpus.map((g, i) => {
-      const spec = g.gpu !== undefined ? catalogueGpu(src, g.gpu, [...path, 'gpus', i, 'gpu']) : null;
-      if (g.vram === undefined && !spec) throw src.error([...path, 'gpus', i, 'vram'], msg.missing());
+      const spec = g.gpu !== undefined ? catalogueGpu(src, g.gpu, at('gpus', i, 'gpu')) : null;
+      if (g.vram === undefined && !spec) throw src.error(at('gpus', i, 'vram'), msg.missing());
       if (spec) {
         out.link = spec.link;
         out.unified = spec.unified;
       }
-      return g.vram !== undefined ? size(g.vram, [...path, 'gpus', i, 'vram']) : spec!.vram;
+      return g.vram !== undefined ? size(g.vram, at('gpus', i, 'vram')) : spec!.vram;
     });
     out.gpuIds = h.gpus.map((g) => g.gpu ?? null);
   }
-  if (h.gpu === undefined && (h.count !== undefined || h.vram !== undefined)) repeatGpus(src, h, path, size, out);
+  if (h.gpu === undefined && (h.count !== undefined || h.vram !== undefined)) repeatGpus(src, h, at, size, out);
+  else if (h.vram !== undefined) out.gpus = out.gpus.map(() => size(h.vram, at('vram')));
   if (out.gpus.length === 0) out.link = Infinity;
   if (h.storage !== undefined) {
     const st = storageById(h.storage);
-    if (!st) throw src.error([...path, 'storage'], msg.unknownCatalogue('storage', h.storage, STORAGE.map((x) => x.id)));
+    if (!st) throw src.error(at('storage'), msg.unknownCatalogue('storage', h.storage, STORAGE.map((x) => x.id)));
     out.storage = st.id;
     out.storageBandwidth = st.bandwidth;
   }
-  if (h.ram !== undefined) out.ram = size(h.ram, [...path, 'ram']);
+  if (h.ram !== undefined) out.ram = size(h.ram, at('ram'));
   if (h.unified !== undefined) out.unified = h.unified;
-  if (h.runner_start !== undefined) out.runnerStart = duration(h.runner_start, [...path, 'runner_start']);
-  if (h.unload !== undefined) out.unload = duration(h.unload, [...path, 'unload']);
+  if (h.runner_start !== undefined) out.runnerStart = duration(h.runner_start, at('runner_start'));
+  if (h.unload !== undefined) out.unload = duration(h.unload, at('unload'));
   return out;
 }
 
@@ -93,18 +118,21 @@ export function simpleHost(gpus: number[], unload = HOST_DEFAULTS.unload): Resol
 }
 
 /**
- * Token rates for answer times: where the scenario gives none, a catalogue model
- * on a catalogue GPU gets the cited table's (src/hardware/throughput.ts), for the
- * first candidate's first GPU (the trace is built once for all candidates).
+ * Prompt-processing and generation speed of a model on a host, tokens/s: what the
+ * scenario gives (`prefill_tps`, `decode_tps`), else, for a catalogue model, the
+ * cited table's for the host's first GPU type (src/hardware/throughput.ts), or the
+ * CPU's on a host without GPUs. null = unknown (a GPU given by its memory alone,
+ * a model outside the catalogue without rates).
  */
-export function withCatalogueRates(rates: ModelRates[], c: ResolvedCandidate): ModelRates[] {
-  const gpu = c.host.gpuIds[0] ? gpuById(c.host.gpuIds[0]) : undefined;
-  return rates.map((r, i) => {
-    const spec = c.models[i]?.tag ? modelByTag(c.models[i]!.tag!) : undefined;
-    if (!gpu || !spec) return r;
-    const t = ratesFor(gpu, spec);
-    return { prefillTps: Number.isNaN(r.prefillTps) ? t.prefill : r.prefillTps, decodeTps: Number.isNaN(r.decodeTps) ? t.decode : r.decodeTps };
-  });
+export function tokenRates(m: Pick<ResolvedModel, 'tag' | 'prefillTps' | 'decodeTps'>, host: ResolvedHost): Rates | null {
+  const prefill = m.prefillTps ?? NaN;
+  const decode = m.decodeTps ?? NaN;
+  if (!Number.isNaN(prefill) && !Number.isNaN(decode)) return { prefill, decode, basis: 'given in the scenario' };
+  const spec = m.tag ? modelByTag(m.tag) : undefined;
+  const gpu = host.gpuIds[0] ? gpuById(host.gpuIds[0]) : undefined;
+  const t = !spec ? null : host.gpus.length === 0 ? cpuRates(spec) : gpu ? ratesFor(gpu, spec) : null;
+  if (!t) return null;
+  return { prefill: Number.isNaN(prefill) ? t.prefill : prefill, decode: Number.isNaN(decode) ? t.decode : decode, basis: t.basis };
 }
 
 /**
@@ -112,10 +140,10 @@ export function withCatalogueRates(rates: ModelRates[], c: ResolvedCandidate): M
  * like the first one; `vram`: every GPU with that much memory. Either would
  * otherwise be silently ignored.
  */
-function repeatGpus(src: YamlSource, h: HostFile, path: Path, size: (v: unknown, p: Path) => number, out: ResolvedHost): void {
+function repeatGpus(src: YamlSource, h: HostFile, at: HostPath, size: (v: unknown, p: Path) => number, out: ResolvedHost): void {
   if (h.count !== undefined) {
-    if (!Number.isInteger(h.count) || h.count < 0) throw src.error([...path, 'count'], msg.notPositiveInt(String(h.count)));
-    if (out.gpus.length === 0 && h.count > 0 && h.vram === undefined) throw src.error([...path, 'count'], msg.countWithoutGpu());
+    if (!Number.isInteger(h.count) || h.count < 0) throw src.error(at('count'), msg.notPositiveInt(String(h.count)));
+    if (out.gpus.length === 0 && h.count > 0 && h.vram === undefined) throw src.error(at('count'), msg.countWithoutGpu());
     const vram = out.gpus[0] ?? 0;
     const id = out.gpuIds[0] ?? null;
     out.gpus = Array.from({ length: h.count }, () => vram);
@@ -123,10 +151,10 @@ function repeatGpus(src: YamlSource, h: HostFile, path: Path, size: (v: unknown,
     if (out.gpus.length === 0) out.link = Infinity;
   }
   if (h.vram !== undefined) {
-    const vram = size(h.vram, [...path, 'vram']);
+    const vram = size(h.vram, at('vram'));
+    // A catalogue GPU keeps its type (its speed and link) with other memory; none listed = one GPU of that memory.
+    if (out.gpus.length === 0) out.gpuIds = [null];
     out.gpus = out.gpus.length ? out.gpus.map(() => vram) : [vram];
-    // A GPU given by its memory alone is no longer the catalogue's.
-    out.gpuIds = out.gpus.map(() => null);
     if (out.link === Infinity) out.link = HOST_DEFAULTS.link;
   }
 }

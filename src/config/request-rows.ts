@@ -9,6 +9,8 @@ export type RequestField = (typeof REQUEST_FIELDS)[number];
 export interface ModelRates {
   prefillTps: number;
   decodeTps: number;
+  /** Unknown on the scenario's own host, known on some candidate's. */
+  ratedElsewhere?: boolean;
 }
 
 /** Reports a problem with one field of the current row, at its line. */
@@ -28,8 +30,11 @@ export class RequestRows {
   firstInvalid: string | null = null;
 
   /**
-   * `rates`: per model, prompt-processing and generation speed in tokens/s
-   * (NaN = not given), for requests written as tokens rather than a duration.
+   * `rates`: per model, prompt-processing and generation speed in tokens/s on the
+   * scenario's own host (NaN = unknown there), for requests written as tokens: the
+   * duration column then shows their work on that host, for `trace stats`. Each
+   * candidate works out its own from the token counts (src/sim/world.ts), so a model
+   * `ratedElsewhere` (rates on some candidate's host) gets 0 here, not an error.
    */
   constructor(private readonly modelNames: readonly string[], private readonly rates: readonly ModelRates[] = [], private readonly open = false) {
     this.modelIndex = new Map(modelNames.map((n, i) => [n, i]));
@@ -80,6 +85,7 @@ export class RequestRows {
     const r = this.rates[model];
     if (this.open && !r) return 0;
     if (!r || !(r.prefillTps > 0) || !(r.decodeTps > 0)) {
+      if (r?.ratedElsewhere) return 0;
       throw fail(Number.isNaN(prompt) ? 'output_tokens' : 'prompt_tokens', msg.noTokenRates(this.modelNames[model]!));
     }
     const s = (Number.isNaN(prompt) ? 0 : prompt / r.prefillTps) + (Number.isNaN(output) ? 0 : output / r.decodeTps);

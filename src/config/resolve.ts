@@ -1,4 +1,3 @@
-import { basename, extname } from 'node:path';
 import { msg, warn } from '../diag/index.js';
 import type { Path, YamlSource } from './yaml-source.js';
 import { HOUR } from '../engine/index.js';
@@ -6,8 +5,9 @@ import { INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js';
 import { parseServerEnv } from '../ollama/envconfig.js';
 import { resolveFaults, resolveRetry } from './faults.js';
 import { deepMerge } from './merge.js';
-import { architecture, CATALOGUE_MODEL_TAGS, catalogueModel, resolveHost } from './hardware.js';
+import { architecture, CATALOGUE_MODEL_TAGS, catalogueModel, type HostPath, mergeHost, resolveHost } from './hardware.js';
 import type { CandidateFile, ModelFile, ScenarioFile, WarmFile } from './schema.js';
+import { GPUS } from '../hardware/gpus.js';
 import type { ResolvedCandidate, ResolvedHost, ResolvedModel, ResolvedWarm } from './types.js';
 import { parseDuration, parseSize } from './units.js';
 
@@ -24,7 +24,7 @@ export class Resolver {
   }
 
   name(): string {
-    return this.file.name ?? basename(this.src.file, extname(this.src.file));
+    return this.file.name ?? fileStem(this.src.file);
   }
 
   horizon(): number {
@@ -72,6 +72,12 @@ export class Resolver {
     if (m.load_fails_after !== undefined) out.loadFailsAfter = this.duration(m.load_fails_after, [...path, 'load_fails_after']);
     if (m.num_ctx !== undefined) out.numCtx = this.positiveInt(m.num_ctx, [...path, 'num_ctx']);
     if (m.n_ctx_train !== undefined) out.nCtxTrain = this.positiveInt(m.n_ctx_train, [...path, 'n_ctx_train']);
+    for (const [f, key] of [['prefill_tps', 'prefillTps'], ['decode_tps', 'decodeTps']] as const) {
+      const v = m[f];
+      if (v === undefined) continue;
+      if (!(v > 0 && Number.isFinite(v))) throw this.src.error([...path, f], msg.notPositive(String(v)));
+      out[key] = v;
+    }
     if (m.num_gpu !== undefined) {
       if (!Number.isInteger(m.num_gpu) || m.num_gpu < -1) throw this.src.error([...path, 'num_gpu'], msg.notPositiveInt(String(m.num_gpu)));
       out.numGpu = m.num_gpu;
@@ -82,28 +88,43 @@ export class Resolver {
   /**
    * A model is either in the catalogue (by name or `tag`: Ollama's memory
    * estimate, load time from the host's storage) or fully described by the
-   * scenario (`vram` and `load`); given values always win.
+   * scenario (`vram` and `load`); given values always win. A candidate's entry
+   * is merged into the scenario's field by field, and each value is checked at
+   * the line where it was written.
    */
-  baseModels(): ResolvedModel[] {
-    return Object.entries(this.file.models).map(([name, m]) => {
-      const path: Path = ['models', name];
-      const f = this.modelFields(m, path);
-      const spec = catalogueModel(m.tag ?? name);
-      if (m.tag !== undefined && !spec) throw this.src.error([...path, 'tag'], msg.unknownCatalogue('model tag', m.tag, CATALOGUE_MODEL_TAGS));
-      if (!spec && f.vram === undefined) throw this.src.error(path, msg.notInCatalogue(name, CATALOGUE_MODEL_TAGS), true);
-      if (!spec && f.load === undefined) throw this.src.error([...path, 'load'], msg.missing());
-      return {
-        // vram given: it is P and the actual VRAM (the core contract); `p: auto` asks for Ollama's estimate.
-        name, vram: f.vram ?? NaN, p: f.p ?? f.vram ?? NaN, arch: spec ? architecture(spec) : null, tag: spec?.tag ?? null,
-        load: f.load ?? NaN, keepAlive: f.keepAlive ?? NaN, key: f.key ?? name,
-        loadFailsAfter: f.loadFailsAfter ?? Infinity, numCtx: f.numCtx ?? 0, nCtxTrain: f.nCtxTrain ?? spec?.ctxTrain ?? 0,
-        numGpu: f.numGpu ?? -1,
-      };
-    });
+  private model(name: string, over: Partial<ModelFile> | undefined, candidatePath: Path | null): ResolvedModel {
+    const base = this.file.models[name]!;
+    const m = (over ? deepMerge(base, over) : base) as ModelFile;
+    const at = (f: keyof ModelFile): Path => (over && over[f] !== undefined && candidatePath ? [...candidatePath, 'models', name, f] : ['models', name, f]);
+    const f: Partial<ResolvedModel> = {};
+    for (const key of Object.keys(m) as (keyof ModelFile)[]) {
+      if (m[key] !== undefined || key === 'keep_alive') Object.assign(f, this.modelFields({ [key]: m[key] }, at(key).slice(0, -1)));
+    }
+    const spec = catalogueModel(m.tag ?? name);
+    if (m.tag !== undefined && !spec) throw this.src.error(at('tag'), msg.unknownCatalogue('model tag', m.tag, CATALOGUE_MODEL_TAGS));
+    if (!spec && f.vram === undefined) throw this.src.error(['models', name], msg.notInCatalogue(name, CATALOGUE_MODEL_TAGS), true);
+    if (!spec && f.load === undefined) throw this.src.error(['models', name, 'load'], msg.missing());
+    return {
+      // vram given: it is P and the actual VRAM (the core contract); `p: auto` asks for Ollama's estimate.
+      name, vram: f.vram ?? NaN, p: f.p ?? f.vram ?? NaN, arch: spec ? architecture(spec) : null, tag: spec?.tag ?? null,
+      load: f.load ?? NaN, keepAlive: f.keepAlive ?? NaN, key: f.key ?? name,
+      loadFailsAfter: f.loadFailsAfter ?? Infinity, numCtx: f.numCtx ?? 0, nCtxTrain: f.nCtxTrain ?? spec?.ctxTrain ?? 0,
+      numGpu: f.numGpu ?? -1,
+      ...(f.prefillTps !== undefined ? { prefillTps: f.prefillTps } : {}), ...(f.decodeTps !== undefined ? { decodeTps: f.decodeTps } : {}),
+    };
   }
 
-  host(h: Partial<ScenarioFile['host']>, path: Path, base?: ResolvedHost): ResolvedHost {
-    return resolveHost(this.src, h, path, (v, p) => this.size(v, p), (v, p) => this.duration(v, p), base);
+  /** The scenario's models, before any candidate. */
+  baseModels(): ResolvedModel[] {
+    return this.modelNames.map((name) => this.model(name, undefined, null));
+  }
+
+  /** The scenario's host, or a candidate's merged into it (mergeHost). */
+  host(over?: Partial<ScenarioFile['host']>, candidatePath?: Path): ResolvedHost {
+    const merged = mergeHost(this.file.host, over);
+    const at: HostPath = (...field) => (over && candidatePath && (over as Record<string, unknown>)[field[0] as string] !== undefined
+      ? [...candidatePath, 'host', ...field] : ['host', ...field]);
+    return resolveHost(this.src, merged, at, (v, p) => this.size(v, p), (v, p) => this.duration(v, p));
   }
 
   warm(list: WarmFile | undefined, path: Path): ResolvedWarm[] {
@@ -132,55 +153,80 @@ export class Resolver {
     return k;
   }
 
-  private fleet(f: ScenarioFile['fleet'], path: Path): Pick<ResolvedCandidate, 'fleet'> {
+  /** The scenario's fleet with a candidate's fields merged in (a router alone keeps the hosts, and vice versa). */
+  private fleet(c: CandidateFile, path: Path): Pick<ResolvedCandidate, 'fleet'> {
+    const f = deepMerge(this.file.fleet, c.fleet) as Partial<NonNullable<ScenarioFile['fleet']>> | undefined;
     if (!f) return {};
-    if (!Number.isInteger(f.hosts) || f.hosts < 1) throw this.src.error([...path, 'hosts'], msg.notPositiveInt(String(f.hosts)));
-    return f.hosts > 1 ? { fleet: { hosts: f.hosts, router: f.router ?? 'least-outstanding' } } : {};
+    const at = (k: string): Path => (c.fleet && (c.fleet as Record<string, unknown>)[k] !== undefined ? [...path, 'fleet', k] : ['fleet', k]);
+    const hosts = f.hosts ?? 1;
+    if (!Number.isInteger(hosts) || hosts < 1) throw this.src.error(at('hosts'), msg.notPositiveInt(String(hosts)));
+    return hosts > 1 ? { fleet: { hosts, router: f.router ?? 'least-outstanding' } } : {};
   }
 
-  /** The candidates, each the base scenario with its overrides applied. */
+  /** The scenario's retry policy with a candidate's fields merged in; `retry: null` turns it off. */
+  private retry(c: CandidateFile, path: Path, dur: (v: unknown, p: Path) => number): ResolvedCandidate['retry'] {
+    if (c.retry === null) return null;
+    if (c.retry === undefined) return resolveRetry(this.src, this.file.retry, ['retry'], dur);
+    const over = c.retry;
+    const merged = { ...this.file.retry, ...over };
+    const at = (k: 'attempts' | 'backoff'): Path => (over[k] !== undefined ? [...path, 'retry', k] : this.file.retry ? ['retry', k] : [...path, 'retry']);
+    if (merged.attempts === undefined || merged.backoff === undefined) throw this.src.error([...path, 'retry', merged.attempts === undefined ? 'attempts' : 'backoff'], msg.missing());
+    if (!Number.isInteger(merged.attempts) || merged.attempts < 1) throw this.src.error(at('attempts'), msg.notPositiveInt(String(merged.attempts)));
+    return { attempts: merged.attempts, backoff: dur(merged.backoff, at('backoff')) };
+  }
+
+  /** The candidates, each the base scenario with its overrides merged in (deep merge; lists replace whole). */
   candidates(warnings: string[]): ResolvedCandidate[] {
-    const baseModels = this.baseModels();
-    const baseHost = this.host(this.file.host, ['host']);
-    const baseWarm = this.baseWarm();
-    const dur = (v: unknown, p: Path) => this.duration(v, p);
-    const baseFaults = resolveFaults(this.src, this.file.faults, ['faults'], this.modelNames, dur);
-    const baseRetry = resolveRetry(this.src, this.file.retry, ['retry'], dur);
     const list: CandidateFile[] = this.file.candidates?.length ? this.file.candidates : [{ name: this.name() }];
     const seen = new Set<string>();
-    const candidates: ResolvedCandidate[] = [];
     const warned = new Set<string>();
-    list.forEach((c, i) => {
+    return list.map((c, i) => {
       const path: Path = ['candidates', i];
       if (c.name.trim() === '') throw this.src.error([...path, 'name'], msg.emptyName());
       if (seen.has(c.name)) throw this.src.error([...path, 'name'], msg.duplicateCandidate(c.name));
       seen.add(c.name);
-      const models = baseModels.map((m) => ({ ...m }));
-      for (const [name, override] of Object.entries(c.models ?? {})) {
-        const index = this.modelNames.indexOf(name);
-        if (index < 0) throw this.src.error([...path, 'models', name], msg.unknownModel(name, this.modelNames), true);
-        Object.assign(models[index]!, this.modelFields(override, [...path, 'models', name]));
-        if (override.p === undefined && this.file.models[name]!.p === undefined) {
-          models[index]!.p = models[index]!.vram; // no P written anywhere: vram is also P
-        }
-      }
-      const server = { ...this.file.server, ...c.server } as Record<string, string | number | boolean>;
-      this.checkServer(server, c.name, warned, warnings);
-      candidates.push({
-        name: c.name,
-        server,
-        host: c.host ? this.host(c.host, [...path, 'host'], baseHost) : baseHost,
-        models,
-        warm: c.warm ? this.warm(c.warm, [...path, 'warm']) : baseWarm,
-        ...(c.faults ? resolveFaults(this.src, c.faults, [...path, 'faults'], this.modelNames, dur) : baseFaults),
-        retry: c.retry !== undefined ? resolveRetry(this.src, c.retry, [...path, 'retry'], dur) : baseRetry,
-        eviction: c.policy?.eviction ?? this.file.policy?.eviction ?? 'ollama',
-        rateScale: this.rateScale(c.rate_scale ?? this.file.rate_scale, c.rate_scale !== undefined ? [...path, 'rate_scale'] : ['rate_scale']),
-        ...this.fleet(c.fleet ?? this.file.fleet, c.fleet ? [...path, 'fleet'] : ['fleet']),
-        raw: this.merged(c),
-      });
+      return this.candidate(c, path, (server) => this.checkServer(server, c.name, warned, warnings));
     });
-    return candidates;
+  }
+
+  /** The scenario as written, with no candidate's overrides (what a trace's own durations are worked out for). */
+  base(): ResolvedCandidate {
+    return this.candidate({ name: this.name() }, ['candidates', 0], () => {});
+  }
+
+  /**
+   * One candidate: every section merged into the scenario's (server, host, models.X,
+   * fleet, policy, retry field by field; warm and faults replaced whole), then resolved.
+   */
+  private candidate(c: CandidateFile, path: Path, checkServer: (server: Record<string, string | number | boolean>) => void): ResolvedCandidate {
+    const dur = (v: unknown, p: Path) => this.duration(v, p);
+    for (const name of Object.keys(c.models ?? {})) {
+      if (!this.modelNames.includes(name)) throw this.src.error([...path, 'models', name], msg.unknownModel(name, this.modelNames), true);
+    }
+    const server = { ...this.file.server, ...c.server } as Record<string, string | number | boolean>;
+    checkServer(server);
+    return {
+      name: c.name,
+      server,
+      host: this.host(c.host, path),
+      models: this.modelNames.map((name) => this.model(name, c.models?.[name], path)),
+      warm: c.warm ? this.warm(c.warm, [...path, 'warm']) : this.baseWarm(),
+      ...(c.faults ? resolveFaults(this.src, c.faults, [...path, 'faults'], this.modelNames, dur) : resolveFaults(this.src, this.file.faults, ['faults'], this.modelNames, dur)),
+      retry: this.retry(c, path, dur),
+      eviction: c.policy?.eviction ?? this.file.policy?.eviction ?? 'ollama',
+      rateScale: this.rateScale(c.rate_scale ?? this.file.rate_scale, c.rate_scale !== undefined ? [...path, 'rate_scale'] : ['rate_scale']),
+      ...this.fleet(c, path),
+      raw: this.merged(c),
+    };
+  }
+
+  /** workload.measured_on: a catalogue GPU or `cpu`. */
+  measuredOn(): string | null {
+    const id = this.file.workload.measured_on;
+    if (id === undefined) return null;
+    const known = [...GPUS.map((g) => g.id), 'cpu'];
+    if (!known.includes(id)) throw this.src.error(['workload', 'measured_on'], msg.unknownCatalogue('GPU', id, known));
+    return id;
   }
 
   /**
@@ -200,7 +246,15 @@ export class Resolver {
 
   /** The candidate as the user wrote it, on top of the base scenario: what reports show as its settings. */
   private merged(c: CandidateFile): unknown {
-    const { server, host, models, warm, faults, retry } = this.file;
-    return deepMerge({ server: server ?? {}, host, models, warm: warm ?? [], faults: faults ?? [], retry: retry ?? null }, c);
+    const { server, host, models, warm, faults, retry, fleet, policy } = this.file;
+    const merged = deepMerge({ server: server ?? {}, models, warm: warm ?? [], faults: faults ?? [], retry: retry ?? null, ...(fleet ? { fleet } : {}), ...(policy ? { policy } : {}) }, { ...c, host: undefined }) as Record<string, unknown>;
+    return { ...merged, host: mergeHost(host, c.host) };
   }
+}
+
+/** "dir/default.yaml" → "default" (no node:path: the resolver also runs in a browser). */
+function fileStem(file: string): string {
+  const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base;
 }

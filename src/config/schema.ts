@@ -134,9 +134,10 @@ export const CandidateSchema = z.strictObject({
   models: z.record(z.string(), ModelSchema.partial()).optional(),
   warm: WarmSchema.optional(),
   faults: z.array(FaultSchema).optional(),
-  retry: RetrySchema.nullable().optional(),
-  policy: PolicySchema.optional(),
-  fleet: FleetSchema.optional(),
+  retry: RetrySchema.partial().nullable().optional(),
+  /** Candidates are partial overrides, merged field by field into the scenario's (a router alone keeps the hosts). */
+  policy: PolicySchema.partial().optional(),
+  fleet: FleetSchema.partial().optional(),
   /** Offered load: the workload at this multiple of its rate (thinned or repeated in place, seeded). */
   rate_scale: z.number().optional(),
 });
@@ -159,6 +160,8 @@ export const ScenarioSchema = z.strictObject({
     requests: z.array(z.record(z.string(), z.unknown())).optional(),
     sources: z.array(SourceSchema).optional(),
     synthetic: SyntheticSchema.optional(),
+    /** The GPU (catalogue id, or `cpu`) explicit durations were measured on: other hardware scales them by the catalogue's rates. */
+    measured_on: z.string().optional(),
   }),
   candidates: z.array(CandidateSchema).optional(),
   /** Axes of a sweep: a candidate field path → the values to try (the Cartesian product is run). */

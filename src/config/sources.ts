@@ -1,8 +1,7 @@
 import { msg } from '../diag/index.js';
 import type { Path, YamlSource } from './yaml-source.js';
 import { FORMAT_NAMES, FORMATS, SOURCE_FIELDS, type SourceField } from '../workload/formats.js';
-import type { ModelRates } from './request-rows.js';
-import type { ScenarioFile, SourceFile } from './schema.js';
+import type { SourceFile } from './schema.js';
 import type { SourceSpec } from './source-mapper.js';
 
 export interface ResolvedSources {
@@ -61,27 +60,4 @@ export function resolveSources(
     columns.push((s.columns ?? {}) as Partial<Record<SourceField, string>>);
   });
   return { specs, columns };
-}
-
-/**
- * Per model, token rates for requests given as tokens (NaN = not given). They
- * belong to the scenario model, not a candidate: the trace is built once.
- */
-export function modelRates(src: YamlSource, file: ScenarioFile, modelNames: readonly string[]): ModelRates[] {
-  const rate = (v: number | undefined, p: Path) => {
-    if (v === undefined) return NaN;
-    if (!(v > 0 && Number.isFinite(v))) throw src.error(p, msg.notPositive(String(v)));
-    return v;
-  };
-  (file.candidates ?? []).forEach((c, ci) => {
-    for (const [name, m] of Object.entries(c.models ?? {})) {
-      for (const f of ['prefill_tps', 'decode_tps'] as const) {
-        if (m[f] !== undefined) throw src.error(['candidates', ci, 'models', name, f], msg.tokenRatesPerCandidate(f));
-      }
-    }
-  });
-  return modelNames.map((n) => ({
-    prefillTps: rate(file.models[n]?.prefill_tps, ['models', n, 'prefill_tps']),
-    decodeTps: rate(file.models[n]?.decode_tps, ['models', n, 'decode_tps']),
-  }));
 }

@@ -30,6 +30,9 @@ export interface ResolvedModel {
   nCtxTrain: number;
   /** Modelfile num_gpu: -1 (default) automatic, 0 CPU only, 1…layers explicit partial offload. */
   numGpu?: number;
+  /** Prompt processing and generation speed the scenario gives, tokens/s; NaN = the catalogue's for the host. */
+  prefillTps?: number;
+  decodeTps?: number;
 }
 
 export interface ResolvedHost {
@@ -96,6 +99,11 @@ export interface ResolvedScenario {
   /** Models resident at t = 0 in the base scenario (each candidate has its own list too). */
   warm: ResolvedWarm[];
   trace: Trace;
+  /**
+   * The catalogue GPU (or `cpu`) the trace's explicit durations were measured on
+   * (workload.measured_on); null = unknown, so they take as long on any hardware.
+   */
+  measuredOn?: string | null;
   /** Closed-loop users whose requests are made during the run (workload.synthetic.users). */
   users?: ResolvedUsers;
   /** Non-fatal findings for the user: one line each. */
@@ -113,8 +121,6 @@ export interface ResolvedUsers {
   duration: Distribution | null;
   promptTokens: Distribution | null;
   outputTokens: Distribution | null;
-  /** Per-model prefill/decode rates for token-sized requests (tokens/s), by model index. */
-  rates: readonly { prefillTps: number; decodeTps: number }[];
   /** Users stop starting requests after this, µs. */
   end: number;
 }

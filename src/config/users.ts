@@ -1,7 +1,6 @@
 import { msg } from '../diag/index.js';
 import type { Path, YamlSource } from './yaml-source.js';
 import type { Distribution } from '../workload/generators.js';
-import type { ModelRates } from './request-rows.js';
 import type { SyntheticFile } from './schema.js';
 import type { ResolvedUsers } from './types.js';
 import { parseDuration } from './units.js';
@@ -11,7 +10,7 @@ type DistFile = UsersFile['duration'];
 
 /** `workload.synthetic.users` → closed-loop users, checked at their lines. */
 export function resolveUsers(
-  src: YamlSource, u: UsersFile, modelNames: readonly string[], rates: readonly ModelRates[], end: number,
+  src: YamlSource, u: UsersFile, modelNames: readonly string[], end: number,
 ): ResolvedUsers {
   const path: Path = ['workload', 'synthetic', 'users'];
   if (!Number.isInteger(u.count) || u.count < 1) throw src.error([...path, 'count'], msg.notPositiveInt(String(u.count)));
@@ -27,12 +26,8 @@ export function resolveUsers(
   const duration = dist(u.duration);
   const promptTokens = dist(u.prompt_tokens);
   const outputTokens = dist(u.output_tokens);
-  if (!duration) {
-    if (!promptTokens && !outputTokens) throw src.error([...path, 'duration'], msg.missing());
-    models.forEach((m, k) => {
-      if (!(rates[m]!.prefillTps > 0 && rates[m]!.decodeTps > 0)) throw src.error([...path, 'models', k], msg.noTokenRates(modelNames[m]!));
-    });
-  }
+  // Token-sized requests need rates for their models on every candidate's host: checked per candidate by the loader.
+  if (!duration && !promptTokens && !outputTokens) throw src.error([...path, 'duration'], msg.missing());
   return {
     count: u.count,
     models,
@@ -41,7 +36,6 @@ export function resolveUsers(
     duration,
     promptTokens,
     outputTokens,
-    rates: rates.map((r) => ({ prefillTps: r.prefillTps, decodeTps: r.decodeTps })),
     end,
   };
 }

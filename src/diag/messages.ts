@@ -54,6 +54,10 @@ export const msg = {
     `a request for "${model}" is given as tokens but the model has no token rates`,
     `give models.${model}.prefill_tps and decode_tps, or a duration per request`,
   ],
+  noTokenRatesOnHost: (model: string): Message => [
+    `requests for "${model}" are given as tokens, but on this host the model has no token rates`,
+    `name a catalogue GPU (gpu: rtx-4090), not only its memory, or give models.${model}.prefill_tps and decode_tps`,
+  ],
   notTokenCount: (value: string): Message => [`"${value}" is not a whole number of tokens`],
   negativeTokens: (value: string): Message => [`${value} tokens is negative`, 'token counts must be ≥ 0'],
   unknownFormat: (value: string, known: readonly string[]): Message => [`unknown trace format "${value}"`, didYouMean(value, known)],
@@ -70,7 +74,6 @@ export const msg = {
   /** A client timeout of 0 would give up before sending; "no timeout" is an empty cell or a missing field. */
   zeroTimeout: (value: string): Message => [`${value} must be greater than 0`, 'leave timeout out for a client that waits forever'],
   badWindow: (): Message => ['window end is not after its start'],
-  tokenRatesPerCandidate: (field: string): Message => [`${field} cannot differ per candidate`, 'the trace is built once for all candidates: set it on the scenario model'],
   badAxis: (key: string, problem: string): Message => [`cannot sweep ${key}: ${problem}`, 'an axis is a path a candidate may override, e.g. OLLAMA_KEEP_ALIVE, models.NAME.keep_alive, host.count'],
   badGridArg: (arg: string): Message => [`"${arg}" is not KEY=v1,v2,…`, 'e.g. --grid OLLAMA_KEEP_ALIVE=0,5m,-1'],
   badRate: (value: string): Message => [`"${value}" is not a rate`, 'write requests per unit of time, e.g. 120/h, 2/s, 30/m, 1000/d'],

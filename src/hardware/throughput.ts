@@ -30,6 +30,8 @@ export const MEASURED: Record<string, Measured> = {
 
 const FILE_8B = 4.9e9;
 const DECODE_EXP = 0.85;
+/** The model the table measures (8B Q4_K_M): hardware compared with hardware at its size. */
+export const MEASURED_REFERENCE = { file: FILE_8B };
 const PREFILL_EXP = 0.95;
 
 export interface Rates {
@@ -39,7 +41,7 @@ export interface Rates {
   basis: string;
 }
 
-export function ratesFor(gpu: GpuSpec, model: ModelSpec): Rates {
+export function ratesFor(gpu: GpuSpec, model: Pick<ModelSpec, 'file'>): Rates {
   const own = MEASURED[gpu.id];
   const anchorId = own ? gpu.id : nearestMeasured(gpu);
   const anchor = MEASURED[anchorId]!;
@@ -75,12 +77,34 @@ export function perStreamFactor(streams: number): number {
   return Math.max(1, streams) ** -0.59;
 }
 
+/** System-RAM bandwidth a CPU decodes from: dual-channel DDR5, about 60 GB/s (field-notes §5 [est.]). */
+export const RAM_BANDWIDTH = 60e9;
+
+/**
+ * A CPU-only host (no GPU, or every layer on the CPU). Decode is memory-bound: each
+ * token reads the whole file from RAM, so rate = RAM bandwidth ÷ file size — for 8B
+ * Q4_K_M 60 GB/s ÷ 4.9 GB ≈ 12 t/s, the bound the field notes give for offloaded
+ * layers (field-notes §5 [est.]). Prefill is compute-bound: 224 t/s for LLaMA-3.1-8B
+ * on a 16-core Ryzen 9 7950X (ik_llama.cpp#128, pp512, a CPU-tuned llama.cpp fork;
+ * mainline llama.cpp is slower, so this is an upper figure), scaled to other sizes by
+ * file size like the GPU rates.
+ */
+export const CPU = { id: 'cpu', ramBandwidth: RAM_BANDWIDTH, prefill8b: 224, source: 'field-notes §5 (decode bound by RAM bandwidth) [est.]; ik_llama.cpp#128 (prefill, Ryzen 9 7950X)' };
+
+export function cpuRates(model: Pick<ModelSpec, 'file'>): Rates {
+  return {
+    decode: CPU.ramBandwidth / model.file,
+    prefill: CPU.prefill8b * (model.file / FILE_8B) ** -PREFILL_EXP,
+    basis: 'CPU: decode at RAM bandwidth, prefill as a Ryzen 9 7950X',
+  };
+}
+
 /**
  * Layers offloaded to the CPU slow decoding: each token reads the GPU part at
  * GPU speed and the CPU part at system-RAM bandwidth (default 60 GB/s DDR5,
  * field-notes §5 [est.]). Returns the decode rate for a `gpuShare` (0–1) of the model on the GPU.
  */
-export function offloadedDecode(decode: number, file: number, gpuShare: number, ramBandwidth = 60e9): number {
+export function offloadedDecode(decode: number, file: number, gpuShare: number, ramBandwidth = RAM_BANDWIDTH): number {
   if (gpuShare >= 1) return decode;
   const gpuSeconds = gpuShare / decode;
   const cpuSeconds = ((1 - gpuShare) * file) / ramBandwidth;

@@ -6,10 +6,11 @@ import { Resolver } from '../config/resolve.js';
 import type { ScenarioFile } from '../config/schema.js';
 import type { ResolvedScenario, ResolvedUsers } from '../config/types.js';
 import { validateShape } from '../config/validate.js';
-import { modelRates, resolveSources } from '../config/sources.js';
+import { resolveSources } from '../config/sources.js';
 import { synthesizeWorkload } from '../config/synthetic.js';
 import { resolveUsers } from '../config/users.js';
-import { withCatalogueRates } from '../config/hardware.js';
+import { tokenRates } from '../config/hardware.js';
+import type { ResolvedCandidate } from '../config/types.js';
 import type { Trace } from '../workload/trace.js';
 import { readSources } from './read-sources.js';
 import { readTraceCsv } from './read-trace.js';
@@ -39,9 +40,10 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   const resolver = new Resolver(src, shape);
   const warnings: string[] = [];
   const candidates = resolver.candidates(warnings);
-  // Token rates belong to the scenario's models; the trace is built once, for the first candidate's GPU.
-  const rates = withCatalogueRates(modelRates(src, shape, resolver.modelNames), candidates[0]!);
-  const { trace, users, rejected } = await readWorkload(src, shape, resolver, rates);
+  // The trace is parsed once, hardware-free: token-sized requests keep their counts, and
+  // each candidate's world works out their service times (src/sim/world.ts).
+  const { trace, users, rejected } = await readWorkload(src, shape, resolver, parseRates(resolver.base(), candidates));
+  checkTokenRates(src, shape, candidates, trace, users);
   if (rejected.count > 0) warnings.push(warn.rejectedKeepAlive(rejected.count, rejected.first ?? file));
   if (trace.length === 0 && !users) warnings.push(warn.emptyWorkload(file));
   return {
@@ -54,9 +56,37 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
     candidates,
     warm: resolver.baseWarm(),
     trace,
+    measuredOn: resolver.measuredOn(),
     ...(users ? { users } : {}),
     warnings,
   };
+}
+
+/**
+ * Rates for the trace's duration column (what `trace stats` shows): the scenario's
+ * own host. A model rated only on some candidate's host is not an error here.
+ */
+function parseRates(base: ResolvedCandidate, candidates: readonly ResolvedCandidate[]): ModelRates[] {
+  return base.models.map((m, i) => {
+    const r = tokenRates(m, base.host);
+    if (r) return { prefillTps: r.prefill, decodeTps: r.decode };
+    return { prefillTps: NaN, decodeTps: NaN, ratedElsewhere: candidates.some((c) => tokenRates(c.models[i]!, c.host) !== null) };
+  });
+}
+
+/** Every candidate must know the rates of the models that get token-sized requests: else one line at its host. */
+function checkTokenRates(src: YamlSource, shape: ScenarioFile, candidates: readonly ResolvedCandidate[], trace: Trace, users: ResolvedUsers | undefined): void {
+  const tokens = new Set<number>();
+  if (trace.fromTokens) for (let i = 0; i < trace.length; i++) if (trace.fromTokens[i] === 1) tokens.add(trace.model[i]!);
+  if (users && !users.duration) for (const m of users.models) tokens.add(m);
+  if (tokens.size === 0) return;
+  candidates.forEach((c, ci) => {
+    for (const m of tokens) {
+      if (tokenRates(c.models[m]!, c.host)) continue;
+      const own = shape.candidates?.[ci]?.host !== undefined;
+      throw src.error(own ? ['candidates', ci, 'host'] : ['host'], msg.noTokenRatesOnHost(c.models[m]!.name));
+    }
+  });
 }
 
 function readText(file: string): string {
@@ -87,7 +117,7 @@ async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Reso
   const none = { count: 0, first: null };
   if (synthetic !== undefined) {
     const length = synthetic.length !== undefined ? duration(synthetic.length, ['workload', 'synthetic', 'length']) : 86400e6;
-    const users = synthetic.users ? resolveUsers(src, synthetic.users, resolver.modelNames, rates, length) : undefined;
+    const users = synthetic.users ? resolveUsers(src, synthetic.users, resolver.modelNames, length) : undefined;
     const built = synthesizeWorkload(src, synthetic, resolver.modelNames, rates, shape.seed ?? 1, duration);
     return { trace: built, ...(users ? { users } : {}), rejected: none };
   }

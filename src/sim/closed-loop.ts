@@ -34,6 +34,8 @@ export class ClosedLoopUsers implements ArrivalSource, RequestSink {
     private readonly firstIndex: number,
     private readonly next: RequestSink,
     private readonly send: (index: number) => void,
+    /** µs of work for a model's prompt + output tokens on this candidate's host (src/sim/world.ts). */
+    private readonly tokensTime: (model: number, prompt: number, output: number) => number,
   ) {
     this.pick = rngStream(seed, 'users/models');
     this.work = rngStream(seed, 'users/work');
@@ -104,7 +106,6 @@ export class ClosedLoopUsers implements ArrivalSource, RequestSink {
     if (u.duration) return Math.max(1, Math.round(draw(this.work, u.duration) * 1e6));
     const prompt = u.promptTokens ? Math.max(0, Math.round(draw(this.work, u.promptTokens))) : 0;
     const output = u.outputTokens ? Math.max(0, Math.round(draw(this.work, u.outputTokens))) : 0;
-    const r = u.rates[model]!;
-    return Math.max(1, Math.round((prompt / r.prefillTps + output / r.decodeTps) * 1e6));
+    return this.tokensTime(model, prompt, output);
   }
 }

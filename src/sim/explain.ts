@@ -1,15 +1,13 @@
 import type { ResolvedCandidate, ResolvedScenario } from '../config/types.js';
-import { gpuById } from '../hardware/gpus.js';
 import { loadSeconds } from '../hardware/load-time.js';
-import { modelByTag } from '../hardware/models.js';
-import { answerSeconds, ratesFor } from '../hardware/throughput.js';
+import { answerSeconds } from '../hardware/throughput.js';
 import { PAGE_CACHE } from '../hardware/storage.js';
 import { defaultContextTier } from '../ollama/index.js';
 import { modelFit } from '../ollama/model-fit.js';
 import { requestContext } from '../ollama/needs-reload.js';
 import { selectPlacement } from '../ollama/placement.js';
 import { contextTotal, kvCacheBytes } from '../ollama/predict-server-vram.js';
-import { schedulerConfig } from './candidate.js';
+import { resolveWorld, type World } from './world.js';
 
 /** Per model, what the scheduler would compute for its first load on an empty host, with the inputs. */
 export interface ModelExplanation {
@@ -30,7 +28,7 @@ export interface ModelExplanation {
   loadWarm: number; // s
   loadFixed: boolean;
   medianDuration: number | null; // s, from the trace
-  /** Catalogue rates on the host's first GPU, and a typical request (500 prompt + 200 output tokens). */
+  /** Token rates on this host (given, the catalogue's for its first GPU, or the CPU's), and a typical request (500 prompt + 200 output tokens). */
   rates: { decode: number; prefill: number; basis: string; typical: number } | null;
 }
 
@@ -42,12 +40,14 @@ export interface CandidateExplanation {
 }
 
 export function explainScenario(sc: ResolvedScenario): CandidateExplanation[] {
-  const medians = medianDurations(sc);
-  return sc.candidates.map((c) => explainCandidate(c, medians));
+  return sc.candidates.map((c) => {
+    const world = resolveWorld(sc, c);
+    return explainCandidate(c, world, medianDurations(sc, world));
+  });
 }
 
-function explainCandidate(c: ResolvedCandidate, medians: (number | null)[]): CandidateExplanation {
-  const cfg = schedulerConfig(c);
+function explainCandidate(c: ResolvedCandidate, world: World, medians: (number | null)[]): CandidateExplanation {
+  const cfg = world.sched;
   const tier = defaultContextTier(cfg.gpus, cfg.env.gpuOverhead);
   const h = c.host;
   const models = cfg.models.map((m, i): ModelExplanation => {
@@ -75,7 +75,7 @@ function explainCandidate(c: ResolvedCandidate, medians: (number | null)[]): Can
       loadWarm: Number.isNaN(m.load) ? loadSeconds(file, read, true) : m.load / 1e6,
       loadFixed: !Number.isNaN(m.load),
       medianDuration: medians[i] ?? null,
-      rates: typicalAnswer(c, i),
+      rates: typicalAnswer(world, i),
     };
   });
   return { candidate: c.name, tier, gpus: cfg.gpus.slice(), models };
@@ -88,17 +88,14 @@ function describePlacement(share: number[], vram: number, onGpu: number): string
   return onGpu < vram ? `${where}, ${((1 - onGpu / vram) * 100).toFixed(0)} % on the CPU` : where;
 }
 
-function medianDurations(sc: ResolvedScenario): (number | null)[] {
+/** Median work per model on this candidate's host (token-sized requests at its rates). */
+function medianDurations(sc: ResolvedScenario, world: World): (number | null)[] {
   const per: number[][] = sc.modelNames.map(() => []);
-  for (let i = 0; i < sc.trace.length; i++) per[sc.trace.model[i]!]!.push(sc.trace.duration[i]! / 1e6);
+  for (let i = 0; i < sc.trace.length; i++) per[sc.trace.model[i]!]!.push(world.service.ofTrace(sc.trace, i) / 1e6);
   return per.map((d) => (d.length ? d.sort((a, b) => a - b)[Math.ceil(d.length / 2) - 1]! : null));
 }
 
-function typicalAnswer(c: ResolvedCandidate, i: number) {
-  const tag = c.models[i]!.tag;
-  const gpu = c.host.gpuIds[0] ? gpuById(c.host.gpuIds[0]) : undefined;
-  const spec = tag ? modelByTag(tag) : undefined;
-  if (!gpu || !spec) return null;
-  const r = ratesFor(gpu, spec);
-  return { ...r, typical: answerSeconds(500, 200, r) };
+function typicalAnswer(world: World, i: number) {
+  const r = world.rates[i];
+  return r ? { ...r, typical: answerSeconds(500, 200, r) } : null;
 }

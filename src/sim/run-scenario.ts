@@ -2,9 +2,8 @@ import type { ResolvedScenario } from '../config/types.js';
 import { type EventSink, TeeSink } from '../events/index.js';
 import { MetricsCollector, quantileSorted, summarize, type CandidateSummary } from '../metrics/index.js';
 import { GpuMemory, Occupancy, type OccupancySeries } from '../metrics/occupancy.js';
-import { scaleTrace } from '../workload/scale.js';
 import type { Req, RequestSink } from '../ollama/index.js';
-import { runnerKeys, schedulerConfig } from './candidate.js';
+import { resolveWorld, runnerKeys } from './world.js';
 import { simulate, type RunStats } from './run.js';
 
 /** Optional per-candidate outputs (CSV writers, test recorders). */
@@ -42,8 +41,9 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
     const span = Math.max(sc.trace.length ? sc.trace.at[sc.trace.length - 1]! : 0, sc.users?.end ?? 0, 1);
     // Per GPU only for a single server: a fleet's hosts would mix on the same GPU indices.
     const perGpu = hooks.series && !c.fleet ? new GpuMemory(span, c.host.gpus.length) : null;
+    const world = resolveWorld(sc, c);
     const sched = {
-      ...schedulerConfig(c), checkInvariants: hooks.checkInvariants === true,
+      ...world.sched, checkInvariants: hooks.checkInvariants === true,
       ...(perGpu ? { onGpuMemory: (t: number, g: number, b: number) => perGpu.set(t, g, b) } : {}),
     };
     const { keyOf, keyNames } = runnerKeys(c.models);
@@ -59,9 +59,10 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       return ev ? new TeeSink([forMetrics, ev]) : forMetrics;
     };
     const stats = simulate({
-      trace: c.rateScale && c.rateScale !== 1 ? scaleTrace(sc.trace, c.rateScale, sc.seed) : sc.trace,
+      trace: world.trace,
+      service: world.service,
       sched,
-      clientKeepAlive: Float64Array.from(c.models, (m) => m.keepAlive),
+      clientKeepAlive: world.clientKeepAlive,
       warm: c.warm,
       faults: c.faults,
       users: sc.users,

@@ -5,6 +5,7 @@ import {
 } from '../ollama/index.js';
 import type { ResolvedUsers } from '../config/types.js';
 import { ClosedLoopUsers } from './closed-loop.js';
+import type { ServiceTimes } from './world.js';
 import { type FleetSpec, Router } from './router.js';
 import { RetryingClients, type RetryPolicy } from './retry.js';
 import { keepAliveOf, numCtxOf, opOf, timeoutOf, type Trace } from '../workload/trace.js';
@@ -37,6 +38,8 @@ export interface RunInput {
   /** Closed-loop users making requests during the run, and the seed their draws come from. */
   users?: ResolvedUsers;
   seed?: number;
+  /** Work per request on this candidate's host (src/sim/world.ts); default: the trace's durations as written. */
+  service?: ServiceTimes;
 }
 
 export interface TimedFault {
@@ -65,6 +68,7 @@ export interface RunStats {
 export function simulate(input: RunInput): RunStats {
   const { trace } = input;
   const n = trace.length;
+  const service = input.service ?? AS_WRITTEN;
   const engine = new Engine();
   const lastArrival = Math.max(n > 0 ? trace.at[n - 1]! : 0, input.users?.end ?? 0);
   const until = lastArrival + input.horizon;
@@ -98,12 +102,12 @@ export function simulate(input: RunInput): RunStats {
     let keepAlive = own ? keepAliveOf(trace, i) : NaN;
     if (Number.isNaN(keepAlive)) keepAlive = input.clientKeepAlive[model]!;
     const r = own
-      ? s.newRequest(i, model, trace.duration[i]!, keepAlive, numCtxOf(trace, i), timeoutOf(trace, i), opOf(trace, i), attempt, firstArrival)
+      ? s.newRequest(i, model, service.ofTrace(trace, i), keepAlive, numCtxOf(trace, i), timeoutOf(trace, i), opOf(trace, i), attempt, firstArrival)
       : s.newRequest(i, model, made!.duration, keepAlive, 0, Infinity, 0, attempt, firstArrival);
     r.scalable = own ? trace.fromTokens?.[i] === 1 : made!.fromTokens;
     arrive(s, r);
   };
-  if (input.users) users = new ClosedLoopUsers(input.users, input.seed ?? 1, n, input.requests, (i) => send(i, 1, engine.now));
+  if (input.users) users = new ClosedLoopUsers(input.users, input.seed ?? 1, n, input.requests, (i) => send(i, 1, engine.now), service.ofTokens);
   let i = 0;
   const fromTrace: ArrivalSource = {
     peekTime: () => (i < n ? trace.at[i]! : Infinity),
@@ -120,6 +124,12 @@ export function simulate(input: RunInput): RunStats {
   const requests = n + (users?.count ?? 0);
   return { requests, engineEvents: engine.handled + requests + (clients?.retries ?? 0), end, retries: clients?.retries ?? 0 };
 }
+
+/** Durations as the trace gives them (tests and benchmarks that build worlds by hand). */
+const AS_WRITTEN: ServiceTimes = {
+  ofTrace: (t, i) => t.duration[i]!,
+  ofTokens: () => { throw new Error('token-sized users need a world (src/sim/world.ts)'); },
+};
 
 /** A host's events carry its index in the high bits of the engine kind. */
 const HOST_SHIFT = 5;

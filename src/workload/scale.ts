@@ -11,7 +11,12 @@ export function scaleTrace(t: Trace, k: number, seed: number): Trace {
   if (k === 1) return t;
   const rng = rngStream(seed, `workload/rate_scale/${k}`);
   const b = new TraceBuilder(Math.max(16, Math.ceil(t.length * k * 1.1)));
-  const push = (i: number, at: number) => b.push(at, t.model[i]!, t.duration[i]!, keepAliveOf(t, i), numCtxOf(t, i), timeoutOf(t, i), opOf(t, i), null);
+  // A copy keeps everything but its time and id: token counts too, so each candidate's host times it.
+  const push = (i: number, at: number) => {
+    b.push(at, t.model[i]!, t.duration[i]!, keepAliveOf(t, i), numCtxOf(t, i), timeoutOf(t, i), opOf(t, i), null);
+    if (t.promptTokens) b.tokens(t.promptTokens[i]!, t.outputTokens![i]!);
+    if (t.fromTokens?.[i]) b.fromTokens();
+  };
   for (let i = 0; i < t.length; i++) {
     const at = t.at[i]!;
     if (k < 1) {

@@ -1,0 +1,184 @@
+import type { ResolvedCandidate, ResolvedScenario } from '../config/types.js';
+import { tokenRates } from '../config/hardware.js';
+import { gpuById } from '../hardware/gpus.js';
+import { HostLoadTimer } from '../hardware/load-time.js';
+import { MEASURED_REFERENCE, cpuRates, offloadedDecode, perStreamFactor, ratesFor, type Rates } from '../hardware/throughput.js';
+import { PAGE_CACHE } from '../hardware/storage.js';
+import { parseServerEnv, type SchedModel, type SchedulerConfig } from '../ollama/index.js';
+import type { LoadTimer } from '../ollama/types.js';
+import { victimOrder } from '../whatif/eviction-orders.js';
+import { scaleTrace } from '../workload/scale.js';
+import type { Trace } from '../workload/trace.js';
+
+/**
+ * Where a candidate becomes a world. Everything a candidate or a sweep cell may
+ * change is derived here, from the resolved candidate (the scenario with the
+ * candidate's and the cell's overrides already merged in, src/config/resolve.ts),
+ * never earlier: service times of token-sized requests (GPU type, GPUs per host,
+ * offload share, NUM_PARALLEL's per-stream slowdown), load times (storage, page
+ * cache), memory (P and the context tier, computed by the scheduler from the
+ * models, GPUs and server env given here), the fleet and its router, and the
+ * workload's rate. The trace itself (arrivals, token counts) is parsed once and
+ * shared, read-only, by every world. No file system here: this also runs in a browser.
+ */
+export interface World {
+  candidate: ResolvedCandidate;
+  sched: SchedulerConfig;
+  /** The shared trace at this candidate's rate_scale (the same object when 1). */
+  trace: Trace;
+  service: ServiceTimes;
+  /** Token rates per model on this host (null = unknown: explicit durations only). */
+  rates: (Rates | null)[];
+  /** keep_alive clients send per model when a request carries none (µs; NaN = absent). */
+  clientKeepAlive: Float64Array;
+}
+
+/** Work a request needs once it holds a slot, µs, before the per-stream and offload stretch (slots.ts). */
+export interface ServiceTimes {
+  /** Trace request i: from its tokens at this host's rates, else its duration (scaled from `measured_on`). */
+  ofTrace(trace: Trace, i: number): number;
+  /** A closed-loop user's request of `prompt` + `output` tokens. */
+  ofTokens(model: number, prompt: number, output: number): number;
+}
+
+type Shared = Pick<ResolvedScenario, 'trace' | 'seed'> & Partial<Pick<ResolvedScenario, 'measuredOn'>>;
+
+export function resolveWorld(sc: Shared, c: ResolvedCandidate): World {
+  const rates = c.models.map((m) => tokenRates(m, c.host));
+  return {
+    candidate: c,
+    sched: schedulerConfig(c, rates),
+    trace: c.rateScale && c.rateScale !== 1 ? scaleTrace(sc.trace, c.rateScale, sc.seed) : sc.trace,
+    service: serviceTimes(rates, durationScale(c, sc.measuredOn ?? null)),
+    rates,
+    clientKeepAlive: Float64Array.from(c.models, (m) => m.keepAlive),
+  };
+}
+
+/**
+ * Token-sized work: prompt ÷ prefill + output ÷ decode at this host's rates
+ * (a missing count is 0). Explicit durations are kept, times `scale[model]`.
+ */
+export function serviceTimes(rates: readonly (Rates | null)[], scale: readonly number[]): ServiceTimes {
+  const inv = rates.map((r) => (r ? { prefill: 1 / r.prefill, decode: 1 / r.decode } : null));
+  const ofTokens = (model: number, prompt: number, output: number): number => {
+    const r = inv[model];
+    if (!r) throw new Error(`no token rates for model ${model}`); // the loader refuses such a scenario first
+    const s = (Number.isNaN(prompt) ? 0 : prompt * r.prefill) + (Number.isNaN(output) ? 0 : output * r.decode);
+    return Math.round(s * 1e6);
+  };
+  return {
+    ofTrace: (t, i) => {
+      const m = t.model[i]!;
+      if (t.fromTokens?.[i] === 1) return ofTokens(m, t.promptTokens![i]!, t.outputTokens![i]!);
+      const k = scale[m]!;
+      return k === 1 ? t.duration[i]! : Math.round(t.duration[i]! * k);
+    },
+    ofTokens: (model, prompt, output) => Math.max(1, ofTokens(model, prompt, output)),
+  };
+}
+
+/**
+ * Explicit durations measured on `measuredOn` take, on this host, as much longer
+ * as its decode is slower (decode is memory-bound, and dominates a chat's answer):
+ * the ratio of the two hardware's 8B rates from the catalogue. Unknown = 1.
+ */
+function durationScale(c: ResolvedCandidate, measuredOn: string | null): number[] {
+  const ref = measuredOn ? hardwareDecode(measuredOn) : NaN;
+  const here = c.host.gpus.length === 0 ? hardwareDecode('cpu') : c.host.gpuIds[0] ? hardwareDecode(c.host.gpuIds[0]) : NaN;
+  const k = ref > 0 && here > 0 ? ref / here : 1;
+  return c.models.map(() => k);
+}
+
+/** 8B Q4_K_M decode rate of a catalogue GPU or the CPU, tokens/s. */
+export function hardwareDecode(id: string): number {
+  if (id === 'cpu') return cpuRates(MEASURED_REFERENCE).decode;
+  const gpu = gpuById(id);
+  return gpu ? ratesFor(gpu, MEASURED_REFERENCE).decode : NaN;
+}
+
+/** Runner keys: models that name the same `key` (blob) share an index. */
+export function runnerKeys(models: readonly { key: string }[]): { keyOf: Int32Array; keyNames: string[] } {
+  const keyNames: string[] = [];
+  const index = new Map<string, number>();
+  const keyOf = new Int32Array(models.length);
+  models.forEach((m, i) => {
+    let k = index.get(m.key);
+    if (k === undefined) {
+      k = keyNames.length;
+      keyNames.push(m.key);
+      index.set(m.key, k);
+    }
+    keyOf[i] = k;
+  });
+  return { keyOf, keyNames };
+}
+
+/** A candidate as the scheduler sees it. Env warnings were already reported by the loader. */
+export function schedulerConfig(c: ResolvedCandidate, rates: readonly (Rates | null)[] = c.models.map((m) => tokenRates(m, c.host))): SchedulerConfig {
+  const { keyOf, keyNames } = runnerKeys(c.models);
+  const env = parseServerEnv(c.server, () => {});
+  const models: SchedModel[] = c.models.map((m, i) => ({
+    name: m.name,
+    key: keyOf[i]!,
+    arch: m.arch,
+    p: m.p,
+    vram: m.vram,
+    numParallel: m.arch?.embeddingOnly ? 1 : env.numParallel,
+    load: m.load,
+    loadFailsAfter: m.loadFailsAfter,
+    numCtx: m.numCtx,
+    nCtxTrain: m.nCtxTrain,
+    numGpu: m.numGpu ?? -1,
+  }));
+  return {
+    env,
+    loadTimer: loadTimer(c),
+    loadCrashes: c.loadCrashes,
+    unifiedRam: c.host.unified ? c.host.ram : undefined,
+    victimOrder: victimOrder(c.eviction),
+    answerScale: answerScale(c, rates),
+    gpus: c.host.gpus,
+    unload: c.host.unload,
+    models,
+    keyNames,
+  };
+}
+
+/**
+ * Load times for models without a fixed `load`: runner start + file ÷ min(storage or page
+ * cache, host link), with the host's page cache tracked across the run (src/hardware).
+ * A file is keyed by the runner key (the blob) and sized by the catalogue, else by vram.
+ */
+function loadTimer(c: ResolvedCandidate): LoadTimer {
+  const h = c.host;
+  const timer = new HostLoadTimer(
+    { runnerStart: h.runnerStart, storage: h.storageBandwidth, pageCache: PAGE_CACHE.bandwidth, link: h.link }, h.ram,
+  );
+  const files = c.models.map((m) => ({ key: m.key, size: m.arch?.file ?? m.vram }));
+  return {
+    loadTime: (model, cpuInUse) => timer.loadTime(files[model]!.key, files[model]!.size, cpuInUse),
+    cpuInUse: (bytes) => timer.cpuInUse(bytes),
+  };
+}
+
+/**
+ * Token-sized requests stretch with the streams sharing a runner (per-stream rate
+ * × n^-0.59) and with layers offloaded to the CPU on a GPU host (decode bound by
+ * RAM bandwidth for that share) — both from src/hardware/throughput.ts. On a host
+ * without GPUs the rates are already the CPU's.
+ */
+function answerScale(c: ResolvedCandidate, rates: readonly (Rates | null)[]): (model: number, streams: number, gpuShare: number) => number {
+  const gpuHost = c.host.gpus.length > 0;
+  const decode = c.models.map((m, i) => {
+    const r = rates[i];
+    const file = m.arch?.file ?? m.vram;
+    return gpuHost && r && file > 0 ? { rate: r.decode, file } : null;
+  });
+  return (model, streams, gpuShare) => {
+    let f = 1 / perStreamFactor(streams);
+    const d = decode[model];
+    if (d && gpuShare < 1) f *= d.rate / offloadedDecode(d.rate, d.file, gpuShare);
+    return f;
+  };
+}
