@@ -77,7 +77,7 @@ function unmetLines(p: Plan): string[] {
       out.push(`    The work itself takes ${q} ${secs(u.floor.value)} on the fastest configuration considered (${u.floor.candidate}):`,
         `    ${u.slo.text} cannot be met by hardware of these speeds; try ttft_${q} (the wait before the answer starts) or a faster GPU.`);
     } else if (u.metBy === 0) {
-      out.push('    Try more GPUs or hosts (--max-gpus, --hosts), or other GPU types (--gpus).');
+      out.push('    Try more GPUs or hosts (--max-gpus, --hosts), other GPU types (--gpus), or more parallel slots (OLLAMA_NUM_PARALLEL in the scenario\'s sweep:).');
     }
   }
   if (p.unmet.every((u) => u.metBy > 0)) out.push('  Each objective is met by some configuration, but none meets them all together.');
