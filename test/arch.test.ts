@@ -22,7 +22,7 @@ const ALLOWED: Record<string, string[]> = {
   metrics: ['engine', 'events', 'ollama'],
   sim: ['config', 'engine', 'events', 'hardware', 'metrics', 'ollama', 'whatif', 'workload'],
   config: ['diag', 'engine', 'hardware', 'ollama', 'workload'],
-  plan: ['config', 'engine', 'metrics', 'sim'],
+  plan: ['config', 'engine', 'hardware', 'metrics', 'sim'],
   report: ['hardware', 'metrics', 'plan', 'sim'],
   io: ['config', 'diag', 'events', 'metrics', 'ollama', 'plan', 'report', 'sim', 'workload'],
   cli: ['config', 'diag', 'hardware', 'io', 'metrics', 'plan', 'report', 'sim', 'workload'],
