@@ -42,6 +42,7 @@ const line = (field: string, m: [string, string?]) => new InputError({ file: '(c
 export async function planCommand(file: string, opts: PlanOptions): Promise<void> {
   const slos = parseSlos(opts);
   if (opts.maxRate) return maxRate(file, slos, opts);
+  if (opts.config !== undefined) throw line('--config', msg.configWithoutMaxRate());
   const { p, result } = await makePlan(file, slos, opts, true);
   if (opts.out) {
     writeSweep(opts.out, result, planColumns(p));

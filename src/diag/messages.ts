@@ -50,6 +50,7 @@ export const msg = {
   badPriceBasis: (value: string): Message => [`unknown price basis "${value}"`, 'hour (rent by the hour) or buy (own: purchase over --months plus power)'],
   onlyWhenBuying: (flag: string): Message => [`${flag} prices a bought fleet`, 'add --price buy'],
   notNonNegative: (value: string): Message => [`"${value}" is not a number ≥ 0`],
+  configWithoutMaxRate: (): Message => ['--config names the configuration --max-rate tests', 'add --max-rate'],
   noTokenRates: (model: string): Message => [
     `a request for "${model}" is given as tokens but the model has no token rates`,
     `give models.${model}.prefill_tps and decode_tps, or a duration per request`,

@@ -131,12 +131,15 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
     expect(Object.keys(summary)).toEqual(['scenario', 'seed', 'replications', 'seeds', 'axes', 'cells', 'plan']);
   });
 
-  test('buying flags without --price buy, or an unknown basis: one line, exit 2', () => {
+  test('buying flags without --price buy, --config without --max-rate, or an unknown basis: one line, exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ollamasim-plan-'));
     writeFileSync(join(dir, 's.yaml'), plannable);
     const months = cli(['plan', 's.yaml', '--slo', 'p95<=3s', '--months', '36'], dir);
     expect(months.status).toBe(2);
     expect(months.stderr.trim()).toBe('(command line):1: --months: --months prices a bought fleet (add --price buy)');
+    const config = cli(['plan', 's.yaml', '--slo', 'p95<=3s', '--config', 'host.gpu=l4'], dir);
+    expect(config.status).toBe(2);
+    expect(config.stderr.trim()).toBe('(command line):1: --config: --config names the configuration --max-rate tests (add --max-rate)');
     const basis = cli(['plan', 's.yaml', '--slo', 'p95<=3s', '--price', 'rent'], dir);
     expect(basis.status).toBe(2);
     expect(basis.stderr.trim()).toMatch(/^\(command line\):1: --price: unknown price basis "rent"/);
