@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Axis } from '../config/grid.js';
 import type { ResolvedCandidate } from '../config/types.js';
 import { InputError, msg } from '../diag/index.js';
+import { checkGridValues } from '../config/grid-check.js';
 import { GPUS, gpuById, HOST_BASE_WATTS } from '../hardware/gpus.js';
 import { loadScenario } from '../io/load-scenario.js';
 import { renderCharts } from '../io/report-files.js';
@@ -44,13 +45,15 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   if (opts.maxRate) return maxRate(file, slos, opts);
   if (opts.config !== undefined) throw line('--config', msg.configWithoutMaxRate());
   const { p, result } = await makePlan(file, slos, opts, true);
+  const notes = result.warnings.map((w) => `\nNote: ${w}\n`).join('');
   if (opts.out) {
-    writeSweep(opts.out, result, planColumns(p));
-    writeFileSync(join(opts.out, 'plan.txt'), planText(p));
+    writeSweep(opts.out, result, planColumns(p, result.warnings));
+    writeFileSync(join(opts.out, 'plan.txt'), planText(p) + notes);
     const { warning } = await renderCharts(opts.out, [frontierChart(p)]);
     if (warning) process.stderr.write(`warning: ${warning}\n`);
   }
-  process.stdout.write(opts.json ? JSON.stringify(planJson(p), null, 2) + '\n' : planText(p));
+  for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(opts.json ? JSON.stringify(planJson(p, result.warnings), null, 2) + '\n' : planText(p) + notes);
 }
 
 export function parseSlos(opts: PlanOptions): Slo[] {
@@ -70,6 +73,7 @@ function planAxes(opts: PlanOptions): Axis[] {
   ];
   if (opts.hosts) axes.push({ key: 'fleet.hosts', values: opts.hosts.split(',').map(Number) });
   if (opts.keepAlive) axes.push({ key: 'OLLAMA_KEEP_ALIVE', values: opts.keepAlive.split(',').map((v) => (/^-?\d+$/.test(v) ? Number(v) : v)) });
+  checkGridValues(axes);
   return axes;
 }
 
@@ -88,7 +92,7 @@ function pricing(opts: PlanOptions) {
   const months = nonNegative('--months', opts.months, 36);
   if (!(Number.isInteger(months) && months > 0)) throw line('--months', msg.notPositiveInt(String(opts.months)));
   const own: OwnershipOptions = { months, kwh: nonNegative('--kwh', opts.kwh, 0.15), hostWatts: nonNegative('--host-watts', opts.hostWatts, HOST_BASE_WATTS) };
-  const overrides = new Map((opts.priceOf ?? []).map((p) => { const [id, v] = p.split('='); return [id!, Number(v)] as const; }));
+  const overrides = new Map((opts.priceOf ?? []).map(parsePriceOf));
   const count = (v: Record<string, string>) => Number(v['host.count'] ?? 1) * Number(v['fleet.hosts'] ?? 1);
   const priceOf = (v: Record<string, string>) => {
     const g = gpuById(v['host.gpu'] ?? '');
@@ -127,18 +131,30 @@ export async function makePlan(file: string, slos: Slo[], opts: PlanOptions, sho
   return { p: plan(result, slos, basis, priceOf, ownershipOf), result };
 }
 
-/** The plan as --json prints it: the recommendation, the frontier, and every cheaper option with all it broke. */
-export function planJson(p: Plan) {
+/** `--price-of rtx-4090=1.2`: a catalogue GPU and a price ≥ 0. */
+function parsePriceOf(arg: string): readonly [string, number] {
+  const eq = arg.indexOf('=');
+  const id = arg.slice(0, Math.max(0, eq)).trim();
+  const text = arg.slice(eq + 1).trim();
+  const price = /^(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : NaN;
+  if (eq <= 0 || !gpuById(id)) throw line('--price-of', eq <= 0 ? msg.badPriceOf(arg) : msg.unknownCatalogue('GPU', id, GPUS.map((g) => g.id)));
+  if (!Number.isFinite(price)) throw line('--price-of', msg.badPriceOf(arg));
+  return [id, price];
+}
+
+/** The plan as --json prints it: the recommendation, the frontier, every cheaper option with all it broke, and the scenario's warnings. */
+export function planJson(p: Plan, warnings: readonly string[] = []) {
   return {
     best: p.best, frontier: p.frontier,
     rejected: p.rejected.map((c) => ({ candidate: c.candidate, price: c.price, broken: c.broken?.text ?? null, broken_all: c.brokenAll.map((s) => s.text), cost: c.cost, ...(c.ownership ? { ownership: c.ownership } : {}) })),
     confidence: p.confidence,
     unmet: p.unmet.map((u) => ({ objective: u.slo.text, met_by: u.metBy, closest: u.closest, floor: u.floor })),
+    warnings,
   };
 }
 
 /** Columns the plan adds to cells.csv (after the sweep's own) and its section of summary.json. */
-function planColumns(p: Plan) {
+function planColumns(p: Plan, warnings: readonly string[]) {
   const byName = new Map<string, PlanCell>(p.cells.map((c) => [c.candidate, c]));
   const num = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(x));
   return {
@@ -149,7 +165,7 @@ function planColumns(p: Plan) {
       return c ? [num(c.price), num(c.cost), c.broken ? '0' : '1', c.brokenAll.map((s) => s.text).join('; '),
         num(o?.monthly), num(o?.purchase), num(o?.powerMonthly), num(o?.watts), num(o?.rentMonthly), num(o?.breakEvenMonth)] : [];
     },
-    summary: { plan: planJson(p) },
+    summary: { plan: planJson(p, warnings) },
   };
 }
 
@@ -182,6 +198,7 @@ async function maxRate(file: string, slos: Slo[], opts: PlanOptions): Promise<vo
 /** Bisection on the rate scale (geometric), one run per rate: the largest scale that meets the objectives. */
 export function maxRateOf(sc: Awaited<ReturnType<typeof loadScenario>>, c: ResolvedCandidate, slos: Slo[]): number {
   const meets = (k: number) => {
+    // The rate is the candidate's, so its world scales the trace (src/sim/world.ts) like a rate_scale axis would.
     const [r] = runScenario({ ...sc, candidates: [{ ...c, rateScale: k * (c.rateScale ?? 1) }] });
     const estimates = Object.fromEntries(Object.entries(r!.summary).filter(([, v]) => typeof v === 'number').map(([key, v]) => [key, estimate([v as number])]));
     for (const [model, m] of Object.entries(r!.summary.models)) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeReport } from '../io/report-files.js';
 import { loadScenario } from '../io/load-scenario.js';
-import { RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
+import { ramWarnings, RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
 import { comparisonTable } from '../report/table.js';
 import { runScenario } from '../sim/run-scenario.js';
 import { progressBar } from './progress.js';
@@ -31,6 +31,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
     outputs?.close();
   }
   const summaries = results.map((r) => r.summary);
+  for (const w of ramWarnings(sc, summaries)) process.stderr.write(`warning: ${w}\n`);
   if (opts.out) {
     writeSummary(opts.out, sc, summaries);
     const warning = await writeReport(opts.out, sc, results, readFileSync(file, 'utf8'));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSweepReport } from '../io/report-files.js';
 import { type Axis, parseGridArg } from '../config/grid.js';
+import { checkGridValues } from '../config/grid-check.js';
 import { InputError, msg } from '../diag/index.js';
 import { sweepDocument, writeSweep } from '../io/sweep-outputs.js';
 import type { CandidateSummary } from '../metrics/index.js';
@@ -24,6 +25,7 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
     if (!a) throw new InputError({ file: '(command line)', line: 1, field: '--grid', problem: msg.badGridArg(g)[0], hint: msg.badGridArg(g)[1] });
     return a;
   });
+  checkGridValues(axes);
   const replications = positive(opts.replications ?? '1', '--replications');
   const jobs = opts.jobs === undefined ? undefined : positive(opts.jobs, '--jobs');
   const bar = progressBar('sweeping', 0);
@@ -33,6 +35,7 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
   } finally {
     bar.stop();
   }
+  for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
   if (opts.out) {
     writeSweep(opts.out, result);
     const warning = await writeSweepReport(opts.out, result, readFileSync(file, 'utf8'));

@@ -76,6 +76,8 @@ export const msg = {
   zeroTimeout: (value: string): Message => [`${value} must be greater than 0`, 'leave timeout out for a client that waits forever'],
   badWindow: (): Message => ['window end is not after its start'],
   badAxis: (key: string, problem: string): Message => [`cannot sweep ${key}: ${problem}`, 'an axis is a path a candidate may override, e.g. OLLAMA_KEEP_ALIVE, models.NAME.keep_alive, host.count'],
+  gridFallback: (value: string, problem: string): Message => [problem, `on the command line "${value}" is a typo, not a what-if: write a value Ollama accepts`],
+  badPriceOf: (arg: string): Message => [`"${arg}" is not GPU=PRICE`, 'e.g. --price-of rtx-4090=1.2: dollars per hour, or to buy with --price buy'],
   badGridArg: (arg: string): Message => [`"${arg}" is not KEY=v1,v2,…`, 'e.g. --grid OLLAMA_KEEP_ALIVE=0,5m,-1'],
   badRate: (value: string): Message => [`"${value}" is not a rate`, 'write requests per unit of time, e.g. 120/h, 2/s, 30/m, 1000/d'],
   badProfile: (): Message => ['a daily profile needs 24 values ≥ 0, not all 0', 'one value per hour of the day, from 00:00'],
@@ -97,4 +99,8 @@ export const warn = {
   smallMaxQueue: (file: string, candidate: string, value: number): string =>
     `${file}: candidate "${candidate}": OLLAMA_MAX_QUEUE ${value} is below 2, which also shrinks Ollama's internal channels; a real server may stall (spec §9.4)`,
   emptyWorkload: (file: string): string => `${file}: the workload has no requests`,
+  durationsOnAnyGpu: (file: string): string =>
+    `${file}: the candidates differ in GPU type, but this trace gives its requests as durations measured on unknown hardware, so for it the GPU type changes only memory and load times (give workload.measured_on: GPU to scale them, or prompt_tokens and output_tokens)`,
+  overRam: (file: string, candidate: string, peakGiB: number, ramGiB: number): string =>
+    `${file}: candidate "${candidate}": runners held ${peakGiB.toFixed(1)} GiB on the CPU, more than the host's ${ramGiB.toFixed(1)} GiB of RAM; Ollama does not check (spec §5.2c), a real host would swap or kill the runner`,
 } as const;

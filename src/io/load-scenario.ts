@@ -16,6 +16,7 @@ import { readSources } from './read-sources.js';
 import { readTraceCsv } from './read-trace.js';
 import { YamlSource } from '../config/yaml-source.js';
 import { expandSweep } from '../config/sweep.js';
+import { fromCommandLine } from '../config/grid-check.js';
 import type { Axis } from '../config/grid.js';
 
 /**
@@ -39,13 +40,14 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   if (opts.seed !== undefined) shape = { ...shape, seed: opts.seed };
   const resolver = new Resolver(src, shape);
   const warnings: string[] = [];
-  const candidates = resolver.candidates(warnings);
+  const candidates = fromGrid(opts.axes, () => resolver.candidates(warnings));
   // The trace is parsed once, hardware-free: token-sized requests keep their counts, and
   // each candidate's world works out their service times (src/sim/world.ts).
   const { trace, users, rejected } = await readWorkload(src, shape, resolver, parseRates(resolver.base(), candidates));
   checkTokenRates(src, shape, candidates, trace, users);
   if (rejected.count > 0) warnings.push(warn.rejectedKeepAlive(rejected.count, rejected.first ?? file));
   if (trace.length === 0 && !users) warnings.push(warn.emptyWorkload(file));
+  if (gpuTypeIgnored(candidates, trace, users, resolver.measuredOn())) warnings.push(warn.durationsOnAnyGpu(file));
   return {
     file,
     name: resolver.name(),
@@ -87,6 +89,29 @@ function checkTokenRates(src: YamlSource, shape: ScenarioFile, candidates: reado
       throw src.error(own ? ['candidates', ci, 'host'] : ['host'], msg.noTokenRatesOnHost(c.models[m]!.name));
     }
   });
+}
+
+/**
+ * True when the candidates differ in GPU type (or CPU) but some requests are given
+ * as durations measured on unknown hardware: for those, the GPU type cannot change
+ * the answer time, and the user should know the comparison leaves it out.
+ */
+function gpuTypeIgnored(candidates: readonly ResolvedCandidate[], trace: Trace, users: ResolvedUsers | undefined, measuredOn: string | null): boolean {
+  if (measuredOn) return false;
+  const kinds = new Set(candidates.map((c) => (c.host.gpus.length === 0 ? 'cpu' : c.host.gpuIds[0] ?? 'unknown')));
+  if (kinds.size < 2) return false;
+  if (users?.duration) return true;
+  for (let i = 0; i < trace.length; i++) if (trace.fromTokens?.[i] !== 1 && trace.duration[i]! > 0) return true;
+  return false;
+}
+
+/** Resolver errors about a value a `--grid` axis set are reported on the command line. */
+function fromGrid<T>(axes: readonly Axis[] | undefined, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof InputError && axes?.length ? fromCommandLine(e, axes) : e;
+  }
 }
 
 function readText(file: string): string {

@@ -1,3 +1,4 @@
+import { warn } from '../diag/index.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedScenario } from '../config/types.js';
@@ -82,13 +83,21 @@ export function writeSummary(dir: string, sc: ResolvedScenario, summaries: Candi
 }
 
 /** summary.json: the scenario's identity, then one object per candidate. */
+/** Candidates whose runners held more on the CPU than the host has RAM: Ollama loads them anyway (spec §5.2c). */
+export function ramWarnings(sc: ResolvedScenario, summaries: readonly CandidateSummary[]): string[] {
+  return summaries.flatMap((s, i) => {
+    const ram = sc.candidates[i]!.host.ram / 2 ** 30;
+    return s.cpu_peak_gib !== undefined && s.cpu_peak_gib > ram ? [warn.overRam(sc.file, s.candidate, s.cpu_peak_gib, ram)] : [];
+  });
+}
+
 export function summaryDocument(sc: ResolvedScenario, summaries: CandidateSummary[]) {
   return {
     scenario: sc.name,
     seed: sc.seed,
     requests: sc.trace.length,
     models: sc.modelNames,
-    warnings: sc.warnings,
+    warnings: [...sc.warnings, ...ramWarnings(sc, summaries)],
     candidates: summaries,
   };
 }

@@ -41,6 +41,7 @@ export function sweepDocument(r: SweepResult) {
     seeds: r.seeds,
     axes: r.axes,
     cells: r.cells.map((c) => ({ cell: c.cell + 1, candidate: c.candidate, estimates: c.estimates, runs: c.runs })),
+    warnings: r.warnings,
   };
 }
 

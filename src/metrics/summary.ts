@@ -53,6 +53,12 @@ export interface CandidateSummary {
   failure_share: number | null;
   /** Loads per hour of the traffic window. */
   loads_per_hour: number;
+  /**
+   * Peak memory runners held on the CPU (system RAM) on one host, GiB: layers that
+   * did not fit a GPU, or every runner of a CPU-only host. Ollama does not check it
+   * against RAM (spec §5.2c); the summary warns when it exceeds the host's.
+   */
+  cpu_peak_gib?: number;
   /** The same figures per model (fleet hosts folded together). */
   models: Record<string, ModelSummary>;
   /**

@@ -35,6 +35,8 @@ export interface SweepResult {
   seeds: number[];
   axes: Axis[];
   cells: SweepCellResult[];
+  /** The scenario's non-fatal findings (what a sweep's answer leaves out, settings Ollama would replace). */
+  warnings: string[];
 }
 
 export type Loader = (seed: number | undefined) => Promise<ResolvedScenario>;
@@ -86,5 +88,5 @@ export function gather(sc: ResolvedScenario, axes: Axis[], seeds: number[], task
       cell.estimates[key] = estimate(flat.map((f) => f[key]).filter((x): x is number => typeof x === 'number'));
     }
   }
-  return { scenario: sc.name, seed: sc.seed, replications: seeds.length, seeds, axes, cells };
+  return { scenario: sc.name, seed: sc.seed, replications: seeds.length, seeds, axes, cells, warnings: sc.warnings };
 }

@@ -75,7 +75,8 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       onProgress: hooks.progress ? (n) => hooks.progress!(before + n, total) : undefined,
     });
     hooks.progress?.(before + sc.trace.length, total);
-    const result: CandidateResult = { summary: summarize(c.name, metrics, c.eviction, sc.modelNames), stats };
+    const summary = { ...summarize(c.name, metrics, c.eviction, sc.modelNames), cpu_peak_gib: Math.round((world.cpuPeak() / 2 ** 30) * 100) / 100 };
+    const result: CandidateResult = { summary, stats };
     if (hooks.series) {
       result.occupancy = metrics.occupancy!.series;
       if (perGpu) {

@@ -31,6 +31,8 @@ export interface World {
   rates: (Rates | null)[];
   /** keep_alive clients send per model when a request carries none (µs; NaN = absent). */
   clientKeepAlive: Float64Array;
+  /** Most bytes runners held on the CPU of one host so far (Ollama does not check it against RAM). */
+  cpuPeak(): number;
 }
 
 /** Work a request needs once it holds a slot, µs, before the per-stream and offload stretch (slots.ts). */
@@ -45,9 +47,13 @@ type Shared = Pick<ResolvedScenario, 'trace' | 'seed'> & Partial<Pick<ResolvedSc
 
 export function resolveWorld(sc: Shared, c: ResolvedCandidate): World {
   const rates = c.models.map((m) => tokenRates(m, c.host));
+  const sched = schedulerConfig(c, rates);
+  let cpuPeak = 0;
+  const timer = sched.loadTimer!;
   return {
     candidate: c,
-    sched: schedulerConfig(c, rates),
+    sched: { ...sched, loadTimer: { ...timer, cpuInUse: (bytes) => { cpuPeak = Math.max(cpuPeak, bytes); timer.cpuInUse(bytes); } } },
+    cpuPeak: () => cpuPeak,
     trace: c.rateScale && c.rateScale !== 1 ? scaleTrace(sc.trace, c.rateScale, sc.seed) : sc.trace,
     service: serviceTimes(rates, durationScale(c, sc.measuredOn ?? null)),
     rates,

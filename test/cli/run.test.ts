@@ -128,7 +128,7 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
     const text = readFileSync(join(dir, 'out/plan.txt'), 'utf8');
     expect(text).toContain('renting the same: $584/mo — buying has cost less by the end of month 5');
     const summary = JSON.parse(readFileSync(join(dir, 'out/summary.json'), 'utf8'));
-    expect(Object.keys(summary)).toEqual(['scenario', 'seed', 'replications', 'seeds', 'axes', 'cells', 'plan']);
+    expect(Object.keys(summary)).toEqual(['scenario', 'seed', 'replications', 'seeds', 'axes', 'cells', 'warnings', 'plan']);
   });
 
   test('buying flags without --price buy, --config without --max-rate, or an unknown basis: one line, exit 2', () => {

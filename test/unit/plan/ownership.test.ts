@@ -63,7 +63,7 @@ describe('a bought fleet per month', () => {
 describe('the plan ranks a bought fleet on its monthly cost, power included', () => {
   test('the cheaper purchase loses when its power bill outweighs the difference', () => {
     const sweep: SweepResult = {
-      scenario: 's', seed: 1, replications: 1, seeds: [1], axes: [],
+      scenario: 's', seed: 1, replications: 1, seeds: [1], axes: [], warnings: [],
       cells: ['g=hungry', 'g=frugal'].map((candidate, cell) => ({ cell, candidate, runs: [{} as CandidateSummary], estimates: { latency_p95_s: { mean: 1, ci95: 0, n: 1 }, busy_share: { mean: 1, ci95: 0, n: 1 } } })),
     };
     const hungry = { ...L4, boardPower: 1500, idlePower: 400 };

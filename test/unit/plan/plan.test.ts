@@ -67,7 +67,7 @@ describe('rate scaling keeps the shape of the traffic', () => {
 /** A sweep result built by hand: each cell's estimates, and how many runs it had. */
 function sweepOf(cells: { name: string; est: Record<string, Estimate>; runs?: number }[]): SweepResult {
   return {
-    scenario: 's', seed: 7, replications: Math.max(...cells.map((c) => c.runs ?? 1)), seeds: [7], axes: [],
+    scenario: 's', seed: 7, replications: Math.max(...cells.map((c) => c.runs ?? 1)), seeds: [7], axes: [], warnings: [],
     cells: cells.map((c, i) => ({ cell: i, candidate: c.name, runs: Array.from({ length: c.runs ?? 1 }, () => ({}) as CandidateSummary), estimates: c.est })),
   };
 }
