@@ -229,6 +229,7 @@ async function recommended(file: string, slos: Slo[], opts: PlanOptions) {
 async function namedConfig(file: string, name: string) {
   const values = axisValues(name);
   const axes: Axis[] = Object.entries(values).map(([key, v]) => ({ key, values: [/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(v) ? Number(v) : v] }));
+  checkGridValues(axes);
   const sc = await loadScenario(file, { axes });
   const prefix = name.includes(' | ') ? name.slice(0, name.lastIndexOf(' | ')) : null;
   const c = axes.length === 0
