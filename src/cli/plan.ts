@@ -106,7 +106,7 @@ function pricing(opts: PlanOptions) {
     if (buyEach === undefined) return null;
     return ownership({
       gpu, gpusPerHost: Number(v['host.count'] ?? 1), hosts: Number(v['fleet.hosts'] ?? 1),
-      busyShare: est.busy_share?.mean ?? 1, buyEach, rentEach: gpu.pricePerHour,
+      busyShare: est.gpu_busy_share?.mean ?? 1, buyEach, rentEach: gpu.pricePerHour,
     }, own);
   };
   return { basis: basis as 'hour' | 'buy', priceOf, ownershipOf: basis === 'buy' ? ownershipOf : undefined };

@@ -52,6 +52,11 @@ export class MetricsCollector implements EventSink, RequestSink {
   private busyHosts = 0;
   private busyArea = 0; // host·µs
   private busyAreaAtEnd = 0;
+  // GPU busy time: a GPU is busy while a runner with memory on it runs a request (per GPU, unlike the host's).
+  private readonly gpuRunners: Int32Array;
+  private busyGpus = 0;
+  private gpuBusyArea = 0; // GPU·µs
+  private gpuBusyAreaAtEnd = 0;
   /** Time each successful request held its slot (end − start, µs): the work itself, without waiting. */
   private readonly services = new Floats();
 
@@ -66,8 +71,11 @@ export class MetricsCollector implements EventSink, RequestSink {
   readonly modelAreas: ModelAreas;
   private readonly keyOwner: Int32Array;
 
-  /** `hosts`: a fleet's runner keys come in one block per host (keyCount ÷ hosts each). */
-  constructor(private readonly modelKey: ArrayLike<number>, keyCount: number, private readonly from = 0, models = modelKey.length, readonly hosts = 1) {
+  /** `hosts`: a fleet's runner keys come in one block per host (keyCount ÷ hosts each); `gpusPerHost`: GPUs of each. */
+  constructor(
+    private readonly modelKey: ArrayLike<number>, keyCount: number, private readonly from = 0, models = modelKey.length,
+    readonly hosts = 1, readonly gpusPerHost = 0,
+  ) {
     this.perModel = Array.from({ length: models }, newModelFigures);
     this.modelAreas = new ModelAreas(models, from);
     this.keyOwner = new Int32Array(keyCount);
@@ -79,6 +87,7 @@ export class MetricsCollector implements EventSink, RequestSink {
     this.keyBusy = new Uint8Array(keyCount);
     this.hostBusyKeys = new Int32Array(hosts);
     this.keysPerHost = Math.max(1, Math.ceil(keyCount / hosts));
+    this.gpuRunners = new Int32Array(hosts * gpusPerHost);
   }
 
   event(t: number, kind: EventKind, model: number, _request: number, reason: Reason, value: number): void {
@@ -135,6 +144,19 @@ export class MetricsCollector implements EventSink, RequestSink {
         break;
       default:
         break;
+    }
+  }
+
+  /** A runner on `host` started or stopped running requests: each GPU it has memory on counts one running runner more or less. */
+  runnerBusy(t: number, host: number, gpuShare: readonly number[], busy: boolean): void {
+    if (t !== this.t) this.advance(t);
+    for (let g = 0; g < gpuShare.length && g < this.gpusPerHost; g++) {
+      if (!(gpuShare[g]! > 0)) continue;
+      const i = host * this.gpusPerHost + g;
+      const before = this.gpuRunners[i]!;
+      this.gpuRunners[i] = before + (busy ? 1 : -1);
+      if (before === 0 && busy) this.busyGpus++;
+      else if (before === 1 && !busy) this.busyGpus--;
     }
   }
 
@@ -216,6 +238,11 @@ export class MetricsCollector implements EventSink, RequestSink {
     return this.busyAreaAtEnd;
   }
 
+  /** ∫ busy GPUs dt over the traffic window, GPU·µs. */
+  busyGpuTime(): number {
+    return this.gpuBusyAreaAtEnd;
+  }
+
   /** Service times (end − start, µs) of successful requests, unsorted (a view). */
   serviceValues(): Float64Array {
     return this.services.values();
@@ -245,6 +272,7 @@ export class MetricsCollector implements EventSink, RequestSink {
     this.heldArea += this.held * dt;
     this.idleArea += this.idle * dt;
     this.busyArea += this.busyHosts * dt;
+    this.gpuBusyArea += this.busyGpus * dt;
     this.t = t;
   }
 
@@ -255,6 +283,7 @@ export class MetricsCollector implements EventSink, RequestSink {
     this.heldAreaAtEnd = this.heldArea;
     this.idleAreaAtEnd = this.idleArea;
     this.busyAreaAtEnd = this.busyArea;
+    this.gpuBusyAreaAtEnd = this.gpuBusyArea;
   }
 
   /** Latencies (µs) of successful requests, unsorted (a view: quantilesInPlace may reorder it). */

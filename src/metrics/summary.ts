@@ -74,6 +74,12 @@ export interface CandidateSummary {
    * refCount > 0), averaged over a fleet's hosts: the duty cycle of the power estimate.
    */
   busy_share: number;
+  /**
+   * Share of the traffic window a GPU had a running runner on it (any memory of
+   * a runner with a request running), averaged over every GPU of the fleet; 0 on
+   * CPU-only hosts. What each GPU's board power is weighted by.
+   */
+  gpu_busy_share: number;
 }
 
 export interface ModelSummary {
@@ -163,6 +169,7 @@ export function summarize(candidate: string, m: MetricsCollector, eviction = 'ol
     service_p95_s: s(s95),
     service_p99_s: s(s99),
     busy_share: window > 0 ? round(m.busyHostTime() / (window * m.hosts)) : 0,
+    gpu_busy_share: window > 0 && m.gpusPerHost > 0 ? round(m.busyGpuTime() / (window * m.hosts * m.gpusPerHost)) : 0,
   };
 }
 

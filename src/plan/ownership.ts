@@ -2,10 +2,10 @@ import type { GpuSpec } from '../hardware/gpus.js';
 
 /**
  * A bought fleet, per month: the purchase spread over the months it is meant to
- * serve, plus its power bill — each GPU drawing its board power while its host
- * has a request running and its loaded-idle figure otherwise (catalogue, cited),
- * plus each host's own base draw. The duty cycle is the simulated one (the
- * summary's busy_share), so the traffic the plan replays is taken to repeat.
+ * serve, plus its power bill — each GPU drawing its board power while a runner
+ * on it has a request running and its loaded-idle figure otherwise (catalogue,
+ * cited), plus each host's own base draw. The duty cycle is the simulated one
+ * (the summary's gpu_busy_share), so the traffic the plan replays is taken to repeat.
  * Against renting the same GPUs by the hour: the month by which buying has cost
  * less in all.
  */
@@ -40,7 +40,7 @@ export interface Fleet {
   gpu: GpuSpec;
   gpusPerHost: number;
   hosts: number;
-  /** Share of the time a host has a request running (0–1). */
+  /** Share of the time a GPU has a running runner on it (0–1), averaged over the fleet's GPUs. */
   busyShare: number;
   /** $ per GPU to buy and per GPU-hour to rent (catalogue or the user's). */
   buyEach: number;

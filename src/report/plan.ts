@@ -57,8 +57,8 @@ function confidenceLines(p: Plan): string[] {
 
 function ownershipLines(c: Cell): string[] {
   const o = c.ownership!;
-  const busy = c.estimates.busy_share?.mean;
-  const out = [`  bought: ${dollars(o.purchase)} over ${o.months} months + power ${dollars(o.powerMonthly)}/mo (${(o.watts / 1000).toFixed(2)} kW mean${busy === undefined ? '' : `, hosts busy ${(busy * 100).toFixed(0)} % of the time`}) = ${dollars(o.monthly)}/mo`];
+  const busy = c.estimates.gpu_busy_share?.mean;
+  const out = [`  bought: ${dollars(o.purchase)} over ${o.months} months + power ${dollars(o.powerMonthly)}/mo (${(o.watts / 1000).toFixed(2)} kW mean${busy === undefined ? '' : `, GPUs busy ${(busy * 100).toFixed(0)} % of the time`}) = ${dollars(o.monthly)}/mo`];
   if (o.rentMonthly === null) out.push('  renting: the catalogue has no hourly price for this GPU (--price-of to compare)');
   else out.push(`  renting the same: ${dollars(o.rentMonthly)}/mo — ${o.breakEvenMonth === null ? 'buying never pays off (power alone costs as much)' : `buying has cost less by the end of month ${o.breakEvenMonth}`}`);
   return out;

@@ -64,12 +64,12 @@ describe('the plan ranks a bought fleet on its monthly cost, power included', ()
   test('the cheaper purchase loses when its power bill outweighs the difference', () => {
     const sweep: SweepResult = {
       scenario: 's', seed: 1, replications: 1, seeds: [1], axes: [], warnings: [],
-      cells: ['g=hungry', 'g=frugal'].map((candidate, cell) => ({ cell, candidate, runs: [{} as CandidateSummary], estimates: { latency_p95_s: { mean: 1, ci95: 0, n: 1 }, busy_share: { mean: 1, ci95: 0, n: 1 } } })),
+      cells: ['g=hungry', 'g=frugal'].map((candidate, cell) => ({ cell, candidate, runs: [{} as CandidateSummary], estimates: { latency_p95_s: { mean: 1, ci95: 0, n: 1 }, gpu_busy_share: { mean: 1, ci95: 0, n: 1 } } })),
     };
     const hungry = { ...L4, boardPower: 1500, idlePower: 400 };
     const gpus = { hungry: { gpu: hungry, buy: 2000 }, frugal: { gpu: L4, buy: 2500 } } as const;
     const pick = (kwh: number) => plan(sweep, [parseSlo('p95<=3s')!], 'buy', (v) => gpus[v.g as keyof typeof gpus].buy,
-      (v, est) => ownership({ gpu: gpus[v.g as keyof typeof gpus].gpu, gpusPerHost: 1, hosts: 1, busyShare: est.busy_share!.mean, buyEach: gpus[v.g as keyof typeof gpus].buy, rentEach: 0.8 }, { ...OPTS, kwh })).best!;
+      (v, est) => ownership({ gpu: gpus[v.g as keyof typeof gpus].gpu, gpusPerHost: 1, hosts: 1, busyShare: est.gpu_busy_share!.mean, buyEach: gpus[v.g as keyof typeof gpus].buy, rentEach: 0.8 }, { ...OPTS, kwh })).best!;
     expect(pick(0).candidate).toBe('g=hungry'); // free power: the purchase decides
     expect(pick(0.15).candidate).toBe('g=frugal');
     expect(pick(0.15).price).toBe(2500); // price keeps its meaning: the purchase
