@@ -101,6 +101,7 @@ export const warn = {
   emptyWorkload: (file: string): string => `${file}: the workload has no requests`,
   durationsOnAnyGpu: (file: string): string =>
     `${file}: the candidates differ in GPU type, but this trace gives its requests as durations measured on unknown hardware, so for it the GPU type changes only memory and load times (give workload.measured_on: GPU to scale them, or prompt_tokens and output_tokens)`,
+  axisNotModelled: (file: string, key: string, why: string): string => `${file}: sweeping ${key}: ${why}, so every cell shows the same figures for it`,
   overRam: (file: string, candidate: string, peakGiB: number, ramGiB: number): string =>
     `${file}: candidate "${candidate}": runners held ${peakGiB.toFixed(1)} GiB on the CPU, more than the host's ${ramGiB.toFixed(1)} GiB of RAM; Ollama does not check (spec §5.2c), a real host would swap or kill the runner`,
 } as const;

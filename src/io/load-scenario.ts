@@ -17,6 +17,7 @@ import { readTraceCsv } from './read-trace.js';
 import { YamlSource } from '../config/yaml-source.js';
 import { expandSweep } from '../config/sweep.js';
 import { fromCommandLine } from '../config/grid-check.js';
+import { axisPath, NOT_MODELLED } from '../config/sweepable.js';
 import type { Axis } from '../config/grid.js';
 
 /**
@@ -47,6 +48,10 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   checkTokenRates(src, shape, candidates, trace, users);
   if (rejected.count > 0) warnings.push(warn.rejectedKeepAlive(rejected.count, rejected.first ?? file));
   if (trace.length === 0 && !users) warnings.push(warn.emptyWorkload(file));
+  for (const key of [...Object.keys(shape.sweep ?? {}), ...(opts.axes ?? []).map((a) => a.key)]) {
+    const why = NOT_MODELLED[axisPath(key)];
+    if (why) warnings.push(warn.axisNotModelled(file, key, why));
+  }
   if (gpuTypeIgnored(candidates, trace, users, resolver.measuredOn())) warnings.push(warn.durationsOnAnyGpu(file));
   return {
     file,

@@ -63,6 +63,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       trace: world.trace,
       service: world.service,
       sched,
+      hostSched: (h) => (h === 0 ? sched : { ...world.hostSched(h), checkInvariants: sched.checkInvariants }),
       clientKeepAlive: world.clientKeepAlive,
       warm: c.warm,
       faults: c.faults,

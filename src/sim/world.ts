@@ -31,6 +31,8 @@ export interface World {
   rates: (Rates | null)[];
   /** keep_alive clients send per model when a request carries none (µs; NaN = absent). */
   clientKeepAlive: Float64Array;
+  /** The scheduler of fleet server h (0 = `sched`): the same settings, its own page cache. */
+  hostSched(host: number): SchedulerConfig;
   /** Most bytes runners held on the CPU of one host so far (Ollama does not check it against RAM). */
   cpuPeak(): number;
 }
@@ -49,10 +51,16 @@ export function resolveWorld(sc: Shared, c: ResolvedCandidate): World {
   const rates = c.models.map((m) => tokenRates(m, c.host));
   const sched = schedulerConfig(c, rates);
   let cpuPeak = 0;
-  const timer = sched.loadTimer!;
+  // Every server of a fleet has its own page cache (and CPU memory): its own load timer.
+  const hostSched = (): SchedulerConfig => {
+    const timer = loadTimer(c);
+    return { ...sched, loadTimer: { ...timer, cpuInUse: (bytes) => { cpuPeak = Math.max(cpuPeak, bytes); timer.cpuInUse(bytes); } } };
+  };
+  const first = hostSched();
   return {
     candidate: c,
-    sched: { ...sched, loadTimer: { ...timer, cpuInUse: (bytes) => { cpuPeak = Math.max(cpuPeak, bytes); timer.cpuInUse(bytes); } } },
+    sched: first,
+    hostSched: (h) => (h === 0 ? first : hostSched()),
     cpuPeak: () => cpuPeak,
     trace: c.rateScale && c.rateScale !== 1 ? scaleTrace(sc.trace, c.rateScale, sc.seed) : sc.trace,
     service: serviceTimes(rates, durationScale(c, sc.measuredOn ?? null)),
