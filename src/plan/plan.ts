@@ -87,7 +87,7 @@ export function plan(r: SweepResult, slos: Slo[], basis: 'hour' | 'buy', priceOf
   const rejected = best ? priced.filter((c) => c.cost! < best.cost! || (c.cost === best.cost && c !== best && c.broken)) : priced;
   return {
     slos, basis, cells: priced.concat(cells.filter((c) => c.cost === null)), best, frontier: frontier(priced), rejected,
-    confidence: confidence(r, slos), unmet: best ? [] : unmet(priced.length ? priced : cells, slos),
+    confidence: confidence(r), unmet: best ? [] : unmet(priced.length ? priced : cells, slos),
   };
 }
 
@@ -110,11 +110,10 @@ export function frontier(sorted: readonly PlanCell[]): PlanCell[] {
 }
 
 /** One run per configuration, identical replications, or intervals that mean something. */
-function confidence(r: SweepResult, slos: readonly Slo[]): Confidence {
+function confidence(r: SweepResult): Confidence {
   const replications = Math.max(0, ...r.cells.map((c) => c.runs.length));
   if (replications <= 1) return { kind: 'one-run', replications, seed: r.seed };
-  const figures = new Set(['latency_p95_s', ...slos.map((s) => s.figure)]);
-  const varies = r.cells.some((c) => [...figures].some((f) => (c.estimates[f]?.ci95 ?? 0) > 0));
+  const varies = r.cells.some((c) => Object.values(c.estimates).some((e) => e.ci95 > 0));
   return { kind: varies ? 'interval' : 'deterministic', replications, seed: r.seed };
 }
 
