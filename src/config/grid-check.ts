@@ -1,4 +1,4 @@
-import { InputError, msg } from '../diag/index.js';
+import { InputError, msg, type Message } from '../diag/index.js';
 import { parseServerEnv } from '../ollama/envconfig.js';
 import { type Axis, patchFor } from './grid.js';
 
@@ -23,15 +23,22 @@ export function checkGridValues(axes: readonly Axis[]): void {
 }
 
 /**
- * A value from `--grid` that the resolver refuses (an unknown GPU, a count of
- * 1.5) is reported on the command line, not at a line of the scenario file that
- * never held it. `e` names the candidate field: `candidates[3].host.gpu`.
+ * A value from a sweep axis that the resolver refuses (an unknown GPU, a count
+ * of 1.5) is reported where the axis was written — on the command line for
+ * `--grid`, at the `sweep:` entry for the scenario's own — not at a candidate
+ * line of the file that never held it. `e` names the candidate field:
+ * `candidates[3].host.gpu`. `inFile` makes the error for a `sweep:` axis.
  */
-export function fromCommandLine(e: InputError, axes: readonly Axis[]): InputError {
+export function fromAxis(e: InputError, cli: readonly Axis[], file: readonly Axis[], inFile: (key: string, m: Message) => InputError): InputError {
   const field = e.diagnostic.field.replace(/^candidates\[\d+\]\./, '');
   if (field === e.diagnostic.field) return e;
-  const axis = axes.find((a) => dotted(patchFor(a.key, null)) === field);
-  return axis ? gridError(axis.key, [e.diagnostic.problem, e.diagnostic.hint]) : e;
+  const sets = (a: Axis) => { const d = dotted(patchFor(a.key, null)); return d === field || d.startsWith(`${field}.`) || field.startsWith(`${d}.`); };
+  const m: Message = [e.diagnostic.problem, ...(e.diagnostic.hint ? [e.diagnostic.hint] : [])] as Message;
+  // The command line's axes come last, so they win over the file's for the same key.
+  const axis = [...cli].reverse().find(sets);
+  if (axis) return gridError(axis.key, m);
+  const own = [...file].reverse().find(sets);
+  return own ? inFile(own.key, m) : e;
 }
 
 function gridError(key: string, [problem, hint]: readonly [string, string?]): InputError {

@@ -61,25 +61,25 @@ export class Resolver {
     return v;
   }
 
-  /** The fields a model entry sets, resolved (a candidate may set only some). */
-  modelFields(m: Partial<ModelFile>, path: Path): Partial<ResolvedModel> {
+  /** A model entry's fields, resolved; `at` says where each was written (the scenario, or a candidate). */
+  private modelFields(m: Partial<ModelFile>, at: (field: keyof ModelFile) => Path): Partial<ResolvedModel> {
     const out: Partial<ResolvedModel> = {};
-    if (m.vram !== undefined) out.vram = this.size(m.vram, [...path, 'vram']);
-    if (m.p !== undefined) out.p = m.p === 'auto' ? NaN : this.size(m.p, [...path, 'p']);
-    if (m.load !== undefined) out.load = this.duration(m.load, [...path, 'load']);
-    if ('keep_alive' in m) out.keepAlive = this.keepAlive(m.keep_alive, [...path, 'keep_alive']);
+    if (m.vram !== undefined) out.vram = this.size(m.vram, at('vram'));
+    if (m.p !== undefined) out.p = m.p === 'auto' ? NaN : this.size(m.p, at('p'));
+    if (m.load !== undefined) out.load = this.duration(m.load, at('load'));
+    if ('keep_alive' in m) out.keepAlive = this.keepAlive(m.keep_alive, at('keep_alive'));
     if (m.key !== undefined) out.key = m.key;
-    if (m.load_fails_after !== undefined) out.loadFailsAfter = this.duration(m.load_fails_after, [...path, 'load_fails_after']);
-    if (m.num_ctx !== undefined) out.numCtx = this.positiveInt(m.num_ctx, [...path, 'num_ctx']);
-    if (m.n_ctx_train !== undefined) out.nCtxTrain = this.positiveInt(m.n_ctx_train, [...path, 'n_ctx_train']);
+    if (m.load_fails_after !== undefined) out.loadFailsAfter = this.duration(m.load_fails_after, at('load_fails_after'));
+    if (m.num_ctx !== undefined) out.numCtx = this.positiveInt(m.num_ctx, at('num_ctx'));
+    if (m.n_ctx_train !== undefined) out.nCtxTrain = this.positiveInt(m.n_ctx_train, at('n_ctx_train'));
     for (const [f, key] of [['prefill_tps', 'prefillTps'], ['decode_tps', 'decodeTps']] as const) {
       const v = m[f];
       if (v === undefined) continue;
-      if (!(v > 0 && Number.isFinite(v))) throw this.src.error([...path, f], msg.notPositive(String(v)));
+      if (!(v > 0 && Number.isFinite(v))) throw this.src.error(at(f), msg.notPositive(String(v)));
       out[key] = v;
     }
     if (m.num_gpu !== undefined) {
-      if (!Number.isInteger(m.num_gpu) || m.num_gpu < -1) throw this.src.error([...path, 'num_gpu'], msg.notPositiveInt(String(m.num_gpu)));
+      if (!Number.isInteger(m.num_gpu) || m.num_gpu < -1) throw this.src.error(at('num_gpu'), msg.notPositiveInt(String(m.num_gpu)));
       out.numGpu = m.num_gpu;
     }
     return out;
@@ -89,17 +89,13 @@ export class Resolver {
    * A model is either in the catalogue (by name or `tag`: Ollama's memory
    * estimate, load time from the host's storage) or fully described by the
    * scenario (`vram` and `load`); given values always win. A candidate's entry
-   * is merged into the scenario's field by field, and each value is checked at
-   * the line where it was written.
+   * is merged into the scenario's field by field (`over`, written at
+   * `candidatePath`), and each value is checked at the line where it was written.
    */
-  private model(name: string, over: Partial<ModelFile> | undefined, candidatePath: Path | null): ResolvedModel {
-    const base = this.file.models[name]!;
-    const m = (over ? deepMerge(base, over) : base) as ModelFile;
-    const at = (f: keyof ModelFile): Path => (over && over[f] !== undefined && candidatePath ? [...candidatePath, 'models', name, f] : ['models', name, f]);
-    const f: Partial<ResolvedModel> = {};
-    for (const key of Object.keys(m) as (keyof ModelFile)[]) {
-      if (m[key] !== undefined || key === 'keep_alive') Object.assign(f, this.modelFields({ [key]: m[key] }, at(key).slice(0, -1)));
-    }
+  private model(name: string, over?: Partial<ModelFile>, candidatePath?: Path): ResolvedModel {
+    const m = deepMerge(this.file.models[name]!, over) as ModelFile;
+    const at = (f: keyof ModelFile): Path => (over?.[f] !== undefined && candidatePath ? [...candidatePath, 'models', name, f] : ['models', name, f]);
+    const f = this.modelFields(m, at);
     const spec = catalogueModel(m.tag ?? name);
     if (m.tag !== undefined && !spec) throw this.src.error(at('tag'), msg.unknownCatalogue('model tag', m.tag, CATALOGUE_MODEL_TAGS));
     if (!spec && f.vram === undefined) throw this.src.error(['models', name], msg.notInCatalogue(name, CATALOGUE_MODEL_TAGS), true);
@@ -112,11 +108,6 @@ export class Resolver {
       numGpu: f.numGpu ?? -1,
       ...(f.prefillTps !== undefined ? { prefillTps: f.prefillTps } : {}), ...(f.decodeTps !== undefined ? { decodeTps: f.decodeTps } : {}),
     };
-  }
-
-  /** The scenario's models, before any candidate. */
-  baseModels(): ResolvedModel[] {
-    return this.modelNames.map((name) => this.model(name, undefined, null));
   }
 
   /** The scenario's host, or a candidate's merged into it (mergeHost). */

@@ -1,4 +1,5 @@
-import { msg } from '../diag/index.js';
+import { InputError, msg, nearest, type Message } from '../diag/index.js';
+import { axisPath, sweepablePaths } from './sweepable.js';
 import { type Axis, cells } from './grid.js';
 import { deepMerge } from './merge.js';
 import { CandidateSchema, type CandidateFile, type ScenarioFile } from './schema.js';
@@ -31,16 +32,25 @@ export function expandSweep(src: YamlSource, shape: ScenarioFile, extra: readonl
   return { ...shape, candidates: expanded };
 }
 
-/** Each value of an axis must make a valid candidate override. */
+/**
+ * Each value of an axis must make a valid candidate override. An axis from the
+ * command line is reported there, with the nearest sweepable path for a typo.
+ */
 function checkAxis(src: YamlSource, axis: Axis, inFile: boolean): void {
-  if (axis.values.length === 0) throw src.error(inFile ? ['sweep', axis.key] : [], msg.badAxis(axis.key, 'no values'));
+  const fail = (m: Message) => (inFile
+    ? src.error(['sweep', axis.key], m, true)
+    : new InputError({ file: '(command line)', line: 1, field: `--grid ${axis.key}`, problem: m[0], ...(m[1] ? { hint: m[1] } : {}) }));
+  if (axis.values.length === 0) throw fail(msg.badAxis(axis.key, 'no values'));
   for (const v of axis.values) {
     const probe = cells([{ key: axis.key, values: [v] }])[0]!.patches[0]!;
     const res = CandidateSchema.safeParse({ name: 'probe', ...probe });
     if (!res.success) {
       const issue = res.error.issues[0]!;
-      const problem = issue.code === 'unrecognized_keys' ? `unknown field "${issue.keys[0]}"` : `${String(v)}: ${issue.message}`;
-      throw src.error(inFile ? ['sweep', axis.key] : [], msg.badAxis(axis.key, problem), inFile);
+      if (issue.code === 'unrecognized_keys') {
+        const near = nearest(axisPath(axis.key), sweepablePaths());
+        throw fail(msg.badAxis(axis.key, `unknown field "${issue.keys[0]}"`, near));
+      }
+      throw fail(msg.badAxis(axis.key, `${String(v)}: ${issue.message}`));
     }
   }
 }

@@ -75,7 +75,7 @@ export const msg = {
   /** A client timeout of 0 would give up before sending; "no timeout" is an empty cell or a missing field. */
   zeroTimeout: (value: string): Message => [`${value} must be greater than 0`, 'leave timeout out for a client that waits forever'],
   badWindow: (): Message => ['window end is not after its start'],
-  badAxis: (key: string, problem: string): Message => [`cannot sweep ${key}: ${problem}`, 'an axis is a path a candidate may override, e.g. OLLAMA_KEEP_ALIVE, models.NAME.keep_alive, host.count'],
+  badAxis: (key: string, problem: string, near?: string | null): Message => [`cannot sweep ${key}: ${problem}`, near ? `did you mean ${near}?` : 'an axis is a path a candidate may override, e.g. OLLAMA_KEEP_ALIVE, models.NAME.keep_alive, host.count; README: What an axis may set'],
   gridFallback: (value: string, problem: string): Message => [problem, `on the command line "${value}" is a typo, not a what-if: write a value Ollama accepts`],
   badPriceOf: (arg: string): Message => [`"${arg}" is not GPU=PRICE`, 'e.g. --price-of rtx-4090=1.2: dollars per hour, or to buy with --price buy'],
   badGridArg: (arg: string): Message => [`"${arg}" is not KEY=v1,v2,…`, 'e.g. --grid OLLAMA_KEEP_ALIVE=0,5m,-1'],

@@ -9,15 +9,13 @@ import { validateShape } from '../config/validate.js';
 import { resolveSources } from '../config/sources.js';
 import { synthesizeWorkload } from '../config/synthetic.js';
 import { resolveUsers } from '../config/users.js';
-import { tokenRates } from '../config/hardware.js';
-import type { ResolvedCandidate } from '../config/types.js';
+import { checkTokenRates, parseRates, whatIfWarnings } from '../config/what-if-checks.js';
 import type { Trace } from '../workload/trace.js';
 import { readSources } from './read-sources.js';
 import { readTraceCsv } from './read-trace.js';
 import { YamlSource } from '../config/yaml-source.js';
 import { expandSweep } from '../config/sweep.js';
-import { fromCommandLine } from '../config/grid-check.js';
-import { axisPath, NOT_MODELLED } from '../config/sweepable.js';
+import { fromAxis } from '../config/grid-check.js';
 import type { Axis } from '../config/grid.js';
 
 /**
@@ -41,18 +39,14 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   if (opts.seed !== undefined) shape = { ...shape, seed: opts.seed };
   const resolver = new Resolver(src, shape);
   const warnings: string[] = [];
-  const candidates = fromGrid(opts.axes, () => resolver.candidates(warnings));
+  const candidates = atAxis(src, shape, opts.axes ?? [], () => resolver.candidates(warnings));
   // The trace is parsed once, hardware-free: token-sized requests keep their counts, and
   // each candidate's world works out their service times (src/sim/world.ts).
   const { trace, users, rejected } = await readWorkload(src, shape, resolver, parseRates(resolver.base(), candidates));
   checkTokenRates(src, shape, candidates, trace, users);
   if (rejected.count > 0) warnings.push(warn.rejectedKeepAlive(rejected.count, rejected.first ?? file));
   if (trace.length === 0 && !users) warnings.push(warn.emptyWorkload(file));
-  for (const key of [...Object.keys(shape.sweep ?? {}), ...(opts.axes ?? []).map((a) => a.key)]) {
-    const why = NOT_MODELLED[axisPath(key)];
-    if (why) warnings.push(warn.axisNotModelled(file, key, why));
-  }
-  if (gpuTypeIgnored(candidates, trace, users, resolver.measuredOn())) warnings.push(warn.durationsOnAnyGpu(file));
+  warnings.push(...whatIfWarnings(file, [...Object.keys(shape.sweep ?? {}), ...(opts.axes ?? []).map((a) => a.key)], candidates, trace, users, resolver.measuredOn()));
   return {
     file,
     name: resolver.name(),
@@ -69,53 +63,14 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   };
 }
 
-/**
- * Rates for the trace's duration column (what `trace stats` shows): the scenario's
- * own host. A model rated only on some candidate's host is not an error here.
- */
-function parseRates(base: ResolvedCandidate, candidates: readonly ResolvedCandidate[]): ModelRates[] {
-  return base.models.map((m, i) => {
-    const r = tokenRates(m, base.host);
-    if (r) return { prefillTps: r.prefill, decodeTps: r.decode };
-    return { prefillTps: NaN, decodeTps: NaN, ratedElsewhere: candidates.some((c) => tokenRates(c.models[i]!, c.host) !== null) };
-  });
-}
-
-/** Every candidate must know the rates of the models that get token-sized requests: else one line at its host. */
-function checkTokenRates(src: YamlSource, shape: ScenarioFile, candidates: readonly ResolvedCandidate[], trace: Trace, users: ResolvedUsers | undefined): void {
-  const tokens = new Set<number>();
-  if (trace.fromTokens) for (let i = 0; i < trace.length; i++) if (trace.fromTokens[i] === 1) tokens.add(trace.model[i]!);
-  if (users && !users.duration) for (const m of users.models) tokens.add(m);
-  if (tokens.size === 0) return;
-  candidates.forEach((c, ci) => {
-    for (const m of tokens) {
-      if (tokenRates(c.models[m]!, c.host)) continue;
-      const own = shape.candidates?.[ci]?.host !== undefined;
-      throw src.error(own ? ['candidates', ci, 'host'] : ['host'], msg.noTokenRatesOnHost(c.models[m]!.name));
-    }
-  });
-}
-
-/**
- * True when the candidates differ in GPU type (or CPU) but some requests are given
- * as durations measured on unknown hardware: for those, the GPU type cannot change
- * the answer time, and the user should know the comparison leaves it out.
- */
-function gpuTypeIgnored(candidates: readonly ResolvedCandidate[], trace: Trace, users: ResolvedUsers | undefined, measuredOn: string | null): boolean {
-  if (measuredOn) return false;
-  const kinds = new Set(candidates.map((c) => (c.host.gpus.length === 0 ? 'cpu' : c.host.gpuIds[0] ?? 'unknown')));
-  if (kinds.size < 2) return false;
-  if (users?.duration) return true;
-  for (let i = 0; i < trace.length; i++) if (trace.fromTokens?.[i] !== 1 && trace.duration[i]! > 0) return true;
-  return false;
-}
-
-/** Resolver errors about a value a `--grid` axis set are reported on the command line. */
-function fromGrid<T>(axes: readonly Axis[] | undefined, f: () => T): T {
+/** Resolver errors about a value a sweep axis set are reported where the axis was written. */
+function atAxis<T>(src: YamlSource, shape: ScenarioFile, cli: readonly Axis[], f: () => T): T {
   try {
     return f();
   } catch (e) {
-    throw e instanceof InputError && axes?.length ? fromCommandLine(e, axes) : e;
+    if (!(e instanceof InputError)) throw e;
+    const file = Object.entries(shape.sweep ?? {}).map(([key, values]) => ({ key, values }));
+    throw fromAxis(e, cli, file, (key, m) => src.error(['sweep', key], m, true));
   }
 }
 

@@ -2,6 +2,7 @@ import type { ResolvedUsers } from '../config/types.js';
 import { type ArrivalSource, type Rng, rngStream } from '../engine/index.js';
 import type { Req, RequestSink } from '../ollama/index.js';
 import { draw, exponential } from '../workload/generators.js';
+import type { ServiceTimes } from './world.js';
 
 /**
  * Closed-loop users (a chat UI): each user sends a request, waits for its
@@ -34,8 +35,8 @@ export class ClosedLoopUsers implements ArrivalSource, RequestSink {
     private readonly firstIndex: number,
     private readonly next: RequestSink,
     private readonly send: (index: number) => void,
-    /** µs of work for a model's prompt + output tokens on this candidate's host (src/sim/world.ts). */
-    private readonly tokensTime: (model: number, prompt: number, output: number) => number,
+    /** µs of work on this candidate's host (src/sim/world.ts): for tokens, or for a drawn duration (measured_on). */
+    private readonly service: Pick<ServiceTimes, 'ofTokens' | 'ofDuration'>,
   ) {
     this.pick = rngStream(seed, 'users/models');
     this.work = rngStream(seed, 'users/work');
@@ -103,9 +104,9 @@ export class ClosedLoopUsers implements ArrivalSource, RequestSink {
   /** Seconds of work: the duration distribution, else tokens at the model's rates. */
   private workTime(model: number): number {
     const u = this.users;
-    if (u.duration) return Math.max(1, Math.round(draw(this.work, u.duration) * 1e6));
+    if (u.duration) return Math.max(1, this.service.ofDuration(model, Math.round(draw(this.work, u.duration) * 1e6)));
     const prompt = u.promptTokens ? Math.max(0, Math.round(draw(this.work, u.promptTokens))) : 0;
     const output = u.outputTokens ? Math.max(0, Math.round(draw(this.work, u.outputTokens))) : 0;
-    return this.tokensTime(model, prompt, output);
+    return this.service.ofTokens(model, prompt, output);
   }
 }

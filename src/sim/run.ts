@@ -111,7 +111,7 @@ export function simulate(input: RunInput): RunStats {
     r.scalable = own ? trace.fromTokens?.[i] === 1 : made!.fromTokens;
     arrive(s, r);
   };
-  if (input.users) users = new ClosedLoopUsers(input.users, input.seed ?? 1, n, input.requests, (i) => send(i, 1, engine.now), service.ofTokens);
+  if (input.users) users = new ClosedLoopUsers(input.users, input.seed ?? 1, n, input.requests, (i) => send(i, 1, engine.now), service);
   let i = 0;
   const fromTrace: ArrivalSource = {
     peekTime: () => (i < n ? trace.at[i]! : Infinity),
@@ -139,6 +139,7 @@ function serverSched(input: RunInput, h: number): SchedulerConfig {
 /** Durations as the trace gives them (tests and benchmarks that build worlds by hand). */
 const AS_WRITTEN: ServiceTimes = {
   ofTrace: (t, i) => t.duration[i]!,
+  ofDuration: (_m, us) => us,
   ofTokens: () => { throw new Error('token-sized users need a world (src/sim/world.ts)'); },
 };
 

@@ -43,6 +43,8 @@ export interface ServiceTimes {
   ofTrace(trace: Trace, i: number): number;
   /** A closed-loop user's request of `prompt` + `output` tokens. */
   ofTokens(model: number, prompt: number, output: number): number;
+  /** An explicit duration (µs) on this host: scaled from `measured_on`, else as written. */
+  ofDuration(model: number, us: number): number;
 }
 
 type Shared = Pick<ResolvedScenario, 'trace' | 'seed'> & Partial<Pick<ResolvedScenario, 'measuredOn'>>;
@@ -81,13 +83,13 @@ export function serviceTimes(rates: readonly (Rates | null)[], scale: readonly n
     const s = (Number.isNaN(prompt) ? 0 : prompt * r.prefill) + (Number.isNaN(output) ? 0 : output * r.decode);
     return Math.round(s * 1e6);
   };
+  const ofDuration = (model: number, us: number): number => (scale[model] === 1 ? us : Math.round(us * scale[model]!));
   return {
     ofTrace: (t, i) => {
       const m = t.model[i]!;
-      if (t.fromTokens?.[i] === 1) return ofTokens(m, t.promptTokens![i]!, t.outputTokens![i]!);
-      const k = scale[m]!;
-      return k === 1 ? t.duration[i]! : Math.round(t.duration[i]! * k);
+      return t.fromTokens?.[i] === 1 ? ofTokens(m, t.promptTokens![i]!, t.outputTokens![i]!) : ofDuration(m, t.duration[i]!);
     },
+    ofDuration,
     ofTokens: (model, prompt, output) => Math.max(1, ofTokens(model, prompt, output)),
   };
 }

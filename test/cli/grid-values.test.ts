@@ -41,7 +41,11 @@ describe('--grid values', () => {
   });
 
   test('a value the resolver refuses is reported on the command line, not at a line of the file', () => {
-    for (const [grid, problem] of [['host.gpu=h100', 'unknown GPU "h100"'], ['host.count=1.5', '1.5 is not a positive whole number']]) {
+    for (const [grid, problem] of [
+      ['host.gpu=h100', 'unknown GPU "h100"'], ['host.count=1.5', '1.5 is not a positive whole number'],
+      ['models.nope.vram=1GiB', 'model "nope" is not defined in models'],
+      ['host.gpuu=x', 'cannot sweep host.gpuu: unknown field "gpuu" (did you mean host.gpu?)'],
+    ]) {
       const r = cli(['sweep', 's.yaml', '--grid', grid!, '--jobs', '1']);
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(`(command line):1: --grid ${grid!.split('=')[0]}: ${problem}`);

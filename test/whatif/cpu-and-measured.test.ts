@@ -51,6 +51,17 @@ describe('workload.measured_on: explicit durations scaled to other hardware', ()
     expect(p50('host.gpu=l4')).toBeGreaterThan(p50('host.gpu=rtx-4090'));
   });
 
+  test('closed-loop users\' drawn durations are scaled too', async () => {
+    const users: Scenario = {
+      name: 'users', host: { gpu: 'rtx-4090' }, models: { m: { vram: '6GiB', load: '1s' } },
+      workload: { measured_on: 'rtx-4090', synthetic: { length: '1h', users: { count: 2, models: ['m'], think_time: '30s', duration: 10 } } },
+    };
+    const cells = await sweepCells(users, 'host.gpu', ['rtx-4090', 'h100-sxm']);
+    const [own, fast] = [...cells.values()];
+    expect(own!.latency_p50_s).toBeCloseTo(10, 1);
+    expect(fast!.latency_p50_s!).toBeLessThan(8);
+  });
+
   test('an unknown measured_on is one line at its field', async () => {
     await expect(loadScenario(writeScenario({ ...MEASURED, workload: { ...(MEASURED.workload as Scenario), measured_on: 'rtx4090' } })))
       .rejects.toThrow(/:\d+: workload\.measured_on: unknown GPU "rtx4090" \(did you mean rtx-4090/);

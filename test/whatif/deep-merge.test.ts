@@ -72,3 +72,31 @@ describe('a candidate is a partial override, merged field by field (lists replac
     expect(c!.eviction).toBe('lru');
   });
 });
+
+describe('token-sized requests need rates on every candidate\'s host', () => {
+  const TOKENS: Scenario = {
+    name: 'tokens',
+    host: { gpu: 'rtx-4090' },
+    models: { 'llama3.1:8b': {} },
+    workload: { requests: [{ at: 0, model: 'llama3.1:8b', prompt_tokens: 100, output_tokens: 10 }] },
+  };
+
+  test('a candidate whose GPU is given only by its memory is one line at its host', async () => {
+    await expect(loadScenario(writeScenario({ ...TOKENS, candidates: [{ name: 'ok' }, { name: 'bare', host: { gpus: [{ vram: '24GiB' }] } }] })))
+      .rejects.toThrow(/:\d+: candidates\[1\]\.host: requests for "llama3\.1:8b" are given as tokens, but on this host the model has no token rates/);
+  });
+
+  test('rates a candidate gives itself are enough, even where the scenario\'s host has none', async () => {
+    const sc = await loadScenario(writeScenario({
+      ...TOKENS, host: { gpus: [{ vram: '24GiB' }] },
+      candidates: [{ name: 'given', models: { 'llama3.1:8b': { prefill_tps: 1000, decode_tps: 10 } } }],
+    }));
+    expect(sc.candidates[0]!.models[0]).toMatchObject({ prefillTps: 1000, decodeTps: 10 });
+  });
+});
+
+test('a value of the scenario\'s own sweep: that the resolver refuses is reported at that sweep entry', async () => {
+  const file = writeScenario({ ...BASE, sweep: { 'host.gpu': ['rtx-4090', 'h100'] } });
+  await expect(loadScenario(file)).rejects.toThrow(/:\d+: sweep\.host\.gpu: unknown GPU "h100" \(did you mean h200\?\)/);
+  await expect(loadScenario(file, { axes: [{ key: 'host.gpu', values: ['l4', 'h10'] }] })).rejects.toThrow('(command line):1: --grid host.gpu: unknown GPU "h10"');
+});
