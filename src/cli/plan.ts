@@ -184,12 +184,20 @@ function settled(slos: Slo[], est: Record<string, { mean: number; ci95: number }
 async function maxRate(file: string, slos: Slo[], opts: PlanOptions): Promise<void> {
   const target = opts.config ? await namedConfig(file, opts.config) : await recommended(file, slos, opts);
   if (!target) {
+    if (opts.json) {
+      process.stdout.write(JSON.stringify({ configuration: null, objectives: slos.map((s) => s.text), max_rate: null, runs_per_rate: 1 }, null, 2) + '\n');
+      return;
+    }
     process.stdout.write(`No configuration in the search space meets ${slos.map((s) => s.text).join(', ')} at today's traffic; name one with --config to see how much of it it holds.\n`);
     return;
   }
   const { sc, c } = target;
   const k = maxRateOf(sc, c, slos);
   const within = slos.map((s) => s.text).join(', ');
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ configuration: c.name, objectives: slos.map((s) => s.text), max_rate: Math.round(k * 1000) / 1000, runs_per_rate: 1 }, null, 2) + '\n');
+    return;
+  }
   process.stdout.write(k < 1
     ? `${c.name}: does not meet ${within} at today's traffic; it holds ${k.toFixed(2)}× of it (one deterministic run per rate)\n`
     : `${c.name}: holds ${k.toFixed(2)}× today's traffic within ${within} (one deterministic run per rate)\n`);

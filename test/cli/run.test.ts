@@ -105,6 +105,9 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
     const one = cli([...args, '--config', 'host.gpu=rtx-4090, host.count=1, fleet.hosts=1'], dir);
     expect(one.status).toBe(0);
     expect(one.stdout).toMatch(/^host\.gpu=rtx-4090, host\.count=1, fleet\.hosts=1: does not meet p95<=10s at today's traffic; it holds 0\.\d\d× of it/);
+    const json = JSON.parse(cli([...args, '--config', 'host.gpu=rtx-4090, host.count=1, fleet.hosts=1', '--json'], dir).stdout);
+    expect(json).toMatchObject({ configuration: 'host.gpu=rtx-4090, host.count=1, fleet.hosts=1', objectives: ['p95<=10s'], runs_per_rate: 1 });
+    expect(json.max_rate).toBeLessThan(1);
     const typo = cli(['plan', 's.yaml', '--slo', 'p95<=10s', '--max-rate', '--config', 'plan chek'], dir);
     expect(typo.status).toBe(2);
     expect(typo.stderr.trim()).toBe('(command line):1: --config: unknown configuration "plan chek" (did you mean plan check?)');
