@@ -13,6 +13,7 @@ import { runScenario } from '../src/sim/run-scenario.js';
 import { md1MeanWait, mmcMeanWait } from '../src/metrics/queueing.js';
 import type { Req } from '../src/ollama/index.js';
 import { meanWaitSeconds, poissonWorld } from './oracle.js';
+import { queueWorkload } from './queue.js';
 import { diurnal, rowsToTrace, synthesize, type SyntheticModel } from '../src/workload/synthetic.js';
 
 const GiB = 2 ** 30;
@@ -241,4 +242,7 @@ export const WORKLOADS: Record<string, () => Measure | Promise<Measure>> = {
   'plan: 540 configurations of the default day, all cores (events = configurations; target ≤ 60 s)': planWorkload,
   'sweep: 100 cells × ~100k requests × 2 replications, 1 worker': () => sweepWorkload(1),
   'sweep: 100 cells × ~100k requests × 2 replications, 2 workers (target ≤ 30 s)': () => sweepWorkload(2),
+  'queue: 40 cells on Redis, 1 worker process (events = cells)': () => queueWorkload(1),
+  'queue: 40 cells on Redis, 2 worker processes (events = cells)': () => queueWorkload(2),
+  'queue: 40 cells on Redis, 4 worker processes (events = cells)': () => queueWorkload(4),
 };

@@ -24,8 +24,9 @@ const ALLOWED: Record<string, string[]> = {
   config: ['diag', 'engine', 'hardware', 'ollama', 'workload'],
   plan: ['config', 'engine', 'hardware', 'metrics', 'sim'],
   report: ['hardware', 'metrics', 'plan', 'sim'],
+  queue: ['config', 'diag', 'metrics', 'plan'],
   io: ['config', 'diag', 'events', 'metrics', 'ollama', 'plan', 'report', 'sim', 'workload'],
-  cli: ['config', 'diag', 'hardware', 'io', 'metrics', 'plan', 'report', 'sim', 'workload'],
+  cli: ['config', 'diag', 'hardware', 'io', 'metrics', 'plan', 'queue', 'report', 'sim', 'workload'],
 };
 
 function sources(): { folder: string; file: string; text: string }[] {

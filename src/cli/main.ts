@@ -5,6 +5,7 @@ import { adviseCommand, explainCommand, gpusCommand, modelsCommand } from './cat
 import { runCommand } from './run.js';
 import { sweepCommand } from './sweep.js';
 import { planCommand } from './plan.js';
+import { workerCommand } from './worker.js';
 import { traceConvertCommand, traceStatsCommand, traceSynthCommand } from './trace.js';
 
 /**
@@ -36,6 +37,7 @@ program
   .option('--jobs <n>', 'worker threads (default: all cores)')
   .option('--out <dir>', 'write cells.csv and summary.json here')
   .option('--json', 'print summary.json to stdout instead of the table')
+  .option('--queue <url>', 'run the cells on `ollamasim worker`s through Redis (redis://HOST:PORT, rediss:// for TLS)')
   .action(sweepCommand);
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 program
@@ -58,7 +60,16 @@ program
   .option('--config <name>', 'with --max-rate: the configuration to test, e.g. "host.gpu=l4, host.count=2"')
   .option('--out <dir>', 'write cells.csv, summary.json, plan.txt and the frontier chart here')
   .option('--json', 'print the plan as JSON')
+  .option('--queue <url>', 'run the configurations on `ollamasim worker`s through Redis (redis://HOST:PORT)')
   .action(planCommand);
+program
+  .command('worker')
+  .description('take sweep and plan cells from a Redis queue and run them, until stopped')
+  .requiredOption('--queue <url>', 'the Redis the coordinator uses (redis://HOST:PORT, rediss:// for TLS)')
+  .option('--jobs <n>', 'cells at once, one thread each (default: all cores)')
+  .option('--cache <dir>', 'where fetched scenarios and traces are kept (default: the system temp folder)')
+  .option('--stall-timeout <duration>', 'a cell whose worker is silent this long goes to another worker', '30s')
+  .action(workerCommand);
 program
   .command('advise')
   .argument('<scenario>', 'scenario file (YAML or JSON)')

@@ -35,6 +35,7 @@ export interface PlanOptions {
   config?: string;
   out?: string;
   json?: boolean;
+  queue?: string;
 }
 
 const line = (field: string, m: [string, string?]) => new InputError({ file: '(command line)', line: 1, field, problem: m[0], hint: m[1] });
@@ -45,15 +46,16 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
   if (opts.maxRate) return maxRate(file, slos, opts);
   if (opts.config !== undefined) throw line('--config', msg.configWithoutMaxRate());
   const { p, result } = await makePlan(file, slos, opts, true);
-  const notes = result.warnings.map((w) => `\nNote: ${w}\n`).join('');
+  // What the answer leaves out (e.g. a GPU type that changes only memory and load times) goes with it.
+  const text = planText(p) + result.warnings.map((w) => `\nNote: ${w}\n`).join('');
   if (opts.out) {
     writeSweep(opts.out, result, planColumns(p, result.warnings));
-    writeFileSync(join(opts.out, 'plan.txt'), planText(p) + notes);
+    writeFileSync(join(opts.out, 'plan.txt'), text);
     const { warning } = await renderCharts(opts.out, [frontierChart(p)]);
     if (warning) process.stderr.write(`warning: ${warning}\n`);
   }
   for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(opts.json ? JSON.stringify(planJson(p, result.warnings), null, 2) + '\n' : planText(p) + notes);
+  process.stdout.write(opts.json ? JSON.stringify(planJson(p, result.warnings), null, 2) + '\n' : text);
 }
 
 export function parseSlos(opts: PlanOptions): Slo[] {
@@ -120,7 +122,7 @@ export async function makePlan(file: string, slos: Slo[], opts: PlanOptions, sho
   let result;
   try {
     result = await runSweep(file, {
-      axes, replications: Number(opts.replications ?? 1), ...(opts.jobs ? { jobs: Number(opts.jobs) } : {}),
+      axes, replications: Number(opts.replications ?? 1), ...(opts.jobs ? { jobs: Number(opts.jobs) } : {}), ...(opts.queue ? { queue: opts.queue } : {}),
       onProgress: (d, t) => bar?.update(d, t),
       // Stop replicating a configuration once every objective's interval is clear of its limit.
       decided: (est) => settled(slos, est),

@@ -16,6 +16,7 @@ export interface SweepOptions {
   jobs?: string;
   out?: string;
   json?: boolean;
+  queue?: string;
 }
 
 /** `ollamasim sweep SCENARIO`: every cell × replication, means and 95 % intervals. */
@@ -31,7 +32,7 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
   const bar = progressBar('sweeping', 0);
   let result;
   try {
-    result = await runSweep(file, { axes, replications, ...(jobs ? { jobs } : {}), onProgress: (d, t) => bar.update(d, t) });
+    result = await runSweep(file, { axes, replications, ...(jobs ? { jobs } : {}), ...(opts.queue ? { queue: opts.queue } : {}), onProgress: (d, t) => bar.update(d, t) });
   } finally {
     bar.stop();
   }

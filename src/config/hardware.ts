@@ -23,11 +23,13 @@ export type HostPath = (...field: (string | number)[]) => Path;
  * (`gpus` or `gpu`) replaces the base's `gpus`, `gpu` and `vram` — a new GPU type
  * brings its own memory — and keeps the base's number of GPUs unless it gives one
  * (`gpus` is a whole list, so it gives one). `count` alone keeps the type; `vram`
- * alone keeps the type and changes the memory.
+ * alone keeps the type and changes the memory; `reserved` alone is every GPU's.
  */
 export function mergeHost(base: HostFile, over: HostFile | undefined): HostFile {
   if (!over) return base;
   const out = deepMerge(base, over) as HostFile;
+  // A candidate's host-wide `reserved` is every GPU's, over the base list's per-GPU values.
+  if (over.reserved !== undefined && over.gpus === undefined && out.gpus) out.gpus = out.gpus.map(({ reserved: _, ...g }) => g);
   if (over.gpus === undefined && over.gpu === undefined) return out;
   if (over.vram === undefined) delete out.vram;
   if (over.gpus !== undefined) {
@@ -85,7 +87,21 @@ export function resolveHost(
   if (h.unified !== undefined) out.unified = h.unified;
   if (h.runner_start !== undefined) out.runnerStart = duration(h.runner_start, at('runner_start'));
   if (h.unload !== undefined) out.unload = duration(h.unload, at('unload'));
+  resolveReserved(src, h, at, size, out);
   return out;
+}
+
+/** Memory other processes hold: `reserved` on the host (every GPU) or per GPU; never more than the GPU has. */
+function resolveReserved(src: YamlSource, h: HostFile, at: HostPath, size: (v: unknown, p: Path) => number, out: ResolvedHost): void {
+  const perGpu = h.gpus?.map((g, i) => (g.reserved === undefined ? undefined : { bytes: size(g.reserved, at('gpus', i, 'reserved')), at: at('gpus', i, 'reserved') }));
+  const all = h.reserved === undefined ? undefined : size(h.reserved, at('reserved'));
+  if (all === undefined && !perGpu?.some((x) => x)) return;
+  out.reserved = out.gpus.map((vram, g) => {
+    const given = perGpu?.[g];
+    const bytes = given?.bytes ?? all ?? 0;
+    if (bytes > vram) throw src.error(given?.at ?? at('reserved'), msg.reservedTooLarge(String(given ? h.gpus![g]!.reserved : h.reserved)));
+    return bytes;
+  });
 }
 
 function catalogueGpu(src: YamlSource, id: string, path: Path) {

@@ -3,7 +3,7 @@ import type { Path, YamlSource } from './yaml-source.js';
 import { HOUR } from '../engine/index.js';
 import { INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js';
 import { parseServerEnv } from '../ollama/envconfig.js';
-import { resolveFaults, resolveRetry } from './faults.js';
+import { checkReserveGpus, resolveFaults, resolveRetry } from './faults.js';
 import { deepMerge } from './merge.js';
 import { architecture, CATALOGUE_MODEL_TAGS, catalogueModel, type HostPath, mergeHost, resolveHost } from './hardware.js';
 import type { CandidateFile, ModelFile, ScenarioFile, WarmFile } from './schema.js';
@@ -82,6 +82,9 @@ export class Resolver {
       if (!Number.isInteger(m.num_gpu) || m.num_gpu < -1) throw this.src.error(at('num_gpu'), msg.notPositiveInt(String(m.num_gpu)));
       out.numGpu = m.num_gpu;
     }
+    if (m.layers !== undefined) out.layers = m.layers;
+    if (m.family !== undefined) out.family = m.family;
+    if (m.vision !== undefined) out.vision = m.vision;
     return out;
   }
 
@@ -100,12 +103,14 @@ export class Resolver {
     if (m.tag !== undefined && !spec) throw this.src.error(at('tag'), msg.unknownCatalogue('model tag', m.tag, CATALOGUE_MODEL_TAGS));
     if (!spec && f.vram === undefined) throw this.src.error(['models', name], msg.notInCatalogue(name, CATALOGUE_MODEL_TAGS), true);
     if (!spec && f.load === undefined) throw this.src.error(['models', name, 'load'], msg.missing());
+    // num_gpu > 0 is compared with the layer count (explicitPartialGPUOffload): a model given by size must say it.
+    if ((f.numGpu ?? -1) > 0 && !spec && !f.layers) throw this.src.error(at('num_gpu'), msg.numGpuNeedsLayers());
     return {
       // vram given: it is P and the actual VRAM (the core contract); `p: auto` asks for Ollama's estimate.
       name, vram: f.vram ?? NaN, p: f.p ?? f.vram ?? NaN, arch: spec ? architecture(spec) : null, tag: spec?.tag ?? null,
       load: f.load ?? NaN, keepAlive: f.keepAlive ?? NaN, key: f.key ?? name,
       loadFailsAfter: f.loadFailsAfter ?? Infinity, numCtx: f.numCtx ?? 0, nCtxTrain: f.nCtxTrain ?? spec?.ctxTrain ?? 0,
-      numGpu: f.numGpu ?? -1,
+      numGpu: f.numGpu ?? -1, layers: f.layers, family: f.family, vision: f.vision,
       ...(f.prefillTps !== undefined ? { prefillTps: f.prefillTps } : {}), ...(f.decodeTps !== undefined ? { decodeTps: f.decodeTps } : {}),
     };
   }
@@ -191,24 +196,27 @@ export class Resolver {
    */
   private candidate(c: CandidateFile, path: Path, checkServer: (server: Record<string, string | number | boolean>) => void): ResolvedCandidate {
     const dur = (v: unknown, p: Path) => this.duration(v, p);
+    const size = (v: unknown, p: Path) => this.size(v, p);
     for (const name of Object.keys(c.models ?? {})) {
       if (!this.modelNames.includes(name)) throw this.src.error([...path, 'models', name], msg.unknownModel(name, this.modelNames), true);
     }
     const server = { ...this.file.server, ...c.server } as Record<string, string | number | boolean>;
     checkServer(server);
-    return {
+    const resolved: ResolvedCandidate = {
       name: c.name,
       server,
       host: this.host(c.host, path),
       models: this.modelNames.map((name) => this.model(name, c.models?.[name], path)),
       warm: c.warm ? this.warm(c.warm, [...path, 'warm']) : this.baseWarm(),
-      ...(c.faults ? resolveFaults(this.src, c.faults, [...path, 'faults'], this.modelNames, dur) : resolveFaults(this.src, this.file.faults, ['faults'], this.modelNames, dur)),
+      ...(c.faults ? resolveFaults(this.src, c.faults, [...path, 'faults'], this.modelNames, dur, size) : resolveFaults(this.src, this.file.faults, ['faults'], this.modelNames, dur, size)),
       retry: this.retry(c, path, dur),
       eviction: c.policy?.eviction ?? this.file.policy?.eviction ?? 'ollama',
       rateScale: this.rateScale(c.rate_scale ?? this.file.rate_scale, c.rate_scale !== undefined ? [...path, 'rate_scale'] : ['rate_scale']),
       ...this.fleet(c, path),
       raw: this.merged(c),
     };
+    checkReserveGpus(this.src, resolved, c.faults ? [...path, 'faults'] : ['faults']);
+    return resolved;
   }
 
   /** workload.measured_on: a catalogue GPU or `cpu`. */

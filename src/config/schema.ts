@@ -27,13 +27,20 @@ export const ModelSchema = z.strictObject({
   n_ctx_train: z.number().optional(),
   /** Modelfile num_gpu: 0 = CPU only, 1…layers = that many layers on the GPU (no pre-flight), -1 = automatic. */
   num_gpu: z.number().optional(),
+  /** Block count of a model given by size (what num_gpu is compared with; spec §5.2c). */
+  layers: z.number().int().min(1).max(1000).optional(),
+  /** Architecture family (general.architecture): some run with one slot whatever OLLAMA_NUM_PARALLEL says (spec §2). */
+  family: z.string().min(1).optional(),
+  /** A vision (multimodal) model: num_ctx is at least 2048 (spec §5.1). */
+  vision: z.boolean().optional(),
   /** Prompt processing and generation speed, tokens/s: requests given as tokens take prompt/prefill_tps + output/decode_tps. */
   prefill_tps: z.number().optional(),
   decode_tps: z.number().optional(),
 });
 
 export const HostSchema = z.strictObject({
-  gpus: z.array(z.strictObject({ gpu: z.string().optional(), vram: Quantity.optional() })).optional(),
+  /** `reserved`: memory another process holds on that GPU (a desktop, another CUDA process). */
+  gpus: z.array(z.strictObject({ gpu: z.string().optional(), vram: Quantity.optional(), reserved: Quantity.optional() })).optional(),
   /** Catalogue shorthand: `gpu: rtx-4090, count: 2`. */
   gpu: z.string().optional(),
   count: z.number().optional(),
@@ -42,6 +49,8 @@ export const HostSchema = z.strictObject({
   storage: z.string().optional(),
   ram: Quantity.optional(),
   runner_start: Quantity.optional(),
+  /** Memory other processes hold on every GPU (per GPU: gpus[i].reserved wins). */
+  reserved: Quantity.optional(),
   /** Unified memory (an iGPU, or an Apple GPU given by vram): free RAM caps the GPU (spec §9.7). */
   unified: z.boolean().optional(),
   unload: Quantity.optional(),
@@ -49,14 +58,20 @@ export const HostSchema = z.strictObject({
 
 const WarmSchema = z.array(z.union([z.string(), z.strictObject({ model: z.string(), keep_alive: KeepAlive.optional() })]));
 
-/** Faults (issue "Trust"): a server restart, a runtime OOM on a model, a period when a model's loads crash. */
+/**
+ * Faults: a server restart, a runtime OOM on a model, a period when a model's
+ * loads crash or stall, and another process taking or freeing GPU memory
+ * (`reserve`: from `at`, it holds `vram` on GPU `gpu`; 0 frees it).
+ */
 export const FaultSchema = z.strictObject({
-  kind: z.enum(['restart', 'runtime_oom', 'load_crash']),
+  kind: z.enum(['restart', 'runtime_oom', 'load_crash', 'load_stall', 'reserve']),
   at: Quantity.optional(),
   model: z.string().optional(),
   from: Quantity.optional(),
   until: Quantity.optional(),
   after: Quantity.optional(),
+  gpu: z.number().int().min(0).max(1023).optional(),
+  vram: Quantity.optional(),
 });
 
 /** Clients re-send 503s and 500s: at most `attempts` sends in all, waiting backoff × 2^(k−1) before the k-th retry. */

@@ -41,9 +41,7 @@ function leaves(schema: unknown, prefix: string): string[] {
  * faithful it is).
  */
 export const NOT_MODELLED: Readonly<Record<string, string>> = {
-  'server.OLLAMA_LOAD_TIMEOUT': 'loads make steady progress here, so the stall timeout never fires',
   'server.OLLAMA_KV_CACHE_TYPE': 'the KV cache type is accepted but not modelled (memory is estimated at f16)',
-  'server.OLLAMA_FLASH_ATTENTION': 'flash attention is accepted but not modelled',
 };
 
 /** An axis key as a schema path: `OLLAMA_KEEP_ALIVE` → `server.OLLAMA_KEEP_ALIVE`, `models.llama3.1:8b.num_ctx` → `models.*.num_ctx`. */

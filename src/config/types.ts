@@ -33,6 +33,12 @@ export interface ResolvedModel {
   /** Prompt processing and generation speed the scenario gives, tokens/s; NaN = the catalogue's for the host. */
   prefillTps?: number;
   decodeTps?: number;
+  /** Block count given for a model given by size (catalogue models have theirs in arch). */
+  layers?: number;
+  /** Architecture family: some are forced to one parallel slot (spec §2). */
+  family?: string;
+  /** A vision model: num_ctx at least 2048. */
+  vision?: boolean;
 }
 
 export interface ResolvedHost {
@@ -53,6 +59,8 @@ export interface ResolvedHost {
   runnerStart: number;
   /** Unified memory (Apple, iGPU): the GPU's free memory is also capped by free system RAM. */
   unified?: boolean;
+  /** Bytes other processes hold on each GPU at the start (absent = none). */
+  reserved?: number[];
 }
 
 export interface ResolvedCandidate {
@@ -68,6 +76,10 @@ export interface ResolvedCandidate {
   faults?: { at: number; kind: 'restart' | 'runtime_oom'; model: number }[];
   /** Periods when every load of a model crashes `after` µs into it. */
   loadCrashes?: { model: number; from: number; until: number; after: number }[];
+  /** Periods when every load of a model stalls (fails after OLLAMA_LOAD_TIMEOUT). */
+  loadStalls?: { model: number; from: number; until: number }[];
+  /** From `at`, other processes hold `bytes` on GPU `gpu` (`index`: the fault's place in its list, for errors). */
+  reserveChanges?: { at: number; gpu: number; bytes: number; index: number }[];
   /** Client retry policy, or null. */
   retry?: { attempts: number; backoff: number } | null;
   /** A what-if eviction order Ollama does not have; absent or 'ollama' = Ollama's own. */

@@ -81,6 +81,11 @@ export const msg = {
   badGridArg: (arg: string): Message => [`"${arg}" is not KEY=v1,v2,…`, 'e.g. --grid OLLAMA_KEEP_ALIVE=0,5m,-1'],
   badRate: (value: string): Message => [`"${value}" is not a rate`, 'write requests per unit of time, e.g. 120/h, 2/s, 30/m, 1000/d'],
   badProfile: (): Message => ['a daily profile needs 24 values ≥ 0, not all 0', 'one value per hour of the day, from 00:00'],
+  queueUrl: (url: string): Message => [`"${url}" is not a Redis URL`, 'e.g. redis://127.0.0.1:6379, redis://:PASSWORD@host:6379/0 or rediss://host:6380 (TLS)'],
+  queueUnreachable: (url: string, reason: string): Message => [`cannot reach Redis at ${url} (${reason})`, 'start redis-server there, or check the host, port and password'],
+  noSuchGpu: (gpu: number, count: number): Message => [`GPU ${gpu} does not exist`, count ? `the host has ${count} GPU${count > 1 ? 's' : ''}, numbered from 0` : 'the host has no GPU'],
+  numGpuNeedsLayers: (): Message => ['num_gpu above 0 needs the model\'s layer count', 'add layers: N (its block count) to this model, or use a catalogue tag'],
+  reservedTooLarge: (value: string): Message => [`${value} is more than the GPU's memory`],
   notInCatalogue: (name: string, known: readonly string[]): Message => {
     const n = nearest(name, known);
     return [`"${name}" is not in the model catalogue, so it needs vram and load`, n ? `did you mean ${n}? or give vram and load` : 'give vram and load, or a catalogue tag (ollamasim models)'];

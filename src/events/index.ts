@@ -22,7 +22,7 @@ export const EventKind = {
   drop: 15,
   /** The client will send this request again (its retry policy). */
   retry: 16,
-  /** A fault from the scenario happens (server restart, runtime OOM). */
+  /** A fault from the scenario happens (server restart, runtime OOM, memory another process takes or frees). */
   fault: 17,
   /** A fleet's router sends a request to a host (value = host index). */
   route: 18,
@@ -49,6 +49,16 @@ export const Reason = {
   runtime_oom: 14,
   restart: 15,
   load_crash: 16,
+  /** A load ran out of GPU memory (load_fail, fail): llama-server's startup OOM (spec §5.6). */
+  oom: 17,
+  /** Marked by evictAllAndWait before an OOM retry (mark, unload). */
+  evict_all: 18,
+  /** The OOM retry loads with the automatic context cut (load_start). */
+  context_reduced: 19,
+  /** A load made no progress for OLLAMA_LOAD_TIMEOUT (load_fail, fail). */
+  load_timeout: 20,
+  /** Another process takes or frees GPU memory (fault; value = bytes it now holds). */
+  reserved: 21,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 export const REASON_NAMES: readonly string[] = Object.keys(Reason).map((k) => (k === 'none' ? '' : k));

@@ -20,7 +20,9 @@ export class MetricsCollector implements EventSink, RequestSink {
   readonly counts = { requests: 0, ok: 0, rejected503: 0, rejected400: 0, failed500: 0, cancelled: 0, stuck: 0, cold: 0 };
   readonly runners = { loads: 0, loadFailures: 0, evictions: 0, reloads: 0, unloads: 0, expiries: 0 };
   /** 500s by cause, and client retries sent. */
-  readonly failures = { loadFailed: 0, restart: 0, runtimeOom: 0, retries: 0 };
+  readonly failures = { loadFailed: 0, restart: 0, runtimeOom: 0, retries: 0, loadOom: 0, loadTimeout: 0 };
+  /** Loads that ran out of memory (each OOM, retried or not). */
+  loadOoms = 0;
   private readonly latencies = new Floats();
   /** Time to first token proxy: start − first send (waits, loads, queueing), per successful request. */
   private readonly ttfts = new Floats();
@@ -100,7 +102,7 @@ export class MetricsCollector implements EventSink, RequestSink {
       this.count(t, kind, reason);
       const pm = this.perModel[model % this.perModel.length]!;
       if (kind === EventKind.load_end) pm.loads++;
-      else if (kind === EventKind.unload && reason === Reason.evicted) pm.evictions++;
+      else if (kind === EventKind.unload && (reason === Reason.evicted || reason === Reason.evict_all)) pm.evictions++;
       else if (kind === EventKind.unload && reason === Reason.reload) pm.reloads++;
     }
   }
@@ -176,16 +178,22 @@ export class MetricsCollector implements EventSink, RequestSink {
   private count(t: number, kind: EventKind, reason: Reason): void {
     if (this.held > this.peakHeld) this.peakHeld = this.held;
     switch (kind) {
-      case EventKind.load_fail: this.runners.loadFailures++; break;
+      case EventKind.load_fail:
+        this.runners.loadFailures++;
+        if (reason === Reason.oom) this.loadOoms++;
+        break;
       case EventKind.load_end: this.runners.loads++; break;
       case EventKind.unload:
         this.runners.unloads++;
-        if (reason === Reason.evicted) this.runners.evictions++;
+        if (reason === Reason.evicted || reason === Reason.evict_all) this.runners.evictions++;
         else if (reason === Reason.reload) this.runners.reloads++;
         else if (reason === Reason.expired) this.runners.expiries++;
         break;
       case EventKind.fail:
-        if (reason === Reason.load_failed) this.failures.loadFailed++;
+        // A load's 500, whatever the cause (crash, OOM, stall); OOMs and stalls also counted apart.
+        if (reason === Reason.load_failed || reason === Reason.oom || reason === Reason.load_timeout) this.failures.loadFailed++;
+        if (reason === Reason.oom) this.failures.loadOom++;
+        else if (reason === Reason.load_timeout) this.failures.loadTimeout++;
         else if (reason === Reason.restart) this.failures.restart++;
         else if (reason === Reason.runtime_oom) this.failures.runtimeOom++;
         this.markWindow(t);

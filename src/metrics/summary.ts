@@ -37,10 +37,15 @@ export interface CandidateSummary {
   resident_gib_hours: number;
   idle_resident_gib_hours: number;
   window_s: number;
-  /** 500s by cause: load failures, server restarts, runtime OOMs (faults). */
+  /** 500s by cause: load failures (any cause), server restarts, runtime OOMs (faults). */
   failed_load: number;
   failed_restart: number;
   failed_runtime_oom: number;
+  /** Of failed_load: loads that ran out of memory after their retry (or without one), and loads that stalled past OLLAMA_LOAD_TIMEOUT. */
+  failed_load_oom: number;
+  failed_load_timeout: number;
+  /** Loads that ran out of memory, retried or not. */
+  load_ooms: number;
   /** Client retries sent (the scenario's `retry` policy). */
   retries: number;
   /** The victim order: "ollama", or a what-if labelled "lru (not Ollama)" / "cost (not Ollama)". */
@@ -157,6 +162,9 @@ export function summarize(candidate: string, m: MetricsCollector, eviction = 'ol
     failed_load: m.failures.loadFailed,
     failed_restart: m.failures.restart,
     failed_runtime_oom: m.failures.runtimeOom,
+    failed_load_oom: m.failures.loadOom,
+    failed_load_timeout: m.failures.loadTimeout,
+    load_ooms: m.loadOoms,
     retries: m.failures.retries,
     eviction_order: eviction === 'ollama' ? 'ollama' : `${eviction} (not Ollama)`,
     ttft_p50_s: s(t50),

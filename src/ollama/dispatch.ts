@@ -6,6 +6,7 @@ import { failLoad, onLoadDone } from './load.js';
 import { onExpire, onUnloaded } from './process-completed.js';
 import { Ev, type Scheduler } from './sched.js';
 import { runtimeOom } from './runtime-oom.js';
+import { onReserveChange } from './reserved-memory.js';
 import { restartServer } from './server-restart.js';
 import { onFinish } from './slots.js';
 import { Status } from '../events/index.js';
@@ -24,6 +25,10 @@ function route(s: Scheduler, kind: number, arg: number): void {
     case Ev.loadFail:
       s.loadHandle = -1;
       return failLoad(s, arg, Reason.load_failed);
+    case Ev.loadStall:
+      s.loadHandle = -1;
+      return failLoad(s, arg, Reason.load_timeout);
+    case Ev.reserve: return onReserveChange(s, arg);
     case Ev.expire: return onExpire(s, arg);
     case Ev.unloaded: return onUnloaded(s, arg);
     case Ev.cancel: return onClientTimeout(s, arg);

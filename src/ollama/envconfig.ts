@@ -16,6 +16,8 @@ export interface ServerEnv {
   schedSpread: boolean;
   contextLength: number; // 0 = automatic tier
   gpuOverhead: number; // bytes
+  /** OLLAMA_FLASH_ATTENTION: undefined = unset (auto), else as ParseBool reads it (a value that does not parse = true). */
+  flashAttention?: boolean;
 }
 
 export const SERVER_ENV_NAMES = [
@@ -87,5 +89,7 @@ export function parseServerEnv(env: Partial<Record<string, unknown>>, warn: Warn
     schedSpread: envBool(env.OLLAMA_SCHED_SPREAD),
     contextLength: envUint(env.OLLAMA_CONTEXT_LENGTH, 0, 'OLLAMA_CONTEXT_LENGTH', warn),
     gpuOverhead: envUint(env.OLLAMA_GPU_OVERHEAD, 0, 'OLLAMA_GPU_OVERHEAD', warn),
+    ...(env.OLLAMA_FLASH_ATTENTION !== undefined && clean(env.OLLAMA_FLASH_ATTENTION) !== ''
+      ? { flashAttention: envBool(env.OLLAMA_FLASH_ATTENTION) } : {}),
   };
 }

@@ -6,3 +6,4 @@ export { parseServerEnv, SERVER_ENV_NAMES, type ServerEnv } from './envconfig.js
 export { parseRequestKeepAlive, formatKeepAlive, ABSENT, FOREVER, INVALID } from './keep-alive.js';
 export { parseGoDuration } from './duration.js';
 export { defaultContextTier } from './needs-reload.js';
+export { numParallelFor } from './num-parallel.js';

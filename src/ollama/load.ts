@@ -1,6 +1,8 @@
 import { EventKind, Reason, Status } from '../events/index.js';
 import { requestContext, type RequestContext } from './needs-reload.js';
 import { gpuFraction, modelFit } from './model-fit.js';
+import { onLoadOom, runsOutOfMemory } from './load-oom.js';
+import { loadStallAfter } from './load-stall.js';
 import { selectPlacement, type Placement } from './placement.js';
 import { releaseRunner } from './process-completed.js';
 import { schedulerFree } from './process-pending.js';
@@ -20,7 +22,9 @@ export function startLoad(s: Scheduler, r: Req, model: SchedModel, placement: Pl
   const runner = s.newRunner(model.key, r.model, placement.vram, placement.gpuShare, ctx.numCtx, ctx.auto);
   runner.sessionDuration = s.initialDuration(r);
   runner.numGpu = model.numGpu ?? -1;
-  s.emit(EventKind.load_start, r.model, r.index, Reason.none, runner.memory);
+  s.loadFirst = s.loadedCount === 0;
+  s.loadOom = runsOutOfMemory(placement);
+  s.emit(EventKind.load_start, r.model, r.index, r.ctxCut > 0 ? Reason.context_reduced : Reason.none, runner.memory);
   if (r.gone) {
     // Its client left during the eviction wait: llama-server starts, sees the
     // cancelled context and is closed at once (spec §9.6).
@@ -30,8 +34,12 @@ export function startLoad(s: Scheduler, r: Req, model: SchedModel, placement: Pl
   s.mode = 'loading';
   s.loadingRunner = runner;
   const failsAfter = s.loadFailsAfter(r.model);
-  if (failsAfter < Infinity) {
+  const stall = loadStallAfter(s, r.model); // null: it makes progress
+  if (failsAfter < Infinity && (stall === null || failsAfter <= stall)) {
     s.loadHandle = s.engine.schedule(s.now + failsAfter, Prio.load, Ev.loadFail, runner.id);
+  } else if (stall !== null) {
+    // With OLLAMA_LOAD_TIMEOUT ≤ 0 (forever) nothing is scheduled: the scheduler stays blocked.
+    if (stall < Infinity) s.loadHandle = s.engine.schedule(s.now + stall, Prio.load, Ev.loadStall, runner.id);
   } else {
     const loadTime = s.loadTime(r.model);
     runner.loadSeconds = loadTime / 1e6;
@@ -40,6 +48,7 @@ export function startLoad(s: Scheduler, r: Req, model: SchedModel, placement: Pl
 }
 
 export function onLoadDone(s: Scheduler, runnerId: number): void {
+  if (s.loadOom) return onLoadOom(s, runnerId);
   const runner = s.runners[runnerId]!;
   const r = s.inHand!;
   s.loadHandle = -1;
@@ -56,23 +65,35 @@ export function onLoadDone(s: Scheduler, runnerId: number): void {
 }
 
 /**
- * The load ends without a runner: a crash (500 to the request) or its client
- * leaving (499, logged only). The process is gone, so its memory is free at once.
+ * The load ends without a runner: a crash, an out-of-memory error or a stall
+ * (500 to the request, the reason naming the cause) or its client leaving (499,
+ * logged only). The process is gone, so its memory is free at once.
  */
 export function failLoad(s: Scheduler, runnerId: number, reason: Reason): void {
+  finishFailedLoad(s, endFailedLoad(s, runnerId, reason), reason);
+}
+
+/** The request whose load failed gets its answer (500, or its client already left) and the scheduler moves on. */
+export function finishFailedLoad(s: Scheduler, r: Req, reason: Reason): void {
+  if (reason !== Reason.client_timeout) {
+    s.answer(r, Status.failed, 500);
+    s.emit(EventKind.fail, r.model, r.index, reason);
+  }
+  s.retire(r);
+  schedulerFree(s);
+}
+
+/** The loading process is gone: its memory is free, `load_fail` says why. Returns the request in hand. */
+export function endFailedLoad(s: Scheduler, runnerId: number, reason: Reason): Req {
   const runner = s.runners[runnerId]!;
   const r = s.inHand!;
   if (s.loadHandle >= 0) s.engine.cancel(s.loadHandle);
   s.loadHandle = -1;
   s.loadingRunner = null;
+  s.loadOom = false;
   s.freeRunner(runner);
   s.emit(EventKind.load_fail, runner.model, r.index, reason, runner.memory);
-  if (reason === Reason.load_failed) {
-    s.answer(r, Status.failed, 500);
-    s.emit(EventKind.fail, r.model, r.index, Reason.load_failed);
-  }
-  s.retire(r);
-  schedulerFree(s);
+  return r;
 }
 
 /**
@@ -83,7 +104,7 @@ export function failLoad(s: Scheduler, runnerId: number, reason: Reason): void {
 export function loadWarm(s: Scheduler, modelIndex: number, keepAlive: number): boolean {
   const model = s.cfg.models[modelIndex]!;
   const ctx = requestContext(0, model, s.cfg.env, s.tier);
-  const placement = selectPlacement(modelFit(model, ctx), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model));
+  const placement = selectPlacement(modelFit(model, ctx, s.cfg.cudaWithoutFlashAttention), s.cfg.gpus, s.gpuTaken(), s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model));
   if (!placement || s.loaded[model.key] || s.loadedCount >= s.maxRunners) return false;
   const runner = s.newRunner(model.key, modelIndex, placement.vram, placement.gpuShare, ctx.numCtx, ctx.auto);
   runner.sessionDuration = Number.isNaN(keepAlive) ? s.cfg.env.keepAlive : keepAlive;

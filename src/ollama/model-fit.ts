@@ -10,9 +10,13 @@ import type { SchedModel } from './types.js';
  * (PredictServerVRAM + the automatic batch surcharge) unless the scenario fixes
  * P; without one, the scenario's P. The runner's actual VRAM is the scenario's
  * `vram` when given (Ollama's estimate can be far from nvidia-smi, ollama#10359),
- * else the estimate.
+ * else the estimate. A given `vram` with Ollama's estimate for P (`p: auto`) is
+ * taken as measured at `base`, the model's context for a request without
+ * num_ctx: at another context (an explicit one, or the OOM retry's cut) it gains
+ * or loses what the estimate gains or loses, so the part the estimate does not
+ * foresee stays the same.
  */
-export function modelFit(model: SchedModel, ctx: RequestContext): Fit {
+export function modelFit(model: SchedModel, ctx: RequestContext, cudaWithoutFlashAttention = false, base?: RequestContext): Fit {
   const arch = model.arch;
   const estimate = arch !== null && Number.isNaN(model.p);
   const predicted = estimate ? predictServerVram(arch, ctx.numCtx, model.numParallel) : model.p;
@@ -20,16 +24,29 @@ export function modelFit(model: SchedModel, ctx: RequestContext): Fit {
   return {
     predicted,
     surcharge: (available) =>
-      estimate && !arch.embeddingOnly ? generationBatchSurcharge(automaticGenerationBatch(ctxTotal, predicted, available)) : 0,
-    actual: (pLoad) => (Number.isNaN(model.vram) ? pLoad : model.vram),
+      estimate && !arch.embeddingOnly
+        ? generationBatchSurcharge(automaticGenerationBatch(ctxTotal, predicted, available, cudaWithoutFlashAttention))
+        : 0,
+    actual: (pLoad) => {
+      if (Number.isNaN(model.vram)) return pLoad;
+      if (!estimate || !base || base.numCtx === ctx.numCtx) return model.vram;
+      return Math.max(0, model.vram + predicted - predictServerVram(arch, base.numCtx, model.numParallel));
+    },
   };
 }
 
-/** num_gpu as a share of the model's layers for placement: -1 automatic, 0 CPU only, else layers on the GPU ÷ layers. */
+/**
+ * num_gpu as a share of the model's layers for placement: -1 automatic, 0 CPU
+ * only, else layers on the GPU ÷ layers. explicitPartialGPUOffload
+ * (sched.go:785-791) is 0 < num_gpu < block_count + 1, so num_gpu equal to the
+ * layer count is still explicit (no pre-flight); only num_gpu above it, or an
+ * unknown layer count, takes the automatic rules.
+ */
 export function gpuFraction(model: SchedModel): number {
   const n = model.numGpu ?? -1;
   if (n < 0) return -1;
   if (n === 0) return 0;
-  if (!model.arch || n >= model.arch.layers) return -1; // all layers: the automatic rules
-  return n / model.arch.layers;
+  const layers = model.layers || model.arch?.layers || 0;
+  if (layers === 0 || n >= layers + 1) return -1;
+  return Math.min(1, n / layers);
 }

@@ -6,8 +6,12 @@ import type { SchedModel } from './types.js';
  * The context a request asks for, normalised as Ollama does before comparing
  * (spec §4.5, §5.1): request num_ctx, else the Modelfile's, else
  * OLLAMA_CONTEXT_LENGTH (which makes it explicit), else automatic (the
- * default-context tier); raised to at least 4 and clamped to the training context.
+ * default-context tier); raised to at least 4, and to at least 2048 for a vision
+ * model (getRunner, sched.go:170-177), then clamped to the training context.
  */
+/** Multimodal models require at least this context (sched.go:174-177). */
+export const VISION_MIN_CTX = 2048;
+
 export interface RequestContext {
   numCtx: number;
   auto: boolean;
@@ -19,6 +23,7 @@ export function requestContext(
   const explicit = requestNumCtx || model.numCtx || env.contextLength;
   const auto = explicit === 0;
   let ctx = auto ? tier : Math.max(4, explicit);
+  if (model.vision) ctx = Math.max(ctx, VISION_MIN_CTX);
   if (model.nCtxTrain > 0) ctx = Math.min(ctx, model.nCtxTrain);
   return { numCtx: ctx, auto };
 }

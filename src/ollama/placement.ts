@@ -17,8 +17,13 @@
  * On a unified-memory host each GPU's free memory is also capped by the
  * system's free RAM (`systemFree`, spec §5.5, §9.7).
  * `gpuFraction` is the Modelfile's num_gpu as a share of the layers: 0 = CPU
- * only and 0 < f < 1 an explicit partial offload, both without the pre-flight;
- * -1 (automatic) or ≥ 1 = the rules above.
+ * only and 0 < f ≤ 1 an explicit partial offload (1 ≤ num_gpu ≤ layers), both
+ * without the pre-flight; -1 (automatic) = the rules above.
+ *
+ * `planned` is what llama-server then tries to put on the GPUs: the actual
+ * footprint when the estimate fits (its --fit plans by what it can foresee),
+ * what is free when it does not (the first model, partly offloaded), or the
+ * explicit share of the layers. More than `available` is a load OOM (load-oom.ts).
  */
 export const FIT_THRESHOLD = 0.8;
 
@@ -40,8 +45,11 @@ export interface Placement {
   available: number;
   /** The runner's actual VRAM (all of it, including any part offloaded to the CPU). */
   vram: number;
+  /** Bytes llama-server tries to put on the selected GPUs (gpuShare is that, capped at what is free). */
+  planned: number;
 }
 
+/** `used`: bytes taken on each GPU, by runners and by other processes (Scheduler.gpuTaken). */
 export function selectPlacement(
   fit: Fit, gpus: readonly number[], used: Float64Array, spread: boolean, nothingLoaded: boolean,
   systemFree = Infinity, gpuFraction = -1,
@@ -50,7 +58,7 @@ export function selectPlacement(
   if (n === 0 || gpuFraction === 0) {
     // CPU only (a CPU-only host, or num_gpu 0): alongside, no check (spec §5.2c, scenario 26).
     const pLoad = fit.predicted + fit.surcharge(0);
-    return { gpuShare: new Array<number>(n).fill(0), pLoad, available: 0, vram: fit.actual(pLoad) };
+    return { gpuShare: new Array<number>(n).fill(0), pLoad, available: 0, vram: fit.actual(pLoad), planned: 0 };
   }
   const free: number[] = [];
   // Unified memory (Apple, iGPU): what a GPU can take is also capped by the system's free RAM (spec §9.7).
@@ -63,17 +71,20 @@ export function selectPlacement(
   }
   const available = single >= 0 ? free[single]! : free.reduce((a, b) => a + b, 0);
   const pLoad = fit.predicted + fit.surcharge(available);
-  if (gpuFraction > 0 && gpuFraction < 1) {
+  const selected = single >= 0 ? free.map((f, g) => (g === single ? f : 0)) : free;
+  if (gpuFraction > 0) {
     // An explicit partial num_gpu skips the pre-flight: that share of the layers goes on the GPU(s).
     const vram = fit.actual(pLoad);
-    return { gpuShare: split(vram * gpuFraction, single >= 0 ? free.map((f, g) => (g === single ? f : 0)) : free), pLoad, available, vram };
+    const planned = vram * gpuFraction;
+    return { gpuShare: split(planned, selected), pLoad, available, vram, planned };
   }
   if (!nothingLoaded && pLoad > FIT_THRESHOLD * available) return null;
   const vram = fit.actual(pLoad);
+  const planned = pLoad <= available ? vram : Math.min(vram, available);
   const gpuShare = single >= 0 && vram <= free[single]!
     ? free.map((_, g) => (g === single ? vram : 0))
-    : split(vram, single >= 0 ? free.map((f, g) => (g === single ? f : 0)) : free);
-  return { gpuShare, pLoad, available, vram };
+    : split(vram, selected);
+  return { gpuShare, pLoad, available, vram, planned };
 }
 
 /** Layers split in proportion to free memory, in whole bytes; what does not fit stays on the CPU. */

@@ -1,4 +1,5 @@
 import { EventKind, Reason } from '../events/index.js';
+import { evictAllAndWait } from './evict-all-and-wait.js';
 import { markRunner } from './expire-runner.js';
 import { findRunnerToUnload } from './find-runner-to-unload.js';
 import { startLoad } from './load.js';
@@ -63,11 +64,16 @@ function schedule(s: Scheduler, r: Req): void {
       victim = findRunnerToUnload(s.loaded, s.cfg.keyNames, s.cfg.victimOrder);
     } else {
       // c. Fits (or nothing is loaded, or CPU-only) → load; else evict.
-      const placement = selectPlacement(modelFit(model, ctx), s.cfg.gpus, s.gpuUsed, s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model));
+      const placement = selectPlacement(
+        modelFit(model, ctx, s.cfg.cudaWithoutFlashAttention, s.baseContext(r.model)), s.cfg.gpus, s.gpuTaken(), s.cfg.env.schedSpread,
+        s.loadedCount === 0, s.systemFree(), gpuFraction(model),
+      );
       if (placement) {
         startLoad(s, r, model, placement, ctx);
         return;
       }
+      // After its OOM retry began, a request that must evict evicts everything (sched.go:316-326).
+      if (r.oomRetried) return evictAllAndWait(s, r);
       victim = findRunnerToUnload(s.loaded, s.cfg.keyNames, s.cfg.victimOrder);
     }
     if (!victim) throw new Error('scheduler: nothing to evict yet the model does not fit');
@@ -92,6 +98,8 @@ function admit(s: Scheduler, r: Req, runner: RunnerRef): void {
 /** An unloaded signal (spec §4.7, §9.1): wakes an eviction wait, is buffered while busy, dropped while idle. */
 export function onUnloadedSignal(s: Scheduler): void {
   if (s.mode === 'waiting') {
+    if (--s.awaitedSignals > 0) return; // evictAllAndWait needs one signal per runner it marked
+    s.awaitedSignals = 1;
     s.mode = 'idle';
     const r = s.inHand!;
     schedule(s, r);
@@ -99,6 +107,13 @@ export function onUnloadedSignal(s: Scheduler): void {
   } else if (s.mode === 'loading') {
     s.bufferedSignals++;
   }
+}
+
+/** processPending's `continue` for the request in hand (after an OOM retry's eviction or at once): re-evaluate it, then go on with the queue. */
+export function resumeScheduling(s: Scheduler, r: Req): void {
+  s.mode = 'idle';
+  schedule(s, r);
+  processPending(s);
 }
 
 /** The scheduler is done with the request in hand: go on with the queue. */

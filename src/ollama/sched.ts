@@ -22,7 +22,7 @@ import { type LoadTimer, type Op, type Req, type SchedModel, Where } from './typ
  */
 
 /** Engine event kinds the scheduler schedules for itself. */
-export const Ev = { finish: 0, loadDone: 1, loadFail: 2, expire: 3, unloaded: 4, cancel: 5, restart: 6, runtimeOom: 7 } as const;
+export const Ev = { finish: 0, loadDone: 1, loadFail: 2, expire: 3, unloaded: 4, cancel: 5, restart: 6, runtimeOom: 7, loadStall: 8, reserve: 9 } as const;
 
 /**
  * Same-instant order (spec §9.6): the server settles everything at t —
@@ -45,6 +45,19 @@ export interface SchedulerConfig {
   loadTimer?: LoadTimer;
   /** Periods during which every load of a model crashes after `after` µs (scenario faults). */
   loadCrashes?: readonly LoadCrash[];
+  /** Periods during which every load of a model stalls (fails after OLLAMA_LOAD_TIMEOUT; load-stall.ts). */
+  loadStalls?: readonly LoadStall[];
+  /** Bytes other processes hold on each GPU at the start (a desktop, another CUDA process). */
+  reserved?: readonly number[];
+  /** Changes to what other processes hold during the run (scenario faults; reserved-memory.ts). */
+  reserveChanges?: readonly ReserveChange[];
+  /**
+   * The load-OOM retry (evict all, cut the automatic context, retry once; load-oom.ts).
+   * Ollama has it from v0.30.0; false models a version without it. Default true.
+   */
+  loadOomRetry?: boolean;
+  /** OLLAMA_FLASH_ATTENTION=false on a CUDA host: the automatic batch takes the no-flash-attention branch (generation-batch.ts). */
+  cudaWithoutFlashAttention?: boolean;
   /** Check the scheduler's invariants after every event (tests, soak runs). */
   checkInvariants?: boolean;
   /** Unified memory (Apple, iGPU): system RAM in bytes, which also caps what the GPU can take (spec §9.7). */
@@ -72,6 +85,19 @@ export interface LoadCrash {
   from: number;
   until: number;
   after: number;
+}
+
+export interface LoadStall {
+  model: number;
+  from: number;
+  until: number;
+}
+
+export interface ReserveChange {
+  at: number;
+  gpu: number;
+  /** What other processes hold on that GPU from `at` on, bytes. */
+  bytes: number;
 }
 
 /** Receives every request exactly once, when it ends. */
@@ -106,6 +132,14 @@ export class Scheduler {
   loadingRunner: RunnerRef | null = null;
   /** Unloaded signals sent while the scheduler was busy and not waiting (spec §9.1). */
   bufferedSignals = 0;
+  /** Unloaded signals the current wait needs: 1 for an eviction, one per runner for evictAllAndWait. */
+  awaitedSignals = 1;
+  /** The load running was started with nothing loaded (processPending's first-model branch, sched.go:297-305). */
+  loadFirst = false;
+  /** The load running will end in llama-server's out-of-memory error (load-oom.ts). */
+  loadOom = false;
+  /** Bytes other processes hold on each GPU now (reserved-memory.ts). */
+  readonly reserved: Float64Array;
 
   /** The default-context tier (spec §2) and each model's context for requests without num_ctx. */
   readonly tier: number;
@@ -123,6 +157,9 @@ export class Scheduler {
   ) {
     this.loaded = new Array(cfg.keyNames.length).fill(null);
     this.gpuUsed = new Float64Array(cfg.gpus.length);
+    this.reserved = Float64Array.from(cfg.gpus, (_, g) => cfg.reserved?.[g] ?? 0);
+    // Changes to reserved memory are the scheduler's own timed events (reserved-memory.ts).
+    cfg.reserveChanges?.forEach((c, i) => engine.schedule(c.at, Prio.fault, Ev.reserve, i));
     this.maxRunners = maxRunners(cfg.env.maxLoadedModels, cfg.gpus.length);
     this.tier = defaultContextTier(cfg.gpus, cfg.env.gpuOverhead);
     this.modelContext = cfg.models.map((m) => requestContext(0, m, cfg.env, this.tier));
@@ -130,9 +167,15 @@ export class Scheduler {
 
   /** The context a request asks for, normalised (spec §4.5); precomputed when it sets no num_ctx. */
   contextOf(r: Req): RequestContext {
+    if (r.ctxCut > 0) return { numCtx: r.ctxCut, auto: true }; // cut for its OOM retry (load-oom.ts)
     return r.numCtx === 0
       ? this.modelContext[r.model]!
       : requestContext(r.numCtx, this.cfg.models[r.model]!, this.cfg.env, this.tier);
+  }
+
+  /** A model's context for requests that set no num_ctx (what a given `vram` was measured at, model-fit.ts). */
+  baseContext(model: number): RequestContext {
+    return this.modelContext[model]!;
   }
 
   get now(): number {
@@ -176,6 +219,8 @@ export class Scheduler {
     r.gone = false;
     r.scalable = false;
     r.runner = -1;
+    r.oomRetried = false;
+    r.ctxCut = 0;
     r.finishHandle = -1;
     r.cancelHandle = -1;
     this.inFlight++;
@@ -249,6 +294,17 @@ export class Scheduler {
     if (bytes === 0) return;
     this.cpuUsed += bytes;
     this.cfg.loadTimer?.cpuInUse(this.cpuUsed);
+  }
+
+  /**
+   * Memory on each GPU that Ollama counts as taken: its runners' (loading, loaded,
+   * unloading until recovered) plus what other processes hold. free = total − this
+   * = min(reported free, total − loaded) (updateFreeSpace, sched.go:1295-1335).
+   */
+  gpuTaken(): Float64Array {
+    const taken = new Float64Array(this.gpuUsed.length);
+    for (let g = 0; g < taken.length; g++) taken[g] = Math.min(this.cfg.gpus[g]!, this.gpuUsed[g]! + this.reserved[g]!);
+    return taken;
   }
 
   /** Free system RAM as the unified-memory clamp sees it (Infinity on discrete GPUs). */

@@ -38,4 +38,6 @@ export function restartServer(s: Scheduler): void {
   s.inHand = null;
   s.mode = 'idle';
   s.bufferedSignals = 0;
+  s.awaitedSignals = 1;
+  s.loadOom = false;
 }

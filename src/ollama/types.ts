@@ -25,6 +25,10 @@ export interface SchedModel {
   nCtxTrain: number;
   /** Modelfile num_gpu: -1 automatic, 0 CPU only, 1…layers an explicit partial offload (spec §5.2c). */
   numGpu?: number;
+  /** Block count (the architecture's, or `layers:` for a model given by size); 0 = unknown. */
+  layers?: number;
+  /** A vision model: num_ctx is raised to at least 2048 (getRunner, sched.go:174-177). */
+  vision?: boolean;
 }
 
 export { Op } from '../workload/trace.js';
@@ -72,6 +76,10 @@ export interface Req {
   /** Its duration came from tokens at the model's rates, so parallel streams and CPU offload stretch it. */
   scalable: boolean;
   runner: number; // runner id once admitted, else -1
+  /** oomRetryAttempted (sched.go:38-40): this request already had its one load-OOM retry. */
+  oomRetried: boolean;
+  /** The automatic context cut for the OOM retry (reduceAutoNumCtxForLoadOOM); 0 = not cut. */
+  ctxCut: number;
   finishHandle: number;
   cancelHandle: number;
 }

@@ -11,6 +11,10 @@ export function explainText(list: CandidateExplanation[]): string {
   const out: string[] = [];
   for (const c of list) {
     out.push(`candidate "${c.candidate}": GPUs ${c.gpus.length ? c.gpus.map(gib).join(' + ') : 'none (CPU-only)'}, default context tier ${c.tier}`);
+    if (c.reserved.some((b) => b > 0)) {
+      // Ollama's free memory: min(reported free, total − loaded); other processes lower the reported free.
+      out.push(`  held by other processes: ${c.reserved.map(gib).join(' + ')}; free on an empty host ${c.gpus.map((g, i) => gib(g - c.reserved[i]!)).join(' + ')}`);
+    }
     for (const m of c.models) {
       out.push(`  ${m.model} (${m.source})`);
       if (m.fileBytes !== null && m.kvBytes !== null) {
@@ -19,6 +23,9 @@ export function explainText(list: CandidateExplanation[]): string {
         out.push(`    P = ${gib(m.p)} (given in the scenario)`);
       }
       out.push(`    actual VRAM ${gib(m.vram)}; alone it goes on ${m.placement}${m.fitsAlone ? '' : ' (more than 80 % of free memory: it only loads as the first model)'}`);
+      if (m.oomAlone) {
+        out.push(`    its real footprint exceeds free memory although P fits: even alone the load runs out of memory${m.ctxAuto ? ' (Ollama retries once at a cut automatic context)' : ' (500: an explicit context is not cut)'}`);
+      }
       out.push(m.loadFixed
         ? `    load ${m.loadCold.toFixed(2)} s (given in the scenario)`
         : `    load ${m.loadCold.toFixed(2)} s cold from storage, ${m.loadWarm.toFixed(2)} s from the page cache (runner start + file ÷ min(read, host link))`);

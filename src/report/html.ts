@@ -9,13 +9,16 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** Loads that ran out of memory: a column only when some candidate has one. */
+const OOM_LOADS = 'OOM loads';
+
 const COLUMNS: [string, (s: CandidateSummary) => string][] = [
   ['candidate', (s) => s.candidate + (s.eviction_order === 'ollama' ? '' : ` [${s.eviction_order}]`)],
   ['ok', (s) => String(s.ok)], ['503', (s) => String(s.rejected_503)], ['500', (s) => String(s.failed_500)],
   ['cancelled', (s) => String(s.cancelled)], ['stuck', (s) => String(s.stuck)],
   ['p50 s', (s) => fmt(s.latency_p50_s)], ['p95 s', (s) => fmt(s.latency_p95_s)], ['p99 s', (s) => fmt(s.latency_p99_s)],
   ['cold', (s) => (s.cold_share === null ? '–' : `${(s.cold_share * 100).toFixed(1)} %`)],
-  ['loads', (s) => String(s.loads)], ['evictions', (s) => String(s.evictions)],
+  ['loads', (s) => String(s.loads)], [OOM_LOADS, (s) => String(s.load_ooms)], ['evictions', (s) => String(s.evictions)],
   ['VRAM mean GiB', (s) => s.vram_mean_gib.toFixed(1)], ['peak GiB', (s) => s.vram_peak_gib.toFixed(1)],
   ['resident GiB·h', (s) => s.resident_gib_hours.toFixed(1)], ['idle GiB·h', (s) => s.idle_resident_gib_hours.toFixed(1)],
 ];
@@ -25,8 +28,9 @@ function fmt(x: number | null): string {
 }
 
 export function reportHtml(title: string, summaries: CandidateSummary[], charts: { chart: Chart; svg: string }[], scenarioText: string): string {
-  const head = COLUMNS.map(([t]) => `<th>${escapeHtml(t)}</th>`).join('');
-  const rows = summaries.map((s) => `<tr>${COLUMNS.map(([, f]) => `<td>${escapeHtml(f(s))}</td>`).join('')}</tr>`).join('\n');
+  const columns = COLUMNS.filter(([t]) => t !== OOM_LOADS || summaries.some((s) => s.load_ooms > 0));
+  const head = columns.map(([t]) => `<th>${escapeHtml(t)}</th>`).join('');
+  const rows = summaries.map((s) => `<tr>${columns.map(([, f]) => `<td>${escapeHtml(f(s))}</td>`).join('')}</tr>`).join('\n');
   const sections = charts.map(({ chart, svg }) =>
     `<section class="chart" id="${chart.id}"><h2>${escapeHtml(chart.title)}</h2>\n<p class="how">How to read this: ${escapeHtml(chart.howToRead)}</p>\n${svg}\n</section>`).join('\n');
   return `<!doctype html>

@@ -8,6 +8,8 @@ interface Column {
   title: string;
   cell(s: CandidateSummary): string;
   left?: boolean;
+  /** Shown only when this holds for some candidate (columns most runs would leave at 0). */
+  when?: (s: CandidateSummary) => boolean;
 }
 
 const secs = (x: number | null) => (x === null ? '–' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
@@ -29,6 +31,7 @@ const COLUMNS: Column[] = [
   { title: 'p99 s', cell: (s) => secs(s.latency_p99_s) },
   { title: 'cold', cell: (s) => pct(s.cold_share) },
   { title: 'loads', cell: (s) => num(s.loads) },
+  { title: 'OOM loads', cell: (s) => num(s.load_ooms), when: (s) => s.load_ooms > 0 },
   { title: 'evictions', cell: (s) => num(s.evictions) },
   { title: 'VRAM mean GiB', cell: (s) => gib(s.vram_mean_gib) },
   { title: 'peak GiB', cell: (s) => gib(s.vram_peak_gib) },
@@ -37,10 +40,11 @@ const COLUMNS: Column[] = [
 ];
 
 export function comparisonTable(summaries: readonly CandidateSummary[]): string {
-  const cells = summaries.map((s) => COLUMNS.map((c) => c.cell(s)));
-  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i]!.length)));
+  const columns = COLUMNS.filter((c) => !c.when || summaries.some(c.when));
+  const cells = summaries.map((s) => columns.map((c) => c.cell(s)));
+  const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i]!.length)));
   const line = (row: string[]) =>
-    row.map((v, i) => (COLUMNS[i]!.left ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ').trimEnd();
+    row.map((v, i) => (columns[i]!.left ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ').trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
-  return [line(COLUMNS.map((c) => c.title)), rule, ...cells.map(line)].join('\n') + '\n';
+  return [line(columns.map((c) => c.title)), rule, ...cells.map(line)].join('\n') + '\n';
 }

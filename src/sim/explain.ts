@@ -6,6 +6,7 @@ import { defaultContextTier } from '../ollama/index.js';
 import { modelFit } from '../ollama/model-fit.js';
 import { requestContext } from '../ollama/needs-reload.js';
 import { selectPlacement } from '../ollama/placement.js';
+import { runsOutOfMemory } from '../ollama/load-oom.js';
 import { contextTotal, kvCacheBytes } from '../ollama/predict-server-vram.js';
 import { resolveWorld, type World } from './world.js';
 
@@ -24,6 +25,8 @@ export interface ModelExplanation {
   vram: number;
   placement: string;
   fitsAlone: boolean;
+  /** Alone on the host its real footprint exceeds free memory although P fits: the load runs out of memory. */
+  oomAlone: boolean;
   loadCold: number; // s
   loadWarm: number; // s
   loadFixed: boolean;
@@ -36,6 +39,8 @@ export interface CandidateExplanation {
   candidate: string;
   tier: number;
   gpus: number[];
+  /** Memory other processes hold on each GPU at the start; free = total − reserved on an empty host. */
+  reserved: number[];
   models: ModelExplanation[];
 }
 
@@ -50,10 +55,11 @@ function explainCandidate(c: ResolvedCandidate, world: World, medians: (number |
   const cfg = world.sched;
   const tier = defaultContextTier(cfg.gpus, cfg.env.gpuOverhead);
   const h = c.host;
+  const reserved = Float64Array.from(cfg.gpus, (_, g) => cfg.reserved?.[g] ?? 0);
   const models = cfg.models.map((m, i): ModelExplanation => {
     const ctx = requestContext(0, m, cfg.env, tier);
-    const fit = modelFit(m, ctx);
-    const placed = selectPlacement(fit, cfg.gpus, new Float64Array(cfg.gpus.length), cfg.env.schedSpread, true)!;
+    const fit = modelFit(m, ctx, cfg.cudaWithoutFlashAttention, ctx);
+    const placed = selectPlacement(fit, cfg.gpus, reserved, cfg.env.schedSpread, true)!;
     const onGpu = placed.gpuShare.reduce((a, b) => a + b, 0);
     const file = m.arch?.file ?? m.vram;
     const read = { runnerStart: h.runnerStart, storage: h.storageBandwidth, pageCache: PAGE_CACHE.bandwidth, link: h.link };
@@ -71,6 +77,7 @@ function explainCandidate(c: ResolvedCandidate, world: World, medians: (number |
       vram: placed.vram,
       placement: describePlacement(placed.gpuShare, placed.vram, onGpu),
       fitsAlone: cfg.gpus.length === 0 || placed.pLoad <= 0.8 * placed.available,
+      oomAlone: runsOutOfMemory(placed),
       loadCold: Number.isNaN(m.load) ? loadSeconds(file, read, false) : m.load / 1e6,
       loadWarm: Number.isNaN(m.load) ? loadSeconds(file, read, true) : m.load / 1e6,
       loadFixed: !Number.isNaN(m.load),
@@ -78,7 +85,7 @@ function explainCandidate(c: ResolvedCandidate, world: World, medians: (number |
       rates: typicalAnswer(world, i),
     };
   });
-  return { candidate: c.name, tier, gpus: cfg.gpus.slice(), models };
+  return { candidate: c.name, tier, gpus: cfg.gpus.slice(), reserved: Array.from(reserved), models };
 }
 
 function describePlacement(share: number[], vram: number, onGpu: number): string {

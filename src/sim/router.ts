@@ -74,11 +74,12 @@ export class Router {
   }
 }
 
-/** Free GPU memory of a server, bytes (Infinity on a CPU-only host). */
+/** Free GPU memory of a server as Ollama sees it (other processes' share left out), bytes (Infinity on a CPU-only host). */
 function free(s: Scheduler): number {
   if (s.cfg.gpus.length === 0) return Infinity;
+  const taken = s.gpuTaken();
   let f = 0;
-  for (let g = 0; g < s.cfg.gpus.length; g++) f += s.cfg.gpus[g]! - s.gpuUsed[g]!;
+  for (let g = 0; g < s.cfg.gpus.length; g++) f += s.cfg.gpus[g]! - taken[g]!;
   return f;
 }
 

@@ -4,7 +4,7 @@ import { gpuById } from '../hardware/gpus.js';
 import { HostLoadTimer } from '../hardware/load-time.js';
 import { MEASURED_REFERENCE, cpuRates, offloadedDecode, perStreamFactor, ratesFor, type Rates } from '../hardware/throughput.js';
 import { PAGE_CACHE } from '../hardware/storage.js';
-import { parseServerEnv, type SchedModel, type SchedulerConfig } from '../ollama/index.js';
+import { numParallelFor, parseServerEnv, type SchedModel, type SchedulerConfig } from '../ollama/index.js';
 import type { LoadTimer } from '../ollama/types.js';
 import { victimOrder } from '../whatif/eviction-orders.js';
 import { scaleTrace } from '../workload/scale.js';
@@ -140,17 +140,23 @@ export function schedulerConfig(c: ResolvedCandidate, rates: readonly (Rates | n
     arch: m.arch,
     p: m.p,
     vram: m.vram,
-    numParallel: m.arch?.embeddingOnly ? 1 : env.numParallel,
+    numParallel: numParallelFor(env.numParallel, m.arch?.embeddingOnly === true, m.family),
     load: m.load,
     loadFailsAfter: m.loadFailsAfter,
     numCtx: m.numCtx,
     nCtxTrain: m.nCtxTrain,
     numGpu: m.numGpu ?? -1,
+    layers: m.layers ?? m.arch?.layers ?? 0,
+    vision: m.vision === true,
   }));
   return {
     env,
     loadTimer: loadTimer(c),
     loadCrashes: c.loadCrashes,
+    loadStalls: c.loadStalls,
+    reserved: c.host.reserved,
+    reserveChanges: c.reserveChanges,
+    cudaWithoutFlashAttention: env.flashAttention === false && c.host.gpus.length > 0 && !c.host.unified,
     unifiedRam: c.host.unified ? c.host.ram : undefined,
     victimOrder: victimOrder(c.eviction),
     answerScale: answerScale(c, rates),

@@ -6,14 +6,17 @@
  *   INV-3 events come in time order, and memory held never goes negative;
  *   INV-4 a runner key is never loaded twice at once;
  *   INV-5 the same input gives the same events (determinism);
+ *   INV-6 a load that runs out of memory is retried at most once per send (oomRetryAttempted);
  *   and the scheduler's own S1–S4 (src/ollama/invariants.ts) after every event;
- * with server restarts, runtime OOMs and retrying clients thrown in.
+ * with server restarts, runtime OOMs and retrying clients thrown in — and memory
+ * running short: estimates below the real footprint (load OOMs and their retry),
+ * memory other processes hold and take or free mid-run, and loads that stall.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { simpleHost } from '../../src/config/hardware.js';
 import type { ResolvedScenario } from '../../src/config/types.js';
-import { EventKind, Status } from '../../src/events/index.js';
+import { EventKind, Reason, Status } from '../../src/events/index.js';
 import type { Req } from '../../src/ollama/index.js';
 import { runScenario } from '../../src/sim/run-scenario.js';
 import { Op, TraceBuilder } from '../../src/workload/trace.js';
@@ -24,7 +27,11 @@ const KEEP_ALIVES = [NaN, 0, Infinity, 30e6, 300e6, -1 /* INVALID → 400 */];
 const world = fc.record({
   gpus: fc.array(fc.integer({ min: 8, max: 80 }), { minLength: 0, maxLength: 2 }),
   models: fc.array(
-    fc.record({ vram: fc.integer({ min: 1, max: 90 }), load: fc.integer({ min: 0, max: 30 }), fails: fc.boolean(), key: fc.integer({ min: 0, max: 5 }) }),
+    fc.record({
+      vram: fc.integer({ min: 1, max: 90 }), load: fc.integer({ min: 0, max: 30 }), fails: fc.boolean(), key: fc.integer({ min: 0, max: 5 }),
+      // P as a share of the real footprint: below 1 the estimate is optimistic and loads can run out of memory.
+      estimate: fc.constantFrom(1, 1, 0.5, 0.8), numCtx: fc.constantFrom(0, 8192),
+    }),
     { minLength: 1, maxLength: 5 },
   ),
   server: fc.record({
@@ -32,7 +39,11 @@ const world = fc.record({
     OLLAMA_NUM_PARALLEL: fc.integer({ min: 1, max: 3 }),
     OLLAMA_MAX_LOADED_MODELS: fc.integer({ min: 0, max: 3 }),
     OLLAMA_MAX_QUEUE: fc.integer({ min: 0, max: 6 }),
+    OLLAMA_LOAD_TIMEOUT: fc.constantFrom('30s', '5m', '0'),
   }),
+  reserved: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 2, maxLength: 2 }),
+  reserves: fc.array(fc.record({ at: fc.integer({ min: 0, max: 400 }), gpu: fc.nat(), gib: fc.integer({ min: 0, max: 12 }) }), { maxLength: 2 }),
+  stalls: fc.array(fc.record({ model: fc.nat(), from: fc.integer({ min: 0, max: 300 }), length: fc.integer({ min: 1, max: 100 }) }), { maxLength: 1 }),
   faults: fc.array(fc.record({ at: fc.integer({ min: 0, max: 400 }), kind: fc.constantFrom('restart', 'runtime_oom'), model: fc.nat() }), { maxLength: 2 }),
   retry: fc.option(fc.record({ attempts: fc.integer({ min: 1, max: 3 }), backoff: fc.integer({ min: 0, max: 20 }) })),
   requests: fc.array(
@@ -59,14 +70,18 @@ function scenarioOf(w: World): ResolvedScenario {
     b.push(t * 1e6, r.model % w.models.length, r.duration * 1e6, KEEP_ALIVES[r.ka]!, r.numCtx, r.timeout * 1e6, r.op, null);
   }
   const models = w.models.map((m, i) => ({
-    name: `m${i}`, vram: m.vram * GiB, p: m.vram * GiB, arch: null, load: m.load * 1e6, keepAlive: NaN, key: `k${m.key}`,
-    loadFailsAfter: m.fails ? m.load * 1e6 / 2 : Infinity, numCtx: 0, nCtxTrain: 0,
+    name: `m${i}`, vram: m.vram * GiB, p: m.vram * m.estimate * GiB, arch: null, load: m.load * 1e6, keepAlive: NaN, key: `k${m.key}`,
+    loadFailsAfter: m.fails ? m.load * 1e6 / 2 : Infinity, numCtx: m.numCtx, nCtxTrain: 0,
   }));
+  const host = simpleHost(w.gpus.map((g) => g * GiB));
+  host.reserved = w.gpus.map((g, i) => Math.min(g, w.reserved[i]!) * GiB);
   return {
     file: 'w', name: 'w', seed: 1, horizon: 3600e6, modelNames: models.map((m) => m.name), warm: [], warnings: [],
     trace: b.build(),
     candidates: [{
-      name: 'c', server: w.server, host: simpleHost(w.gpus.map((g) => g * GiB)), models, warm: [], raw: {},
+      name: 'c', server: w.server, host, models, warm: [], raw: {},
+      reserveChanges: w.gpus.length === 0 ? [] : w.reserves.map((r, index) => ({ at: r.at * 1e6, gpu: r.gpu % w.gpus.length, bytes: Math.min(r.gib, w.gpus[r.gpu % w.gpus.length]!) * GiB, index })),
+      loadStalls: w.stalls.map((st) => ({ model: st.model % models.length, from: st.from * 1e6, until: (st.from + st.length) * 1e6 })),
       faults: w.faults.map((f) => ({ at: f.at * 1e6, kind: f.kind as 'restart' | 'runtime_oom', model: f.model % models.length }))
         .sort((a, b) => a.at - b.at),
       retry: w.retry ? { attempts: w.retry.attempts, backoff: w.retry.backoff * 1e6 } : null,
@@ -89,7 +104,9 @@ function observe(sc: ResolvedScenario) {
 const RUNS = Number(process.env.OLLAMASIM_SOAK_RUNS ?? 300);
 
 describe('invariants on random worlds', () => {
-  test(`INV-1..5 and S1–S4 hold on ${RUNS} random worlds (fixed seed)`, () => {
+  test(`INV-1..6 and S1–S4 hold on ${RUNS} random worlds (fixed seed)`, () => {
+    // What the worlds exercised: a property that never meets a load OOM proves nothing about it.
+    const seen = { oom: 0, evictAll: 0, stall: 0, reserved: 0 };
     fc.assert(
       fc.property(world, (w) => {
         const sc = scenarioOf(w);
@@ -122,10 +139,24 @@ describe('invariants on random worlds', () => {
           }
           if (kind === EventKind.unload) loadedKeys.delete(key);
         }
+        // INV-6: a load OOM is retried at most once per send of a request (oomRetryAttempted).
+        const ooms = new Map<number, number>();
+        for (const [, kind, , request, reason] of events) {
+          if (kind === EventKind.load_fail && reason === Reason.oom) {
+            ooms.set(request!, (ooms.get(request!) ?? 0) + 1);
+            expect(ooms.get(request!)).toBeLessThanOrEqual(2);
+            seen.oom++;
+          }
+          if (kind === EventKind.fail || kind === EventKind.retry) ooms.delete(request!);
+          if (kind === EventKind.mark && reason === Reason.evict_all) seen.evictAll++;
+          if (kind === EventKind.load_fail && reason === Reason.load_timeout) seen.stall++;
+          if (kind === EventKind.fault && reason === Reason.reserved) seen.reserved++;
+        }
         // INV-5
         expect(observe(sc).events).toEqual(events);
       }),
       { seed: 20261125, numRuns: RUNS },
     );
+    for (const [what, n] of Object.entries(seen)) expect(n, `${what} never happened`).toBeGreaterThan(0);
   });
 });

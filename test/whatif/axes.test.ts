@@ -47,12 +47,12 @@ const AXES: Record<string, Entry> = {
   'server.OLLAMA_NUM_PARALLEL': { key: 'OLLAMA_NUM_PARALLEL', values: [1, 4], moves: true },
   'server.OLLAMA_MAX_LOADED_MODELS': { key: 'OLLAMA_MAX_LOADED_MODELS', values: [1, 0], moves: true },
   'server.OLLAMA_MAX_QUEUE': { key: 'OLLAMA_MAX_QUEUE', values: [1, 512], scenario: { server: { OLLAMA_MAX_LOADED_MODELS: 1 } }, moves: true },
-  'server.OLLAMA_LOAD_TIMEOUT': { key: 'OLLAMA_LOAD_TIMEOUT', values: ['1m', '10m'], moves: NOT_MODELLED['server.OLLAMA_LOAD_TIMEOUT']! },
+  'server.OLLAMA_LOAD_TIMEOUT': { key: 'OLLAMA_LOAD_TIMEOUT', values: ['1m', '10m'], scenario: { faults: [{ kind: 'load_stall', model: 'own', from: '30m', until: '1h' }] }, moves: true },
   'server.OLLAMA_SCHED_SPREAD': { key: 'OLLAMA_SCHED_SPREAD', values: [false, true], scenario: { host: { count: 2 } }, moves: 'spreading moves memory between GPUs, not the totals the summary gives' },
   'server.OLLAMA_CONTEXT_LENGTH': { key: 'OLLAMA_CONTEXT_LENGTH', values: [0, 131072], moves: true },
   'server.OLLAMA_GPU_OVERHEAD': { key: 'OLLAMA_GPU_OVERHEAD', values: [0, 8 * 2 ** 30], moves: true },
   'server.OLLAMA_KV_CACHE_TYPE': { key: 'OLLAMA_KV_CACHE_TYPE', values: ['f16', 'q8_0'], moves: NOT_MODELLED['server.OLLAMA_KV_CACHE_TYPE']! },
-  'server.OLLAMA_FLASH_ATTENTION': { key: 'OLLAMA_FLASH_ATTENTION', values: [false, true], moves: NOT_MODELLED['server.OLLAMA_FLASH_ATTENTION']! },
+  'server.OLLAMA_FLASH_ATTENTION': { key: 'OLLAMA_FLASH_ATTENTION', values: [false, true], moves: true },
   'host.gpu': { key: 'host.gpu', values: ['rtx-4090', 'h100-sxm'], moves: true },
   'host.count': { key: 'host.count', values: [1, 2], moves: true },
   'host.vram': { key: 'host.vram', values: ['24GiB', '48GiB'], moves: true },
@@ -60,6 +60,7 @@ const AXES: Record<string, Entry> = {
   'host.ram': { key: 'host.ram', values: ['64GiB', '2GiB'], moves: true },
   'host.runner_start': { key: 'host.runner_start', values: ['1s', '10s'], moves: true },
   'host.unified': { key: 'host.unified', values: [false, true], scenario: { host: { ram: '12GiB' } }, moves: true },
+  'host.reserved': { key: 'host.reserved', values: ['0GiB', '12GiB'], moves: true },
   'host.unload': { key: 'host.unload', values: ['1s', '20s'], scenario: { server: { OLLAMA_MAX_LOADED_MODELS: 1 } }, moves: true },
   'models.*.tag': { key: 'models.llama3.1:8b.tag', values: ['llama3.1:8b', 'llama3.2:3b'], moves: true },
   'models.*.vram': { key: 'models.own.vram', values: ['10GiB', '20GiB'], moves: true },
@@ -71,6 +72,9 @@ const AXES: Record<string, Entry> = {
   'models.*.num_ctx': { key: 'models.llama3.1:8b.num_ctx', values: [2048, 65536], moves: true },
   'models.*.n_ctx_train': { key: 'models.llama3.1:8b.n_ctx_train', values: [2048, 131072], moves: true },
   'models.*.num_gpu': { key: 'models.llama3.1:8b.num_gpu', values: [-1, 0], moves: true },
+  'models.*.layers': { key: 'models.own.layers', values: [20, 80], scenario: { models: { own: { num_gpu: 16, layers: 40 } } }, moves: true },
+  'models.*.family': { key: 'models.llama3.1:8b.family', values: ['llama', 'mllama'], scenario: { server: { OLLAMA_NUM_PARALLEL: 4 } }, moves: true },
+  'models.*.vision': { key: 'models.llama3.1:8b.vision', values: [false, true], scenario: { models: { 'llama3.1:8b': { num_ctx: 512 } } }, moves: true },
   'models.*.prefill_tps': { key: 'models.llama3.1:8b.prefill_tps', values: [100, 10000], moves: true },
   'models.*.decode_tps': { key: 'models.llama3.1:8b.decode_tps', values: [20, 200], moves: true },
   'retry.attempts': { key: 'retry.attempts', values: [1, 4], scenario: { retry: { attempts: 1, backoff: '5s' }, models: { own: { load_fails_after: '1s' } } }, moves: true },
@@ -97,8 +101,8 @@ describe('every sweepable path: a sweep cell is `run` with the value written in'
   });
 
   test('a sweep over a setting the simulator does not model says so', async () => {
-    const sc = await loadScenario(writeScenario({ ...BASE, sweep: { OLLAMA_FLASH_ATTENTION: [false, true] } }));
-    expect(sc.warnings).toEqual([expect.stringMatching(/sweeping OLLAMA_FLASH_ATTENTION: flash attention is accepted but not modelled/)]);
+    const sc = await loadScenario(writeScenario({ ...BASE, sweep: { OLLAMA_KV_CACHE_TYPE: ['f16', 'q8_0'] } }));
+    expect(sc.warnings).toEqual([expect.stringMatching(/sweeping OLLAMA_KV_CACHE_TYPE: the KV cache type is accepted but not modelled/)]);
   });
 
   test.each(sweepablePaths())('%s', async (path) => {

@@ -33,3 +33,20 @@ test('every catalogue entry names its source and lists in the tables', () => {
   expect(gpusText(GPUS).split('\n').length).toBeGreaterThan(GPUS.length);
   expect(modelsText(MODELS)).toContain('nomic-embed-text');
 });
+
+test('explain: memory other processes hold lowers free memory, and a real footprint above it is flagged as a load OOM', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ollamasim-explain-'));
+  writeFileSync(join(dir, 's.yaml'), `
+host: { gpus: [ { vram: 24GiB, reserved: 2GiB } ] }
+models: { big: { vram: 23GiB, p: 17GiB, load: 5s }, small: { vram: 4GiB, load: 1s } }
+workload: { requests: [] }
+candidates: [ { name: desktop }, { name: no desktop, host: { reserved: 0GiB } } ]
+`);
+  const [desktop, alone] = explainScenario(await loadScenario(join(dir, 's.yaml')));
+  expect(desktop!.reserved).toEqual([2 * GiB]);
+  expect(desktop!.models.map((m) => m.oomAlone)).toEqual([true, false]);
+  expect(alone!.models.map((m) => m.oomAlone)).toEqual([false, false]);
+  const text = explainText([desktop!]);
+  expect(text).toContain('held by other processes: 2.00 GiB; free on an empty host 22.00 GiB');
+  expect(text).toContain('even alone the load runs out of memory (Ollama retries once at a cut automatic context)');
+});
