@@ -40,7 +40,9 @@ if (process.argv[2] === '--one') {
     console.log(
       `${row.workload}\n  ${row.requests.toLocaleString('en')} requests, ${row.events.toLocaleString('en')} events in ${row.seconds} s` +
       ` → ${row.requests_per_s.toLocaleString('en')} req/s, ${row.events_per_s.toLocaleString('en')} events/s, peak RSS ${row.peak_rss_mb} MB` +
-      (row.max_relative_error !== undefined ? `, largest error vs theory ${(row.max_relative_error * 100).toFixed(2)} %` : ''),
+      (row.max_relative_error !== undefined ? `, largest error vs theory ${(row.max_relative_error * 100).toFixed(2)} %` : '') +
+      (row.proxy_added_p99_ms !== undefined ? `\n  p99 chunk lateness ${row.p99_direct_ms} ms direct, ${row.p99_proxied_ms} ms through record: the proxy adds ${row.proxy_added_p99_ms} ms at p99, ${row.proxy_added_p50_ms} ms at p50; ${row.cpu_us_per_chunk} µs of CPU a chunk` : '') +
+      (row.max_streams !== undefined ? `\n  ${row.max_streams} concurrent streams sustained (p99 chunk lateness ${row.p99_lateness_ms_at_max} ms; by streams ${row.p99_lateness_by_streams}); ${row.cpu_us_per_chunk} µs of CPU a chunk` : ''),
     );
   }
   const file = fileURLToPath(new URL('../../bench/results.json', import.meta.url));

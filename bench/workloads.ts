@@ -13,6 +13,7 @@ import { runScenario } from '../src/sim/run-scenario.js';
 import { md1MeanWait, mmcMeanWait } from '../src/metrics/queueing.js';
 import type { Req } from '../src/ollama/index.js';
 import { meanWaitSeconds, poissonWorld } from './oracle.js';
+import { proxyLatency, serveStreams } from './http.js';
 import { queueWorkload } from './queue.js';
 import { diurnal, rowsToTrace, synthesize, type SyntheticModel } from '../src/workload/synthetic.js';
 
@@ -29,6 +30,19 @@ export interface BenchRow {
   peak_rss_mb: number;
   /** Oracle workloads: the largest relative error against theory. */
   max_relative_error?: number;
+  /** record: p99 chunk lateness of 200 streams straight from serve and through the proxy, and the difference (ms). */
+  p99_direct_ms?: number;
+  p99_proxied_ms?: number;
+  proxy_added_p99_ms?: number;
+  proxy_added_p50_ms?: number;
+  completed?: number;
+  /** serve: the most concurrent streams with p99 chunk lateness ≤ 100 ms, and that lateness (ms). */
+  max_streams?: number;
+  p99_lateness_ms_at_max?: number;
+  /** serve: p99 chunk lateness at each stream count tried, e.g. "100: 40 ms, 200: 55 ms". */
+  p99_lateness_by_streams?: string;
+  /** serve, record: CPU time the server process spent per streamed chunk (µs; Linux). */
+  cpu_us_per_chunk?: number;
 }
 
 type Measure = Omit<BenchRow, 'workload' | 'peak_rss_mb' | 'requests_per_s' | 'events_per_s'>;
@@ -242,6 +256,8 @@ export const WORKLOADS: Record<string, () => Measure | Promise<Measure>> = {
   'plan: 540 configurations of the default day, all cores (events = configurations; target ≤ 60 s)': planWorkload,
   'sweep: 100 cells × ~100k requests × 2 replications, 1 worker': () => sweepWorkload(1),
   'sweep: 100 cells × ~100k requests × 2 replications, 2 workers (target ≤ 30 s)': () => sweepWorkload(2),
+  'record: latency the proxy adds to 200 concurrent streams, 4 000 chunks/s (target p99 ≤ 2 ms; events = chunks)': proxyLatency,
+  "serve: concurrent streams held at the simulated GPU's own rates, p99 chunk lateness ≤ 250 ms (events = chunks)": serveStreams,
   'queue: 40 cells on Redis, 1 worker process (events = cells)': () => queueWorkload(1),
   'queue: 40 cells on Redis, 2 worker processes (events = cells)': () => queueWorkload(2),
   'queue: 40 cells on Redis, 4 worker processes (events = cells)': () => queueWorkload(4),

@@ -5,6 +5,10 @@ import { adviseCommand, explainCommand, gpusCommand, modelsCommand } from './cat
 import { runCommand } from './run.js';
 import { sweepCommand } from './sweep.js';
 import { planCommand } from './plan.js';
+import { calibrateCommand } from './calibrate.js';
+import { validateCommand } from './validate.js';
+import { recordCommand } from './record.js';
+import { serveCommand } from './serve.js';
 import { workerCommand } from './worker.js';
 import { traceConvertCommand, traceStatsCommand, traceSynthCommand } from './trace.js';
 
@@ -76,6 +80,24 @@ program
   .description('recommend a keep_alive per model from its idle gaps, and prove it against 5m, -1 and 0')
   .option('--json', 'print the advice as JSON')
   .action(adviseCommand);
+program
+  .command('calibrate')
+  .argument('<dir>', 'a recording (ollamasim record --out DIR, or logs import)')
+  .description('load times, token rates, NUM_PARALLEL slowdown and footprints per model from a recording; writes a scenario with them')
+  .option('--out <file>', 'the calibrated scenario (default: DIR/calibrated.yaml)')
+  .option('--gpu <id>', 'the catalogue GPU the server runs on (a recording cannot tell), e.g. rtx-4090')
+  .option('--vram <size>', 'or its memory, e.g. 24GiB')
+  .option('--json', 'print the calibration as JSON')
+  .action(calibrateCommand);
+program
+  .command('validate')
+  .argument('<scenario>', 'scenario file whose workload is the recording\'s trace.csv')
+  .description('replay a recording and compare with what the server did: loads, unloads, cold share, latency and TTFT per model')
+  .option('--observed <dir>', 'the recording (ollamasim record --out DIR)')
+  .option('--tolerance <share>', 'exit 1 when the largest per-model relative error exceeds this', '10%')
+  .option('--out <dir>', 'write validation.json, report.html and the observed-vs-predicted chart here')
+  .option('--json', 'print the comparison as JSON')
+  .action(validateCommand);
 program.command('gpus').description('list the GPU and storage catalogue').action(gpusCommand);
 program.command('models').description('list the model catalogue').action(modelsCommand);
 program
@@ -83,6 +105,25 @@ program
   .argument('<scenario>', 'scenario file (YAML or JSON)')
   .description("per model: Ollama's memory estimate P, placement, load time cold and warm, a typical request")
   .action(explainCommand);
+
+program
+  .command('serve')
+  .argument('<scenario>', 'scenario file (YAML or JSON)')
+  .description("answer Ollama's HTTP API (/api/generate, chat, embed, ps, tags, version) with the simulator, in real time")
+  .option('--listen <host:port>', 'address to listen on', '127.0.0.1:11434')
+  .option('--speed <x>', 'simulated seconds per wall second', '1')
+  .option('--jitter <share>', 'seeded jitter of answer and load times, e.g. 5%', '0')
+  .option('--candidate <name>', "the scenario's candidate to serve (default: the first)")
+  .option('--output-tokens <n>', 'tokens generated when a request sets no num_predict', '128')
+  .action(serveCommand);
+program
+  .command('record')
+  .description('a transparent proxy in front of Ollama that records the traffic as a trace (never the prompts or answers)')
+  .option('--upstream <url>', 'the Ollama server', 'http://127.0.0.1:11434')
+  .option('--listen <host:port>', 'address clients use instead of Ollama', '127.0.0.1:11435')
+  .option('--out <dir>', 'write trace.csv, requests.jsonl and observed.json here', 'recording')
+  .option('--poll <seconds>', 'how often to poll /api/ps', '5')
+  .action(recordCommand);
 
 const trace = program.command('trace').description('inspect, convert and synthesize request traces');
 trace

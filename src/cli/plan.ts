@@ -75,7 +75,7 @@ function planAxes(opts: PlanOptions): Axis[] {
   ];
   if (opts.hosts) axes.push({ key: 'fleet.hosts', values: opts.hosts.split(',').map(Number) });
   if (opts.keepAlive) axes.push({ key: 'OLLAMA_KEEP_ALIVE', values: opts.keepAlive.split(',').map((v) => (/^-?\d+$/.test(v) ? Number(v) : v)) });
-  checkGridValues(axes);
+  checkGridValues(axes, (key) => (key === 'OLLAMA_KEEP_ALIVE' ? '--keep-alive' : `--grid ${key}`));
   return axes;
 }
 
@@ -239,7 +239,7 @@ async function recommended(file: string, slos: Slo[], opts: PlanOptions) {
 async function namedConfig(file: string, name: string) {
   const values = axisValues(name);
   const axes: Axis[] = Object.entries(values).map(([key, v]) => ({ key, values: [/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(v) ? Number(v) : v] }));
-  checkGridValues(axes);
+  checkGridValues(axes, () => '--config');
   const sc = await loadScenario(file, { axes });
   const prefix = name.includes(' | ') ? name.slice(0, name.lastIndexOf(' | ')) : null;
   const c = axes.length === 0

@@ -9,14 +9,14 @@ import { type Axis, patchFor } from './grid.js';
  * same value is a typo, not a what-if: `OLLAMA_KEEP_ALIVE=5x` would silently be
  * Ollama's 5m, so the sweep would measure a cell other than the one it names.
  */
-export function checkGridValues(axes: readonly Axis[]): void {
+export function checkGridValues(axes: readonly Axis[], flag: (key: string) => string = (key) => `--grid ${key}`): void {
   for (const axis of axes) {
     const server = patchFor(axis.key, null).server as Record<string, unknown> | undefined;
     if (!server) continue;
     const name = Object.keys(server)[0]!;
     for (const value of axis.values) {
       parseServerEnv({ [name]: value }, (_, problem) => {
-        throw gridError(axis.key, msg.gridFallback(String(value), problem));
+        throw argError(flag(axis.key), msg.gridFallback(String(value), problem));
       });
     }
   }
@@ -41,8 +41,12 @@ export function fromAxis(e: InputError, cli: readonly Axis[], file: readonly Axi
   return own ? inFile(own.key, m) : e;
 }
 
-function gridError(key: string, [problem, hint]: readonly [string, string?]): InputError {
-  return new InputError({ file: '(command line)', line: 1, field: `--grid ${key}`, problem, ...(hint ? { hint } : {}) });
+function gridError(key: string, m: readonly [string, string?]): InputError {
+  return argError(`--grid ${key}`, m);
+}
+
+function argError(field: string, [problem, hint]: readonly [string, string?]): InputError {
+  return new InputError({ file: '(command line)', line: 1, field, problem, ...(hint ? { hint } : {}) });
 }
 
 /** { host: { gpu: null } } → "host.gpu" (model names may hold dots: they are one segment). */

@@ -38,6 +38,8 @@ export function mergeHost(base: HostFile, over: HostFile | undefined): HostFile 
   } else {
     delete out.gpus;
     if (over.count === undefined && base.count === undefined && base.gpus !== undefined) out.count = base.gpus.length;
+    // Naming a GPU type over a CPU-only host means one such GPU, not none.
+    if (over.count === undefined && out.count === 0) out.count = 1;
   }
   return out;
 }

@@ -86,10 +86,18 @@ export const msg = {
   noSuchGpu: (gpu: number, count: number): Message => [`GPU ${gpu} does not exist`, count ? `the host has ${count} GPU${count > 1 ? 's' : ''}, numbered from 0` : 'the host has no GPU'],
   numGpuNeedsLayers: (): Message => ['num_gpu above 0 needs the model\'s layer count', 'add layers: N (its block count) to this model, or use a catalogue tag'],
   reservedTooLarge: (value: string): Message => [`${value} is more than the GPU's memory`],
+  notARecording: (): Message => ['not a recording', 'a folder written by ollamasim record (or logs import): requests.jsonl, observed.json, trace.csv'],
+  notARecordedRequest: (): Message => ['not a recorded request', 'each line of requests.jsonl is one JSON object with at, end and response'],
+  badTolerance: (value: string): Message => [`"${value}" is not a tolerance`, 'a share, e.g. 10% or 0.1'],
   notInCatalogue: (name: string, known: readonly string[]): Message => {
     const n = nearest(name, known);
     return [`"${name}" is not in the model catalogue, so it needs vram and load`, n ? `did you mean ${n}? or give vram and load` : 'give vram and load, or a catalogue tag (ollamasim models)'];
   },
+  badListen: (value: string): Message => [`"${value}" is not HOST:PORT`, 'e.g. --listen 127.0.0.1:11434'],
+  badUpstream: (value: string): Message => [`"${value}" is not an http:// URL`, 'e.g. --upstream http://127.0.0.1:11434'],
+  badJitter: (value: string): Message => [`"${value}" is not a share between 0 and 100 %`, 'e.g. --jitter 5%'],
+  unknownCandidate: (name: string, known: readonly string[]): Message => [`no candidate named "${name}"`, didYouMean(name, known)],
+  cannotListen: (address: string, reason: string): Message => [`cannot listen on ${address}`, reason],
 } as const;
 
 /**
@@ -109,4 +117,5 @@ export const warn = {
   axisNotModelled: (file: string, key: string, why: string): string => `${file}: sweeping ${key}: ${why}, so every cell shows the same figures for it`,
   overRam: (file: string, candidate: string, peakGiB: number, ramGiB: number): string =>
     `${file}: candidate "${candidate}": runners held ${peakGiB.toFixed(1)} GiB on the CPU, more than the host's ${ramGiB.toFixed(1)} GiB of RAM; Ollama does not check (spec §5.2c), a real host would swap or kill the runner`,
+  serveOneServer: (file: string): string => `${file}: serve answers as one Ollama server: the scenario's fleet, client retries and synthetic users are not used (the HTTP clients are the workload)`,
 } as const;

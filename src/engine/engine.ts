@@ -71,4 +71,20 @@ export class Engine {
     }
     return this.now;
   }
+
+  /**
+   * Handles everything due up to `t`, then sets the clock to `t` (for a driver
+   * that injects arrivals as they happen, e.g. a simulator answering HTTP in
+   * wall-clock time). Arrivals injected after this see heap events of the same
+   * instant already handled, as run() orders them.
+   */
+  advanceTo(handler: Handler, t: number): void {
+    this.run(handler, null, t);
+    if (t > this.now && Number.isFinite(t)) this.now = t;
+  }
+
+  /** Time of the next scheduled event (possibly a cancelled one), or Infinity. */
+  nextTime(): number {
+    return this.heap.peekTime();
+  }
 }

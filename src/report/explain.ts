@@ -1,3 +1,4 @@
+import { CPU } from '../hardware/throughput.js';
 import type { CandidateExplanation } from '../sim/explain.js';
 import type { GpuSpec } from '../hardware/gpus.js';
 import type { ModelSpec } from '../hardware/models.js';
@@ -43,7 +44,9 @@ export function gpusText(gpus: readonly GpuSpec[]): string {
     g.pricePerHour !== undefined ? `$${g.pricePerHour}/h` : '', g.priceToBuy !== undefined ? `$${g.priceToBuy}` : '',
     `${Math.round(g.boardPower)} W / ${Math.round(g.idlePower)} W`]);
   return table(['id', 'name', 'memory', 'bandwidth', 'host link', 'rent', 'buy', 'power busy / idle'], rows) +
-    '\nPrices are rough estimates for comparison: override them in the scenario. Sources: src/hardware/gpus.ts.\n';
+    '\nPrices are rough estimates for comparison: override them in the scenario. Sources: src/hardware/gpus.ts.\n' +
+    `A host without GPUs (gpus: [], or count: 0) answers at the CPU's rates: decode ${(CPU.ramBandwidth / 1e9).toFixed(0)} GB/s of RAM ÷ the file, ` +
+    `prefill ${CPU.prefill8b} t/s for 8B (${CPU.source}).\n`;
 }
 
 export function modelsText(models: readonly ModelSpec[]): string {

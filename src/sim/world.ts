@@ -84,10 +84,12 @@ export function serviceTimes(rates: readonly (Rates | null)[], scale: readonly n
     return Math.round(s * 1e6);
   };
   const ofDuration = (model: number, us: number): number => (scale[model] === 1 ? us : Math.round(us * scale[model]!));
+  // The common case (no measured_on) reads the duration column as it is: one call per arrival.
+  const asWritten = scale.every((k) => k === 1);
   return {
     ofTrace: (t, i) => {
-      const m = t.model[i]!;
-      return t.fromTokens?.[i] === 1 ? ofTokens(m, t.promptTokens![i]!, t.outputTokens![i]!) : ofDuration(m, t.duration[i]!);
+      if (t.fromTokens?.[i] === 1) return ofTokens(t.model[i]!, t.promptTokens![i]!, t.outputTokens![i]!);
+      return asWritten ? t.duration[i]! : ofDuration(t.model[i]!, t.duration[i]!);
     },
     ofDuration,
     ofTokens: (model, prompt, output) => Math.max(1, ofTokens(model, prompt, output)),

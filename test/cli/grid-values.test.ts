@@ -62,4 +62,10 @@ describe('plan --price-of', () => {
       expect(r.stderr).toMatch(new RegExp(`^\\(command line\\):1: --price-of: ${problem!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     }
   });
+
+  test('--keep-alive 5x is checked like --grid, and named as the flag the user typed', () => {
+    const r = cli(['plan', 's.yaml', '--slo', 'p95<=3s', '--keep-alive', '5m,5x']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^\(command line\):1: --keep-alive: "5x" is neither a Go duration nor whole seconds/);
+  });
 });

@@ -56,6 +56,16 @@ describe('a candidate is a partial override, merged field by field (lists replac
     expect(c!.host.gpuIds).toEqual(['l4', 'l4', 'l4']);
   });
 
+  test('a GPU type over a CPU-only host is one such GPU (not none); with a count of its own, that count', async () => {
+    const [one, two, none] = await candidates({
+      ...BASE, host: { gpus: [] },
+      candidates: [{ name: 'one', host: { gpu: 'l4' } }, { name: 'two', host: { gpu: 'l4', count: 2 } }, { name: 'none', host: { gpu: 'l4', count: 0 } }],
+    });
+    expect(one!.host.gpuIds).toEqual(['l4']);
+    expect(two!.host.gpuIds).toEqual(['l4', 'l4']);
+    expect(none!.host.gpus).toEqual([]);
+  });
+
   test('models.X: one field changes, the others stay (a given P stays P)', async () => {
     const [c] = await candidates({ ...BASE, candidates: [{ name: 'x', models: { own: { vram: '6GiB' }, 'llama3.1:8b': { keep_alive: '1m' } } }] });
     expect(c!.models[1]).toMatchObject({ vram: 6 * GiB, p: 5 * GiB, load: 3e6 });

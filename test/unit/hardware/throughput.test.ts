@@ -46,3 +46,18 @@ describe('decode and prefill rates against the cited table (field-notes §5)', (
     expect(answerSeconds(1000, 100, { prefill: 1000, decode: 50 })).toBe(3);
   });
 });
+
+describe('CPU-only hosts: cited CPU rates', () => {
+  test('8B Q4_K_M: decode = 60 GB/s of RAM ÷ 4.9 GB ≈ 12.2 t/s (field notes §5), prefill 224 t/s (ik_llama.cpp#128); bigger is slower', async () => {
+    const { cpuRates, CPU } = await import('../../../src/hardware/throughput.js');
+    const r = cpuRates(model('llama3.1:8b'));
+    expect(r.decode).toBeCloseTo(60e9 / 4.9e9, 6);
+    expect(r.prefill).toBeCloseTo(224, 6);
+    expect(CPU.source).toMatch(/field-notes §5.*ik_llama\.cpp#128/);
+    const big = cpuRates(model('llama3.1:70b'));
+    expect(big.decode).toBeLessThan(r.decode / 5);
+    expect(big.prefill).toBeLessThan(r.prefill / 5);
+    // Slower than any catalogue GPU on the same model.
+    expect(r.decode).toBeLessThan(ratesFor(gpu('l4'), model('llama3.1:8b')).decode);
+  });
+});
