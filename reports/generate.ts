@@ -5,7 +5,8 @@
  * prints) and advice.txt (`ollamasim advise`: the practice's setting against the
  * advisor's); reports/keepalive/, the default scenario swept over
  * OLLAMA_KEEP_ALIVE = 0, 1m, 5m, 30m, -1; and reports/offered-load/, three of those
- * settings against rate_scale 0.5–8.
+ * settings against rate_scale 0.5–8; reports/versions/, the default scenario under
+ * Ollama 0.6.8, 0.11.4, 0.20.0 and 0.32.15 (server.version).
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -52,3 +53,13 @@ const loadDir = join(root, 'reports', 'offered-load');
 writeSweep(loadDir, load);
 await writeSweepReport(loadDir, load, readFileSync('scenarios/default.yaml', 'utf8'));
 console.log(`reports/offered-load: ${load.cells.length} cells`);
+
+// The same traffic under each era's profile version and an E1 boundary (src/ollama/versions.ts).
+const versions = await runSweep('scenarios/default.yaml', {
+  axes: [{ key: 'server.version', values: ['0.6.8', '0.11.4', '0.20.0', '0.32.15'] }],
+  replications: 3,
+});
+const versionsDir = join(root, 'reports', 'versions');
+writeSweep(versionsDir, versions);
+await writeSweepReport(versionsDir, versions, readFileSync('scenarios/default.yaml', 'utf8'));
+console.log(`reports/versions: ${versions.cells.length} cells × ${versions.replications} replications`);

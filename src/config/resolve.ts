@@ -3,6 +3,7 @@ import type { Path, YamlSource } from './yaml-source.js';
 import { HOUR } from '../engine/index.js';
 import { INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js';
 import { parseServerEnv } from '../ollama/envconfig.js';
+import { CURRENT_VERSION, envForVersion, envReadFrom, parseVersion } from '../ollama/versions.js';
 import { checkReserveGpus, resolveFaults, resolveRetry } from './faults.js';
 import { deepMerge } from './merge.js';
 import { architecture, CATALOGUE_MODEL_TAGS, catalogueModel, type HostPath, mergeHost, resolveHost } from './hardware.js';
@@ -181,7 +182,7 @@ export class Resolver {
       if (c.name.trim() === '') throw this.src.error([...path, 'name'], msg.emptyName());
       if (seen.has(c.name)) throw this.src.error([...path, 'name'], msg.duplicateCandidate(c.name));
       seen.add(c.name);
-      return this.candidate(c, path, (server) => this.checkServer(server, c.name, warned, warnings));
+      return this.candidate(c, path, (server, version) => this.checkServer(server, c.name, warned, warnings, version));
     });
   }
 
@@ -194,14 +195,15 @@ export class Resolver {
    * One candidate: every section merged into the scenario's (server, host, models.X,
    * fleet, policy, retry field by field; warm and faults replaced whole), then resolved.
    */
-  private candidate(c: CandidateFile, path: Path, checkServer: (server: Record<string, string | number | boolean>) => void): ResolvedCandidate {
+  private candidate(c: CandidateFile, path: Path, checkServer: (server: Record<string, string | number | boolean>, version: string) => void): ResolvedCandidate {
     const dur = (v: unknown, p: Path) => this.duration(v, p);
     const size = (v: unknown, p: Path) => this.size(v, p);
     for (const name of Object.keys(c.models ?? {})) {
       if (!this.modelNames.includes(name)) throw this.src.error([...path, 'models', name], msg.unknownModel(name, this.modelNames), true);
     }
     const server = { ...this.file.server, ...c.server } as Record<string, string | number | boolean>;
-    checkServer(server);
+    const version = this.version(server.version, c.server?.version !== undefined ? [...path, 'server', 'version'] : ['server', 'version']);
+    checkServer(server, version);
     const resolved: ResolvedCandidate = {
       name: c.name,
       server,
@@ -211,6 +213,7 @@ export class Resolver {
       ...(c.faults ? resolveFaults(this.src, c.faults, [...path, 'faults'], this.modelNames, dur, size) : resolveFaults(this.src, this.file.faults, ['faults'], this.modelNames, dur, size)),
       retry: this.retry(c, path, dur),
       eviction: c.policy?.eviction ?? this.file.policy?.eviction ?? 'ollama',
+      version,
       rateScale: this.rateScale(c.rate_scale ?? this.file.rate_scale, c.rate_scale !== undefined ? [...path, 'rate_scale'] : ['rate_scale']),
       ...this.fleet(c, path),
       raw: this.merged(c),
@@ -233,14 +236,26 @@ export class Resolver {
    * default, and so does the run), but the user should learn their setting had
    * no effect. A value inherited by every candidate is reported once.
    */
-  private checkServer(server: Record<string, string | number | boolean>, candidate: string, warned: Set<string>, warnings: string[]): void {
-    const env = parseServerEnv(server, (name, m) => {
+  private checkServer(server: Record<string, string | number | boolean>, candidate: string, warned: Set<string>, warnings: string[], version: string): void {
+    for (const name of Object.keys(server)) {
+      const since = envReadFrom(version, name);
+      if (since !== null) warnings.push(warn.serverEnv(this.src.file, candidate, name, `Ollama ${version} does not read it (from v${since}); the run ignores it`));
+    }
+    const env = parseServerEnv(envForVersion(version, server), (name, m) => {
       if (warned.has(name + m)) return;
       warned.add(name + m);
       warnings.push(warn.serverEnv(this.src.file, candidate, name, m));
     });
     // The parsed value, so "1", 1 and '"1"' all count, and an invalid value (→ 512) does not.
     if (env.maxQueue < 2) warnings.push(warn.smallMaxQueue(this.src.file, candidate, env.maxQueue));
+  }
+
+  /** `server.version`: a bundled release tag, else exit 2 naming the nearest one (src/ollama/versions.ts). */
+  private version(v: unknown, path: Path): string {
+    if (v === undefined) return CURRENT_VERSION;
+    const parsed = parseVersion(v);
+    if (parsed.ok) return parsed.version;
+    throw this.src.error(path, msg.unsupportedVersion(String(v), parsed.nearest, typeof v === 'number'));
   }
 
   /** The candidate as the user wrote it, on top of the base scenario: what reports show as its settings. */

@@ -10,9 +10,15 @@ const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 const Quantity = z.union([z.string(), z.number()]);
 const KeepAlive = z.union([z.string(), z.number(), z.null()]);
 
-export const ServerSchema = z.strictObject(
-  Object.fromEntries(SERVER_ENV_NAMES.map((n) => [n, Scalar.optional()])) as Record<(typeof SERVER_ENV_NAMES)[number], z.ZodOptional<typeof Scalar>>,
-);
+export const ServerSchema = z.strictObject({
+  ...(Object.fromEntries(SERVER_ENV_NAMES.map((n) => [n, Scalar.optional()])) as Record<(typeof SERVER_ENV_NAMES)[number], z.ZodOptional<typeof Scalar>>),
+  /**
+   * The Ollama release the server runs ("0.6.8"): its scheduler rules (src/ollama/versions.ts).
+   * A string of a bundled release tag; a number is accepted here only so that the resolver can
+   * say that `0.30` reads as 0.3 and must be quoted.
+   */
+  version: z.union([z.string(), z.number()]).optional(),
+});
 
 export const ModelSchema = z.strictObject({
   /** A model catalogue tag (default: the model's own name). */

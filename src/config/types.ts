@@ -84,6 +84,8 @@ export interface ResolvedCandidate {
   retry?: { attempts: number; backoff: number } | null;
   /** A what-if eviction order Ollama does not have; absent or 'ollama' = Ollama's own. */
   eviction?: 'ollama' | 'lru' | 'cost';
+  /** The Ollama release whose scheduler rules apply ("0.6.8"); absent = the current one (src/ollama/versions.ts). */
+  version?: string;
   /** Offered load: the workload at this multiple of its rate (1 = as written). */
   rateScale?: number;
   /** Several identical Ollama servers behind a router (each host as `host` describes). */

@@ -46,6 +46,10 @@ export const msg = {
   warmDuplicate: (name: string): Message => [`model "${name}" is listed twice`],
   noGpus: (): Message => ['missing (required)', 'give gpus: [ { vram: 24GiB } ], gpu: rtx-4090 (with count), or gpus: [] for a CPU-only host'],
   countWithoutGpu: (): Message => ['a count of GPUs needs a GPU to repeat', 'give gpu: NAME, gpus: [ { vram: 24GiB } ] or vram: 24GiB with it'],
+  unsupportedVersion: (value: string, nearest: string, number: boolean): Message => [
+    number ? `${value} is a number (YAML drops trailing zeros), not an Ollama version` : `"${value}" is not a supported Ollama release`,
+    `nearest supported: ${nearest}; quote a release tag from v0.2.0 to v0.32.15, e.g. "0.6.8"; release candidates and v0.1.x are not modelled`,
+  ],
   unknownCatalogue: (kind: string, name: string, known: readonly string[]): Message => [`unknown ${kind} "${name}"`, didYouMean(name, known)],
   badPriceBasis: (value: string): Message => [`unknown price basis "${value}"`, 'hour (rent by the hour) or buy (own: purchase over --months plus power)'],
   onlyWhenBuying: (flag: string): Message => [`${flag} prices a bought fleet`, 'add --price buy'],

@@ -59,6 +59,8 @@ export const Reason = {
   load_timeout: 20,
   /** Another process takes or frees GPU memory (fault; value = bytes it now holds). */
   reserved: 21,
+  /** E1: a new model whose GPUs were all loading goes back to the queue 250 ms later (queued; async-load.ts). */
+  requeued: 22,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 export const REASON_NAMES: readonly string[] = Object.keys(Reason).map((k) => (k === 'none' ? '' : k));

@@ -7,6 +7,7 @@ import type { SweepResult } from '../plan/sweep.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import { reportHtml } from '../report/html.js';
 import { sweepModelLatencyChart } from '../report/sweep-charts.js';
+import { comparesVersions, versionChart } from '../report/version-charts.js';
 import { chromeTrace } from '../report/timeline.js';
 import type { CandidateResult } from '../sim/run-scenario.js';
 import { fontFiles, toPng, toSvg } from './render-charts.js';
@@ -23,6 +24,7 @@ export async function writeReport(dir: string, sc: ResolvedScenario, results: Ca
   }));
   const capacity = sc.candidates[0]!.host.gpus.reduce((a, b) => a + b, 0);
   const charts = allCharts(runs, capacity);
+  if (comparesVersions(runs.map((r) => r.summary))) charts.push(versionChart(runs.map((r) => r.summary)));
   const { rendered, warning } = await renderCharts(dir, charts);
   writeFileSync(join(dir, 'report.html'), reportHtml(sc.name, results.map((r) => r.summary), rendered, scenarioText));
   writeFileSync(join(dir, 'timeline.json'), JSON.stringify(chromeTrace(runs)) + '\n');
@@ -38,6 +40,7 @@ export async function writeSweepReport(dir: string, r: SweepResult, scenarioText
   const models = Object.keys(r.cells[0]?.runs[0]?.models ?? {});
   const charts = [sweepLatencyChart(p95, r.replications), sweepModelLatencyChart(r.cells, models, r.replications), tradeOffChart(means.map((s) => ({ candidate: s.candidate, summary: s } as ChartInput)))];
   if (r.axes.some((a) => a.key === 'rate_scale')) charts.push(offeredLoadChart(loadPoints(r)));
+  if (comparesVersions(means)) charts.push(versionChart(means));
   const { rendered, warning } = await renderCharts(dir, charts);
   writeFileSync(join(dir, 'report.html'), reportHtml(`${r.scenario}: sweep of ${r.cells.length} cells × ${r.replications} replication(s) (means)`, means, rendered, scenarioText));
   return warning;

@@ -1,6 +1,7 @@
 import { HOUR, SECOND } from '../engine/index.js';
 import type { MetricsCollector, ModelFigures } from './collector.js';
 import { quantilesInPlace } from './quantile.js';
+import { CURRENT_VERSION } from '../ollama/versions.js';
 
 const GiB = 2 ** 30;
 
@@ -50,6 +51,9 @@ export interface CandidateSummary {
   retries: number;
   /** The victim order: "ollama", or a what-if labelled "lru (not Ollama)" / "cost (not Ollama)". */
   eviction_order: string;
+  /** The Ollama release whose scheduler rules ran ("0.32.15" = the current one) and its era (E1, E2, E3; src/ollama/versions.ts). */
+  ollama_version: string;
+  ollama_era: string;
   /** Time to first token, approximated as start − first send (queueing, loads, slot waits), s. */
   ttft_p50_s: number | null;
   ttft_p95_s: number | null;
@@ -121,7 +125,10 @@ export interface ModelSummary {
   service_p99_s: number | null;
 }
 
-export function summarize(candidate: string, m: MetricsCollector, eviction = 'ollama', modelNames: readonly string[] = []): CandidateSummary {
+export function summarize(
+  candidate: string, m: MetricsCollector, eviction = 'ollama', modelNames: readonly string[] = [],
+  version: { version: string; era: string } = { version: CURRENT_VERSION, era: 'E3' },
+): CandidateSummary {
   const lat = m.latencyValues();
   const [l50, l95, l99, lmax] = quantilesInPlace(lat, [0.5, 0.95, 0.99, 1]);
   const [t50, t95, t99] = quantilesInPlace(m.ttftValues(), [0.5, 0.95, 0.99]);
@@ -167,6 +174,8 @@ export function summarize(candidate: string, m: MetricsCollector, eviction = 'ol
     load_ooms: m.loadOoms,
     retries: m.failures.retries,
     eviction_order: eviction === 'ollama' ? 'ollama' : `${eviction} (not Ollama)`,
+    ollama_version: version.version,
+    ollama_era: version.era,
     ttft_p50_s: s(t50),
     ttft_p95_s: s(t95),
     ttft_p99_s: s(t99),

@@ -9,6 +9,8 @@ import { runtimeOom } from './runtime-oom.js';
 import { onReserveChange } from './reserved-memory.js';
 import { restartServer } from './server-restart.js';
 import { onFinish } from './slots.js';
+import { onRequeue } from './async-load.js';
+import { processPending } from './process-pending.js';
 import { Status } from '../events/index.js';
 import type { Req } from './types.js';
 
@@ -34,6 +36,7 @@ function route(s: Scheduler, kind: number, arg: number): void {
     case Ev.cancel: return onClientTimeout(s, arg);
     case Ev.restart: return restartServer(s);
     case Ev.runtimeOom: return runtimeOom(s, arg);
+    case Ev.requeue: return onRequeue(s, arg, processPending);
     default: throw new Error(`scheduler: unknown event kind ${kind}`);
   }
 }

@@ -4,8 +4,11 @@ import { INVALID } from './keep-alive.js';
 import { needsReload } from './needs-reload.js';
 import { processPending, take } from './process-pending.js';
 import { Ev, Prio, type Scheduler } from './sched.js';
-import { Op, type Req, Where } from './types.js';
+import { type Req, Where } from './types.js';
 import { useLoadedRunner } from './use-loaded-runner.js';
+import { serveDuringLoad } from './async-load.js';
+import { joinsLoad } from './join-load.js';
+import { applyRequestRules, takesUnloadShortcut, unloadDuringLoad } from './unload-request.js';
 
 /**
  * A request reaches the server (GenerateHandler → scheduleRunner → getRunner,
@@ -18,6 +21,10 @@ import { useLoadedRunner } from './use-loaded-runner.js';
  * 4. otherwise the slow path: handed straight to an idle scheduler (spec §9.6),
  *    else appended to the pending queue, or 503 if OLLAMA_MAX_QUEUE requests
  *    already wait there.
+ * Older versions (versions.ts) differ at 2 (unload-request.ts), at 3 (no fast
+ * path before v0.11.5; in E2 a request for the loading model joins the load,
+ * join-load.ts) and at 4 (E1 serves loaded models' requests during a load,
+ * async-load.ts).
  */
 export function getRunner(s: Scheduler, r: Req): void {
   s.emit(EventKind.arrive, r.model, r.index, Reason.none);
@@ -30,11 +37,13 @@ export function getRunner(s: Scheduler, r: Req): void {
   if (Number.isFinite(r.timeout)) {
     r.cancelHandle = s.engine.schedule(r.arrival + r.timeout, Prio.cancel, Ev.cancel, r.slot);
   }
+  applyRequestRules(s, r); // older versions' keep_alive and unload rules (unload-request.ts)
   const model = s.cfg.models[r.model]!;
   const runner = s.loaded[model.key];
 
   // An empty prompt with keep_alive exactly 0 is the unload shortcut, whichever op wrote it.
-  if (r.op === Op.unload || (r.op === Op.preload && r.keepAlive === 0)) {
+  if (takesUnloadShortcut(s, r)) {
+    if (!runner && unloadDuringLoad(s, r)) return;
     if (runner) markRunner(s, runner, Reason.unload_request);
     r.admitted = r.start = s.now;
     s.answer(r, Status.ok, 200);
@@ -43,12 +52,15 @@ export function getRunner(s: Scheduler, r: Req): void {
     return;
   }
 
-  if (runner) {
+  // Before v0.11.5 there is no fast path: every request is queued (versions.ts).
+  if (runner && s.profile.fastPath) {
     if (!needsReload(runner, s.contextOf(r), model.numGpu)) {
       useLoadedRunner(s, r, runner, Reason.fast_path);
       return;
     }
   }
+
+  if (joinsLoad(s, r)) return; // E2: the loading runner is in the table (join-load.ts)
 
   if (s.mode === 'idle' && s.pendingLength === 0) {
     take(s, r);
@@ -61,5 +73,6 @@ export function getRunner(s: Scheduler, r: Req): void {
     r.where = Where.queued;
     s.pending.push(r.slot);
     s.emit(EventKind.queued, r.model, r.index, Reason.none, s.pendingLength);
+    serveDuringLoad(s); // E1: a loaded model's request may pass a load (async-load.ts)
   }
 }

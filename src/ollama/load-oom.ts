@@ -41,7 +41,7 @@ export function runsOutOfMemory(p: Placement): boolean {
 
 export function onLoadOom(s: Scheduler, runnerId: number): void {
   const r = endFailedLoad(s, runnerId, Reason.oom);
-  if (s.cfg.loadOomRetry !== false && !r.oomRetried) {
+  if (s.cfg.loadOomRetry !== false && s.profile.loadOomRetry && !r.oomRetried) {
     const cut = reducedAutoNumCtx(s.contextOf(r));
     if (cut > 0 || s.loadedCount > 0) {
       r.oomRetried = true;

@@ -1,5 +1,5 @@
 import { EventKind, Reason, Status } from '../events/index.js';
-import { requestContext, type RequestContext } from './needs-reload.js';
+import type { RequestContext } from './needs-reload.js';
 import { gpuFraction, modelFit } from './model-fit.js';
 import { onLoadOom, runsOutOfMemory } from './load-oom.js';
 import { loadStallAfter } from './load-stall.js';
@@ -10,6 +10,8 @@ import { RunnerState } from './runner-ref.js';
 import { Ev, Prio, type Scheduler } from './sched.js';
 import type { Req, SchedModel } from './types.js';
 import { useLoadedRunner } from './use-loaded-runner.js';
+import { markIfUnloadRequested } from './unload-request.js';
+import { releaseJoiners } from './join-load.js';
 
 /**
  * load (spec §5.2c, §5.6): synchronous — the scheduler is blocked from spawn
@@ -61,6 +63,8 @@ export function onLoadDone(s: Scheduler, runnerId: number): void {
   s.inHand = null;
   s.mode = 'idle';
   useLoadedRunner(s, r, runner, Reason.loaded);
+  releaseJoiners(s, true);
+  markIfUnloadRequested(s, runner);
   schedulerFree(s);
 }
 
@@ -91,8 +95,10 @@ export function endFailedLoad(s: Scheduler, runnerId: number, reason: Reason): R
   s.loadHandle = -1;
   s.loadingRunner = null;
   s.loadOom = false;
+  s.unloadAfterLoad = false;
   s.freeRunner(runner);
   s.emit(EventKind.load_fail, runner.model, r.index, reason, runner.memory);
+  releaseJoiners(s, false);
   return r;
 }
 
@@ -103,8 +109,8 @@ export function endFailedLoad(s: Scheduler, runnerId: number, reason: Reason): R
  */
 export function loadWarm(s: Scheduler, modelIndex: number, keepAlive: number): boolean {
   const model = s.cfg.models[modelIndex]!;
-  const ctx = requestContext(0, model, s.cfg.env, s.tier);
-  const placement = selectPlacement(modelFit(model, ctx, s.cfg.cudaWithoutFlashAttention), s.cfg.gpus, s.gpuTaken(), s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model));
+  const ctx = s.baseContext(modelIndex);
+  const placement = selectPlacement(modelFit(model, ctx, s.cfg.cudaWithoutFlashAttention, undefined, s.profile.batchSurcharge), s.cfg.gpus, s.gpuTaken(), s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model), s.fitRules);
   if (!placement || s.loaded[model.key] || s.loadedCount >= s.maxRunners) return false;
   const runner = s.newRunner(model.key, modelIndex, placement.vram, placement.gpuShare, ctx.numCtx, ctx.auto);
   runner.sessionDuration = Number.isNaN(keepAlive) ? s.cfg.env.keepAlive : keepAlive;

@@ -16,7 +16,7 @@ import type { SchedModel } from './types.js';
  * or loses what the estimate gains or loses, so the part the estimate does not
  * foresee stays the same.
  */
-export function modelFit(model: SchedModel, ctx: RequestContext, cudaWithoutFlashAttention = false, base?: RequestContext): Fit {
+export function modelFit(model: SchedModel, ctx: RequestContext, cudaWithoutFlashAttention = false, base?: RequestContext, batchSurcharge = true): Fit {
   const arch = model.arch;
   const estimate = arch !== null && Number.isNaN(model.p);
   const predicted = estimate ? predictServerVram(arch, ctx.numCtx, model.numParallel) : model.p;
@@ -24,7 +24,7 @@ export function modelFit(model: SchedModel, ctx: RequestContext, cudaWithoutFlas
   return {
     predicted,
     surcharge: (available) =>
-      estimate && !arch.embeddingOnly
+      estimate && !arch.embeddingOnly && batchSurcharge // before v0.30.0 there is no automatic batch (versions.ts)
         ? generationBatchSurcharge(automaticGenerationBatch(ctxTotal, predicted, available, cudaWithoutFlashAttention))
         : 0,
     actual: (pLoad) => {

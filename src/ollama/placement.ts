@@ -27,6 +27,21 @@
  */
 export const FIT_THRESHOLD = 0.8;
 
+/**
+ * What an older Ollama checks instead (versions.ts): before v0.30.0 a 2nd+
+ * model must fit fully (threshold 1) and OLLAMA_GPU_OVERHEAD is reserved on
+ * every GPU (0.6.8 llm/memory.go:103; 0.20.0 llm/server.go:1029-1033).
+ */
+export interface FitRules {
+  threshold: number;
+  /** Bytes reserved on each GPU before anything is placed. */
+  overhead: number;
+  /** A CPU-only load beside others must fit in `systemFree` (before v0.30.0; versions.ts cpuRamCheck). */
+  cpuRamCheck?: boolean;
+}
+
+const E3_FIT: FitRules = { threshold: FIT_THRESHOLD, overhead: 0 };
+
 export interface Fit {
   /** PredictServerVRAM (or the scenario's fixed P). */
   predicted: number;
@@ -52,21 +67,23 @@ export interface Placement {
 /** `used`: bytes taken on each GPU, by runners and by other processes (Scheduler.gpuTaken). */
 export function selectPlacement(
   fit: Fit, gpus: readonly number[], used: Float64Array, spread: boolean, nothingLoaded: boolean,
-  systemFree = Infinity, gpuFraction = -1,
+  systemFree = Infinity, gpuFraction = -1, rules: FitRules = E3_FIT,
 ): Placement | null {
+  const threshold = rules.threshold;
   const n = gpus.length;
   if (n === 0 || gpuFraction === 0) {
     // CPU only (a CPU-only host, or num_gpu 0): alongside, no check (spec §5.2c, scenario 26).
     const pLoad = fit.predicted + fit.surcharge(0);
+    if (rules.cpuRamCheck && n === 0 && !nothingLoaded && pLoad > systemFree) return null;
     return { gpuShare: new Array<number>(n).fill(0), pLoad, available: 0, vram: fit.actual(pLoad), planned: 0 };
   }
   const free: number[] = [];
   // Unified memory (Apple, iGPU): what a GPU can take is also capped by the system's free RAM (spec §9.7).
-  for (let g = 0; g < n; g++) free.push(Math.max(0, Math.min(gpus[g]! - used[g]!, systemFree)));
+  for (let g = 0; g < n; g++) free.push(Math.max(0, Math.min(gpus[g]! - used[g]! - rules.overhead, systemFree)));
   let single = -1;
   if (!spread || n === 1) {
     for (let g = 0; g < n; g++) {
-      if (fit.predicted <= FIT_THRESHOLD * free[g]! && (single < 0 || free[g]! > free[single]!)) single = g;
+      if (fit.predicted <= threshold * free[g]! && (single < 0 || free[g]! > free[single]!)) single = g;
     }
   }
   const available = single >= 0 ? free[single]! : free.reduce((a, b) => a + b, 0);
@@ -78,7 +95,7 @@ export function selectPlacement(
     const planned = vram * gpuFraction;
     return { gpuShare: split(planned, selected), pLoad, available, vram, planned };
   }
-  if (!nothingLoaded && pLoad > FIT_THRESHOLD * available) return null;
+  if (!nothingLoaded && pLoad > threshold * available) return null;
   const vram = fit.actual(pLoad);
   const planned = pLoad <= available ? vram : Math.min(vram, available);
   const gpuShare = single >= 0 && vram <= free[single]!

@@ -10,6 +10,7 @@ import type { RunnerRef } from './runner-ref.js';
 import type { Scheduler } from './sched.js';
 import { type Req, Where } from './types.js';
 import { useLoadedRunner } from './use-loaded-runner.js';
+import { afterBlockedLoad, serveDuringLoad } from './async-load.js';
 
 /**
  * processPending (spec §5.2): one goroutine, one request at a time. It blocks
@@ -25,6 +26,7 @@ export function processPending(s: Scheduler): void {
     const r = s.shiftPending();
     if (r === null) return;
     s.bufferedSignals = 0;
+    if (afterBlockedLoad(s, r)) continue; // E1: re-queued, or loading beside the last load (async-load.ts)
     if (r.gone) {
       // Its client left while it was queued: dropped silently, nothing loaded.
       s.emit(EventKind.drop, r.model, r.index, Reason.client_timeout);
@@ -33,6 +35,7 @@ export function processPending(s: Scheduler): void {
     }
     take(s, r);
   }
+  serveDuringLoad(s);
 }
 
 /** The scheduler takes a request in hand (from the queue, or handed over while idle). */
@@ -65,8 +68,8 @@ function schedule(s: Scheduler, r: Req): void {
     } else {
       // c. Fits (or nothing is loaded, or CPU-only) → load; else evict.
       const placement = selectPlacement(
-        modelFit(model, ctx, s.cfg.cudaWithoutFlashAttention, s.baseContext(r.model)), s.cfg.gpus, s.gpuTaken(), s.cfg.env.schedSpread,
-        s.loadedCount === 0, s.systemFree(), gpuFraction(model),
+        modelFit(model, ctx, s.cfg.cudaWithoutFlashAttention, s.baseContext(r.model), s.profile.batchSurcharge), s.cfg.gpus, s.gpuTaken(), s.cfg.env.schedSpread,
+        s.loadedCount === 0, s.systemFree(), gpuFraction(model), s.fitRules,
       );
       if (placement) {
         startLoad(s, r, model, placement, ctx);

@@ -13,16 +13,19 @@ import { defaultContextTier, requestContext, type RequestContext } from './needs
 import type { VictimOrder } from './find-runner-to-unload.js';
 import { RunnerRef } from './runner-ref.js';
 import { type LoadTimer, type Op, type Req, type SchedModel, Where } from './types.js';
+import type { FitRules } from './placement.js';
+import { versionProfile, type VersionProfile } from './versions.js';
 
 /**
- * Ollama's Scheduler (server/sched.go, era E3 = v0.30+), as state plus the
+ * Ollama's Scheduler (server/sched.go, era E3 = v0.30+, or an older version's
+ * rules where `cfg.version` says so: versions.ts), as state plus the
  * engine events that replace its goroutines, channels and timers. The rules
  * live one per file beside this one, named after the sched.go function or
  * concept they mirror; this file holds the state and the dispatch.
  */
 
 /** Engine event kinds the scheduler schedules for itself. */
-export const Ev = { finish: 0, loadDone: 1, loadFail: 2, expire: 3, unloaded: 4, cancel: 5, restart: 6, runtimeOom: 7, loadStall: 8, reserve: 9 } as const;
+export const Ev = { finish: 0, loadDone: 1, loadFail: 2, expire: 3, unloaded: 4, cancel: 5, restart: 6, runtimeOom: 7, loadStall: 8, reserve: 9, requeue: 10 } as const;
 
 /**
  * Same-instant order (spec §9.6): the server settles everything at t —
@@ -58,10 +61,14 @@ export interface SchedulerConfig {
   loadOomRetry?: boolean;
   /** OLLAMA_FLASH_ATTENTION=false on a CUDA host: the automatic batch takes the no-flash-attention branch (generation-batch.ts). */
   cudaWithoutFlashAttention?: boolean;
+  /** The Ollama version whose rules to follow (versions.ts); default the current one (E3). */
+  version?: VersionProfile;
   /** Check the scheduler's invariants after every event (tests, soak runs). */
   checkInvariants?: boolean;
   /** Unified memory (Apple, iGPU): system RAM in bytes, which also caps what the GPU can take (spec §9.7). */
   unifiedRam?: number;
+  /** The host's system RAM in bytes (what an older version's CPU-only fit checks, versions.ts cpuRamCheck). */
+  hostRam?: number;
   /** Told whenever the bytes held on a GPU change (memory per GPU over time, for charts). */
   onGpuMemory?: (t: number, gpu: number, bytes: number) => void;
   /**
@@ -141,6 +148,21 @@ export class Scheduler {
   /** Bytes other processes hold on each GPU now (reserved-memory.ts). */
   readonly reserved: Float64Array;
 
+  /** The Ollama version's rules (versions.ts). */
+  readonly profile: VersionProfile;
+  /** How a 2nd+ model must fit under this version (placement.ts). */
+  readonly fitRules: FitRules;
+  /** E1: the request at the head of the queue that touched the loading runner and waits for its load (version-rules.ts). */
+  blockedOnLoad: Req | null = null;
+  /** E1: the GPUs the blocked request's fit leaves out (the loading runner's), or null when it does not filter (async-load.ts). */
+  filteredGpus: readonly boolean[] | null = null;
+  /** E1: requests waiting out the 250 ms before they are queued again, by pool slot. */
+  readonly requeued = new Set<number>();
+  /** E2: requests for the model being loaded, blocked in GetRunner until it is up (join-load.ts), by pool slot. */
+  readonly joiners: number[] = [];
+  /** E1/E2: an unload request arrived while this model loaded: mark the runner once it is loaded (unload-request.ts). */
+  unloadAfterLoad = false;
+
   /** The default-context tier (spec §2) and each model's context for requests without num_ctx. */
   readonly tier: number;
   private readonly modelContext: RequestContext[];
@@ -161,8 +183,14 @@ export class Scheduler {
     // Changes to reserved memory are the scheduler's own timed events (reserved-memory.ts).
     cfg.reserveChanges?.forEach((c, i) => engine.schedule(c.at, Prio.fault, Ev.reserve, i));
     this.maxRunners = maxRunners(cfg.env.maxLoadedModels, cfg.gpus.length);
-    this.tier = defaultContextTier(cfg.gpus, cfg.env.gpuOverhead);
-    this.modelContext = cfg.models.map((m) => requestContext(0, m, cfg.env, this.tier));
+    this.profile = cfg.version ?? versionProfile();
+    this.fitRules = {
+      threshold: this.profile.fitThreshold,
+      overhead: (this.profile.overheadPerGpu ? cfg.env.gpuOverhead : 0) + minimumMemory(this.profile, cfg.unifiedRam !== undefined),
+      cpuRamCheck: this.profile.cpuRamCheck,
+    };
+    this.tier = this.profile.defaultContext || defaultContextTier(cfg.gpus, cfg.env.gpuOverhead);
+    this.modelContext = cfg.models.map((m) => this.normalise(requestContext(0, m, cfg.env, this.tier)));
   }
 
   /** The context a request asks for, normalised (spec §4.5); precomputed when it sets no num_ctx. */
@@ -170,7 +198,12 @@ export class Scheduler {
     if (r.ctxCut > 0) return { numCtx: r.ctxCut, auto: true }; // cut for its OOM retry (load-oom.ts)
     return r.numCtx === 0
       ? this.modelContext[r.model]!
-      : requestContext(r.numCtx, this.cfg.models[r.model]!, this.cfg.env, this.tier);
+      : this.normalise(requestContext(r.numCtx, this.cfg.models[r.model]!, this.cfg.env, this.tier));
+  }
+
+  /** Before v0.30.0 needsReload compares num_ctx as a plain number: no context is "automatic" (versions.ts). */
+  private normalise(ctx: RequestContext): RequestContext {
+    return this.profile.contextAutoNormalised || !ctx.auto ? ctx : { numCtx: ctx.numCtx, auto: false };
   }
 
   /** A model's context for requests that set no num_ctx (what a given `vram` was measured at, model-fit.ts). */
@@ -307,9 +340,10 @@ export class Scheduler {
     return taken;
   }
 
-  /** Free system RAM as the unified-memory clamp sees it (Infinity on discrete GPUs). */
+  /** Free system RAM as the unified-memory clamp sees it (Infinity on discrete GPUs), or on a CPU-only host (placement's cpuRamCheck). */
   systemFree(): number {
-    const ram = this.cfg.unifiedRam;
+    const cpuOnly = this.cfg.gpus.length === 0 && this.profile.cpuRamCheck;
+    const ram = this.cfg.unifiedRam ?? (cpuOnly ? this.cfg.hostRam : undefined);
     if (ram === undefined) return Infinity;
     let held = this.cpuUsed;
     for (let g = 0; g < this.gpuUsed.length; g++) held += this.gpuUsed[g]!;
@@ -337,6 +371,11 @@ export class Scheduler {
     return this.pending.length - this.pendingHead;
   }
 
+  /** The request at the head of the queue, left there. */
+  peekPending(): Req | null {
+    return this.pendingHead === this.pending.length ? null : this.pool[this.pending[this.pendingHead]!]!;
+  }
+
   shiftPending(): Req | null {
     if (this.pendingHead === this.pending.length) return null;
     const slot = this.pending[this.pendingHead++]!;
@@ -354,6 +393,11 @@ export class Scheduler {
   initialDuration(r: Req): number {
     return Number.isNaN(r.keepAlive) ? this.cfg.env.keepAlive : r.keepAlive;
   }
+}
+
+/** The device's MinimumMemory an older version sets aside per GPU (versions.ts); unified memory counts as Metal. */
+export function minimumMemory(p: VersionProfile, unified: boolean): number {
+  return p.minimumMemory === null ? 0 : unified ? p.minimumMemory.metal : p.minimumMemory.discrete;
 }
 
 /**

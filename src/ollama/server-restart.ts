@@ -40,4 +40,9 @@ export function restartServer(s: Scheduler): void {
   s.bufferedSignals = 0;
   s.awaitedSignals = 1;
   s.loadOom = false;
+  s.blockedOnLoad = null; // version rules (async-load.ts, unload-request.ts)
+  s.filteredGpus = null;
+  s.requeued.clear();
+  s.joiners.length = 0;
+  s.unloadAfterLoad = false;
 }

@@ -12,6 +12,8 @@ export function explainText(list: CandidateExplanation[]): string {
   const out: string[] = [];
   for (const c of list) {
     out.push(`candidate "${c.candidate}": GPUs ${c.gpus.length ? c.gpus.map(gib).join(' + ') : 'none (CPU-only)'}, default context tier ${c.tier}`);
+    out.push(`  Ollama ${c.version} (era ${c.era})${c.differences.length ? ', unlike the current version:' : ''}`);
+    for (const d of c.differences) out.push(`    - ${d}`);
     if (c.reserved.some((b) => b > 0)) {
       // Ollama's free memory: min(reported free, total − loaded); other processes lower the reported free.
       out.push(`  held by other processes: ${c.reserved.map(gib).join(' + ')}; free on an empty host ${c.gpus.map((g, i) => gib(g - c.reserved[i]!)).join(' + ')}`);
@@ -23,7 +25,7 @@ export function explainText(list: CandidateExplanation[]): string {
       } else {
         out.push(`    P = ${gib(m.p)} (given in the scenario)`);
       }
-      out.push(`    actual VRAM ${gib(m.vram)}; alone it goes on ${m.placement}${m.fitsAlone ? '' : ' (more than 80 % of free memory: it only loads as the first model)'}`);
+      out.push(`    actual VRAM ${gib(m.vram)}; alone it goes on ${m.placement}${m.fitsAlone ? '' : ` (more than ${c.era === 'E3' ? '80 % of ' : ''}free memory: it only loads as the first model)`}`);
       if (m.oomAlone) {
         out.push(`    its real footprint exceeds free memory although P fits: even alone the load runs out of memory${m.ctxAuto ? ' (Ollama retries once at a cut automatic context)' : ' (500: an explicit context is not cut)'}`);
       }

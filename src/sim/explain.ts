@@ -3,6 +3,8 @@ import { loadSeconds } from '../hardware/load-time.js';
 import { answerSeconds } from '../hardware/throughput.js';
 import { PAGE_CACHE } from '../hardware/storage.js';
 import { defaultContextTier } from '../ollama/index.js';
+import { differences, versionProfile } from '../ollama/versions.js';
+import { minimumMemory } from '../ollama/sched.js';
 import { modelFit } from '../ollama/model-fit.js';
 import { requestContext } from '../ollama/needs-reload.js';
 import { selectPlacement } from '../ollama/placement.js';
@@ -37,6 +39,10 @@ export interface ModelExplanation {
 
 export interface CandidateExplanation {
   candidate: string;
+  /** The Ollama version whose rules apply, its era, and how they differ from the current one (src/ollama/versions.ts). */
+  version: string;
+  era: string;
+  differences: string[];
   tier: number;
   gpus: number[];
   /** Memory other processes hold on each GPU at the start; free = total − reserved on an empty host. */
@@ -53,13 +59,16 @@ export function explainScenario(sc: ResolvedScenario): CandidateExplanation[] {
 
 function explainCandidate(c: ResolvedCandidate, world: World, medians: (number | null)[]): CandidateExplanation {
   const cfg = world.sched;
-  const tier = defaultContextTier(cfg.gpus, cfg.env.gpuOverhead);
+  const v = cfg.version ?? versionProfile();
+  const tier = v.defaultContext || defaultContextTier(cfg.gpus, cfg.env.gpuOverhead);
+  const rules = { threshold: v.fitThreshold, overhead: (v.overheadPerGpu ? cfg.env.gpuOverhead : 0) + minimumMemory(v, cfg.unifiedRam !== undefined) };
   const h = c.host;
   const reserved = Float64Array.from(cfg.gpus, (_, g) => cfg.reserved?.[g] ?? 0);
   const models = cfg.models.map((m, i): ModelExplanation => {
-    const ctx = requestContext(0, m, cfg.env, tier);
-    const fit = modelFit(m, ctx, cfg.cudaWithoutFlashAttention, ctx);
-    const placed = selectPlacement(fit, cfg.gpus, reserved, cfg.env.schedSpread, true)!;
+    const exact = requestContext(0, m, cfg.env, tier);
+    const ctx = v.contextAutoNormalised ? exact : { numCtx: exact.numCtx, auto: false };
+    const fit = modelFit(m, ctx, cfg.cudaWithoutFlashAttention, ctx, v.batchSurcharge);
+    const placed = selectPlacement(fit, cfg.gpus, reserved, cfg.env.schedSpread, true, Infinity, -1, rules)!;
     const onGpu = placed.gpuShare.reduce((a, b) => a + b, 0);
     const file = m.arch?.file ?? m.vram;
     const read = { runnerStart: h.runnerStart, storage: h.storageBandwidth, pageCache: PAGE_CACHE.bandwidth, link: h.link };
@@ -76,7 +85,7 @@ function explainCandidate(c: ResolvedCandidate, world: World, medians: (number |
       p: placed.pLoad,
       vram: placed.vram,
       placement: describePlacement(placed.gpuShare, placed.vram, onGpu),
-      fitsAlone: cfg.gpus.length === 0 || placed.pLoad <= 0.8 * placed.available,
+      fitsAlone: cfg.gpus.length === 0 || placed.pLoad <= rules.threshold * placed.available,
       oomAlone: runsOutOfMemory(placed),
       loadCold: Number.isNaN(m.load) ? loadSeconds(file, read, false) : m.load / 1e6,
       loadWarm: Number.isNaN(m.load) ? loadSeconds(file, read, true) : m.load / 1e6,
@@ -85,7 +94,7 @@ function explainCandidate(c: ResolvedCandidate, world: World, medians: (number |
       rates: typicalAnswer(world, i),
     };
   });
-  return { candidate: c.name, tier, gpus: cfg.gpus.slice(), reserved: Array.from(reserved), models };
+  return { candidate: c.name, version: v.version, era: v.era, differences: differences(v), tier, gpus: cfg.gpus.slice(), reserved: Array.from(reserved), models };
 }
 
 function describePlacement(share: number[], vram: number, onGpu: number): string {

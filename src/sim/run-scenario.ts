@@ -77,7 +77,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       onProgress: hooks.progress ? (n) => hooks.progress!(before + n, total) : undefined,
     });
     hooks.progress?.(before + sc.trace.length, total);
-    const { models: perModel, ...figures } = summarize(c.name, metrics, c.eviction, sc.modelNames);
+    const { models: perModel, ...figures } = summarize(c.name, metrics, c.eviction, sc.modelNames, { version: sched.version!.version, era: sched.version!.era });
     const summary = { ...figures, cpu_peak_gib: Math.round((world.cpuPeak() / 2 ** 30) * 100) / 100, models: perModel };
     const result: CandidateResult = { summary, stats };
     if (hooks.series) {

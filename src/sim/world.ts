@@ -4,7 +4,11 @@ import { gpuById } from '../hardware/gpus.js';
 import { HostLoadTimer } from '../hardware/load-time.js';
 import { MEASURED_REFERENCE, cpuRates, offloadedDecode, perStreamFactor, ratesFor, type Rates } from '../hardware/throughput.js';
 import { PAGE_CACHE } from '../hardware/storage.js';
-import { numParallelFor, parseServerEnv, type SchedModel, type SchedulerConfig } from '../ollama/index.js';
+import { autoNumParallel, numParallelFor, parseServerEnv, type SchedModel, type SchedulerConfig } from '../ollama/index.js';
+import { predictServerVram } from '../ollama/predict-server-vram.js';
+import { envForVersion, versionProfile, type VersionProfile } from '../ollama/versions.js';
+import { byDurationRandomTies } from '../ollama/victim-ties.js';
+import { minimumMemory } from '../ollama/sched.js';
 import type { LoadTimer } from '../ollama/types.js';
 import { victimOrder } from '../whatif/eviction-orders.js';
 import { scaleTrace } from '../workload/scale.js';
@@ -135,14 +139,15 @@ export function runnerKeys(models: readonly { key: string }[]): { keyOf: Int32Ar
 /** A candidate as the scheduler sees it. Env warnings were already reported by the loader. */
 export function schedulerConfig(c: ResolvedCandidate, rates: readonly (Rates | null)[] = c.models.map((m) => tokenRates(m, c.host))): SchedulerConfig {
   const { keyOf, keyNames } = runnerKeys(c.models);
-  const env = parseServerEnv(c.server, () => {});
+  const version = versionProfile(c.version);
+  const env = parseServerEnv(envForVersion(version.version, c.server), () => {});
   const models: SchedModel[] = c.models.map((m, i) => ({
     name: m.name,
     key: keyOf[i]!,
     arch: m.arch,
     p: m.p,
     vram: m.vram,
-    numParallel: numParallelFor(env.numParallel, m.arch?.embeddingOnly === true, m.family),
+    numParallel: numParallelFor(versionParallel(c, m, version) || env.numParallel, m.arch?.embeddingOnly === true, m.family),
     load: m.load,
     loadFailsAfter: m.loadFailsAfter,
     numCtx: m.numCtx,
@@ -160,13 +165,25 @@ export function schedulerConfig(c: ResolvedCandidate, rates: readonly (Rates | n
     reserveChanges: c.reserveChanges,
     cudaWithoutFlashAttention: env.flashAttention === false && c.host.gpus.length > 0 && !c.host.unified,
     unifiedRam: c.host.unified ? c.host.ram : undefined,
-    victimOrder: victimOrder(c.eviction),
+    hostRam: c.host.ram,
+    victimOrder: victimOrder(c.eviction) ?? (version.randomVictimTies ? byDurationRandomTies : undefined),
+    version,
+    loadOomRetry: version.loadOomRetry,
     answerScale: answerScale(c, rates),
     gpus: c.host.gpus,
     unload: c.host.unload,
     models,
     keyNames,
   };
+}
+
+/** The automatic NUM_PARALLEL of versions before v0.10.0 when OLLAMA_NUM_PARALLEL is unset, else 0 (num-parallel.ts). */
+function versionParallel(c: ResolvedCandidate, m: ResolvedCandidate['models'][number], v: VersionProfile): number {
+  const server = envForVersion(v.version, c.server);
+  const gpu = Math.max(0, ...c.host.gpus) - (v.overheadPerGpu ? Number(server.OLLAMA_GPU_OVERHEAD ?? 0) || 0 : 0) - minimumMemory(v, c.host.unified === true);
+  const ctx = m.numCtx || Number(server.OLLAMA_CONTEXT_LENGTH ?? 0) || v.defaultContext || 4096;
+  return autoNumParallel(v.autoNumParallel, c.server.OLLAMA_NUM_PARALLEL, (p) =>
+    c.host.gpus.length === 0 || m.arch === null || (Number.isNaN(m.p) ? predictServerVram(m.arch, ctx, p) : m.p) <= gpu);
 }
 
 /**

@@ -53,6 +53,7 @@ const AXES: Record<string, Entry> = {
   'server.OLLAMA_GPU_OVERHEAD': { key: 'OLLAMA_GPU_OVERHEAD', values: [0, 8 * 2 ** 30], moves: true },
   'server.OLLAMA_KV_CACHE_TYPE': { key: 'OLLAMA_KV_CACHE_TYPE', values: ['f16', 'q8_0'], moves: NOT_MODELLED['server.OLLAMA_KV_CACHE_TYPE']! },
   'server.OLLAMA_FLASH_ATTENTION': { key: 'OLLAMA_FLASH_ATTENTION', values: [false, true], moves: true },
+  'server.version': { key: 'server.version', values: ['0.30.0', '0.6.8'], moves: true },
   'host.gpu': { key: 'host.gpu', values: ['rtx-4090', 'h100-sxm'], moves: true },
   'host.count': { key: 'host.count', values: [1, 2], moves: true },
   'host.vram': { key: 'host.vram', values: ['24GiB', '48GiB'], moves: true },
