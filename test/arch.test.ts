@@ -27,9 +27,10 @@ const ALLOWED: Record<string, string[]> = {
   calibrate: ['record'],
   serve: ['config', 'engine', 'events', 'hardware', 'ollama', 'sim', 'workload'],
   record: ['ollama', 'serve'],
+  logs: ['ollama', 'record'],
   queue: ['config', 'diag', 'metrics', 'plan'],
-  io: ['config', 'diag', 'events', 'metrics', 'ollama', 'plan', 'record', 'report', 'sim', 'workload'],
-  cli: ['calibrate', 'config', 'diag', 'events', 'hardware', 'io', 'metrics', 'ollama', 'plan', 'queue', 'record', 'report', 'serve', 'sim', 'workload'],
+  io: ['config', 'diag', 'events', 'logs', 'metrics', 'ollama', 'plan', 'record', 'report', 'sim', 'workload'],
+  cli: ['calibrate', 'config', 'diag', 'events', 'hardware', 'io', 'logs', 'metrics', 'ollama', 'plan', 'queue', 'record', 'report', 'serve', 'sim', 'workload'],
 };
 
 /** The network is serve's and record's alone (they answer and forward HTTP); the wall clock is cli/clock.ts's, injected into both. */

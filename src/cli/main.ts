@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { InputError } from '../diag/index.js';
+import { installPipeGuard, packageVersion } from './process-hygiene.js';
 import { adviseCommand, explainCommand, gpusCommand, modelsCommand } from './catalogue.js';
 import { runCommand } from './run.js';
 import { sweepCommand } from './sweep.js';
 import { planCommand } from './plan.js';
+import { logsImportCommand } from './logs.js';
 import { calibrateCommand } from './calibrate.js';
 import { validateCommand } from './validate.js';
 import { recordCommand } from './record.js';
@@ -17,11 +19,15 @@ import { traceConvertCommand, traceStatsCommand, traceSynthCommand } from './tra
  * input mistake into one line on stderr and exit code 2. Anything else is a
  * bug in ollamasim: exit 70 with one line (the stack only with OLLAMASIM_DEBUG=1).
  */
+installPipeGuard();
 const program = new Command();
 program
   .name('ollamasim')
   .description("Simulate Ollama's model scheduler on a request trace and compare settings")
-  .showHelpAfterError();
+  .version(packageVersion(), '-V, --version', 'print the version')
+  // Inherited by every subcommand: a usage mistake becomes one line and exit 2 (below), not the whole help.
+  .exitOverride()
+  .configureOutput({ outputError: () => {} });
 
 program
   .command('run')
@@ -30,6 +36,7 @@ program
   .option('--out <dir>', 'write summary.json, requests.csv and events.csv to this folder')
   .option('--json', 'print summary.json to stdout instead of the table')
   .option('--summary-only', 'skip requests.csv and events.csv (for very large runs)')
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(runCommand);
 
 program
@@ -41,6 +48,8 @@ program
   .option('--jobs <n>', 'worker threads (default: all cores)')
   .option('--out <dir>', 'write cells.csv and summary.json here')
   .option('--json', 'print summary.json to stdout instead of the table')
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
+  .option('--resume', 'take back the finished runs an interrupted run kept in DIR.partial/ (same scenario, same --out)')
   .option('--queue <url>', 'run the cells on `ollamasim worker`s through Redis (redis://HOST:PORT, rediss:// for TLS)')
   .action(sweepCommand);
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -64,6 +73,8 @@ program
   .option('--config <name>', 'with --max-rate: the configuration to test, e.g. "host.gpu=l4, host.count=2"')
   .option('--out <dir>', 'write cells.csv, summary.json, plan.txt and the frontier chart here')
   .option('--json', 'print the plan as JSON')
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
+  .option('--resume', 'take back the finished runs an interrupted run kept in DIR.partial/ (same scenario, same --out)')
   .option('--queue <url>', 'run the configurations on `ollamasim worker`s through Redis (redis://HOST:PORT)')
   .action(planCommand);
 program
@@ -79,6 +90,7 @@ program
   .argument('<scenario>', 'scenario file (YAML or JSON)')
   .description('recommend a keep_alive per model from its idle gaps, and prove it against 5m, -1 and 0')
   .option('--json', 'print the advice as JSON')
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(adviseCommand);
 program
   .command('calibrate')
@@ -104,6 +116,7 @@ program
   .command('explain')
   .argument('<scenario>', 'scenario file (YAML or JSON)')
   .description("per model: Ollama's memory estimate P, placement, load time cold and warm, a typical request")
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(explainCommand);
 
 program
@@ -125,6 +138,15 @@ program
   .option('--poll <seconds>', 'how often to poll /api/ps', '5')
   .action(recordCommand);
 
+const logs = program.command('logs').description("read Ollama's own server log");
+logs
+  .command('import')
+  .argument('<file>', 'the server log: journalctl -u ollama output, or ~/.ollama/logs/server.log')
+  .description('a trace and observations from the log, in the form `record` writes (see README "Starting from a server log")')
+  .option('--out <dir>', 'write trace.csv, requests.jsonl and observed.json here', 'recording')
+  .option('--model <name>', 'the model of a single-model server whose log does not name it')
+  .action(logsImportCommand);
+
 const trace = program.command('trace').description('inspect, convert and synthesize request traces');
 trace
   .command('stats')
@@ -134,6 +156,7 @@ trace
   .option('--model <name>', 'model name for a trace that names none')
   .option('--sort', 'accept a file whose arrivals are out of order')
   .option('--json', 'print JSON')
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(traceStatsCommand);
 trace
   .command('convert')
@@ -143,18 +166,28 @@ trace
   .option('--model <name>', 'model name for a trace that names none')
   .option('--sort', 'accept a file whose arrivals are out of order')
   .option('--out <file>', 'output file (default: stdout)')
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(traceConvertCommand);
 trace
   .command('synth')
   .argument('<scenario>', 'scenario file')
   .description("write the requests a scenario's workload generates as the core CSV")
   .option('--out <file>', 'output file (default: stdout)')
+  .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(traceSynthCommand);
 
 try {
   await program.parseAsync();
 } catch (err) {
-  if (err instanceof InputError) {
+  if (err instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0 and their text already printed.
+    // A bare `ollamasim` (or `ollamasim trace`) has printed the help: nothing to add but the exit code.
+    if (err.exitCode !== 0 && err.code !== 'commander.help') process.stderr.write(`${usageLine(err)}\n`);
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') {
+    // The reader of our stdout went away (`| head`): nothing more to say.
+    process.exitCode = 0;
+  } else if (err instanceof InputError) {
     process.stderr.write(`${err.message}\n`);
     process.exitCode = 2;
   } else {
@@ -163,4 +196,12 @@ try {
     if (process.env.OLLAMASIM_DEBUG) process.stderr.write(`${e?.stack}\n`);
     process.exitCode = 70;
   }
+}
+
+/** Commander's "error: unknown option '--ot'\n(Did you mean --out?)" as one line, with where to look. */
+function usageLine(err: CommanderError): string {
+  const text = err.message.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const [what, ...more] = text;
+  const hint = more.length ? more.join(' ').replace(/^\((.*)\)$/, '$1').replace(/^Did you/, 'did you') : 'ollamasim --help lists the commands, ollamasim COMMAND --help their options';
+  return `ollamasim: ${what} (${hint})`;
 }

@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Axis } from '../config/grid.js';
 import type { ResolvedCandidate } from '../config/types.js';
-import { InputError, msg } from '../diag/index.js';
+import { msg } from '../diag/index.js';
+import { MAX_REQUESTS } from '../config/ranges.js';
+import { ARG_RANGES, argError, maxRequestsArg, numberArg, numberListArg } from './args.js';
 import { checkGridValues } from '../config/grid-check.js';
 import { GPUS, gpuById, HOST_BASE_WATTS } from '../hardware/gpus.js';
 import { loadScenario } from '../io/load-scenario.js';
@@ -15,8 +17,7 @@ import { broken, parseSlo, SLO_NAMES, type Slo } from '../plan/slo.js';
 import type { SweepResult } from '../plan/sweep.js';
 import { frontierChart, planText } from '../report/plan.js';
 import { runScenario } from '../sim/run-scenario.js';
-import { progressBar } from './progress.js';
-import { runSweep } from './sweep-pool.js';
+import { SweepSession } from './sweep-session.js';
 
 export interface PlanOptions {
   slo?: string[];
@@ -35,27 +36,41 @@ export interface PlanOptions {
   config?: string;
   out?: string;
   json?: boolean;
+  maxRequests?: string;
+  resume?: boolean;
   queue?: string;
 }
 
-const line = (field: string, m: [string, string?]) => new InputError({ file: '(command line)', line: 1, field, problem: m[0], hint: m[1] });
+const line = argError;
 
 /** `ollamasim plan SCENARIO --slo 'p95<=3s' …`: the cheapest fleet that meets the objectives, or --max-rate. */
 export async function planCommand(file: string, opts: PlanOptions): Promise<void> {
   const slos = parseSlos(opts);
   if (opts.maxRate) return maxRate(file, slos, opts);
   if (opts.config !== undefined) throw line('--config', msg.configWithoutMaxRate());
-  const { p, result } = await makePlan(file, slos, opts, true);
-  // What the answer leaves out (e.g. a GPU type that changes only memory and load times) goes with it.
-  const text = planText(p) + result.warnings.map((w) => `\nNote: ${w}\n`).join('');
-  if (opts.out) {
-    writeSweep(opts.out, result, planColumns(p, result.warnings));
-    writeFileSync(join(opts.out, 'plan.txt'), text);
-    const { warning } = await renderCharts(opts.out, [frontierChart(p)]);
-    if (warning) process.stderr.write(`warning: ${warning}\n`);
+  const axes = planAxes(opts);
+  const session = new SweepSession(file, { out: opts.out, resume: opts.resume, label: 'planning', key: { axes, maxRequests: opts.maxRequests ?? null } });
+  let p;
+  let text = '';
+  let warnings: string[] = [];
+  try {
+    const made = await planIn(session, file, slos, opts, axes);
+    p = made.p;
+    warnings = made.result.warnings;
+    // What the answer leaves out (e.g. a GPU type that changes only memory and load times) goes with it.
+    text = planText(p) + warnings.map((w) => `\nNote: ${w}\n`).join('');
+    if (session.out) {
+      writeSweep(session.out.path, made.result, planColumns(p, warnings));
+      writeFileSync(join(session.out.path, 'plan.txt'), text);
+      const { warning } = await renderCharts(session.out.path, [frontierChart(p)]);
+      if (warning) process.stderr.write(`warning: ${warning}\n`);
+      session.commit('plan');
+    }
+  } finally {
+    session.close();
   }
-  for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(opts.json ? JSON.stringify(planJson(p, result.warnings), null, 2) + '\n' : text);
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(opts.json ? JSON.stringify(planJson(p, warnings), null, 2) + '\n' : text);
 }
 
 export function parseSlos(opts: PlanOptions): Slo[] {
@@ -68,33 +83,34 @@ export function parseSlos(opts: PlanOptions): Slo[] {
 function planAxes(opts: PlanOptions): Axis[] {
   const gpus = (opts.gpus ?? GPUS.filter((g) => !g.unified).map((g) => g.id).join(',')).split(',').map((g) => g.trim());
   for (const g of gpus) if (!gpuById(g)) throw line('--gpus', msg.unknownCatalogue('GPU', g, GPUS.map((x) => x.id)));
-  const maxGpus = Number(opts.maxGpus ?? 2);
+  const maxGpus = numberArg(opts.maxGpus ?? '2', '--max-gpus', ARG_RANGES.gpus);
   const axes: Axis[] = [
     { key: 'host.gpu', values: gpus },
     { key: 'host.count', values: Array.from({ length: maxGpus }, (_, i) => i + 1) },
   ];
-  if (opts.hosts) axes.push({ key: 'fleet.hosts', values: opts.hosts.split(',').map(Number) });
+  if (opts.hosts) axes.push({ key: 'fleet.hosts', values: numberListArg(opts.hosts, '--hosts', ARG_RANGES.hosts) });
   if (opts.keepAlive) axes.push({ key: 'OLLAMA_KEEP_ALIVE', values: opts.keepAlive.split(',').map((v) => (/^-?\d+$/.test(v) ? Number(v) : v)) });
   checkGridValues(axes, (key) => (key === 'OLLAMA_KEEP_ALIVE' ? '--keep-alive' : `--grid ${key}`));
   return axes;
 }
 
-function nonNegative(flag: string, v: string | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  const x = Number(v);
-  if (!(x >= 0) || !Number.isFinite(x) || v.trim() === '') throw line(flag, msg.notNonNegative(v));
-  return x;
-}
-
 /** Pricing: per hour rented, or (buy) the cost per month of owning — purchase over --months plus power. */
 function pricing(opts: PlanOptions) {
-  const basis = opts.price ?? 'hour';
-  if (basis !== 'hour' && basis !== 'buy') throw line('--price', msg.badPriceBasis(basis));
+  if (opts.price !== undefined && opts.price !== 'hour' && opts.price !== 'buy') throw line('--price', msg.badPriceBasis(opts.price));
+  const basis = opts.price === 'buy' ? 'buy' : 'hour';
   if (basis !== 'buy') for (const [flag, v] of [['--months', opts.months], ['--kwh', opts.kwh], ['--host-watts', opts.hostWatts]] as const) if (v !== undefined) throw line(flag, msg.onlyWhenBuying(flag));
-  const months = nonNegative('--months', opts.months, 36);
-  if (!(Number.isInteger(months) && months > 0)) throw line('--months', msg.notPositiveInt(String(opts.months)));
-  const own: OwnershipOptions = { months, kwh: nonNegative('--kwh', opts.kwh, 0.15), hostWatts: nonNegative('--host-watts', opts.hostWatts, HOST_BASE_WATTS) };
-  const overrides = new Map((opts.priceOf ?? []).map(parsePriceOf));
+  const own: OwnershipOptions = {
+    months: numberArg(opts.months ?? '36', '--months', ARG_RANGES.months),
+    kwh: numberArg(opts.kwh ?? '0.15', '--kwh', ARG_RANGES.kwh),
+    hostWatts: numberArg(opts.hostWatts ?? String(HOST_BASE_WATTS), '--host-watts', ARG_RANGES.watts),
+  };
+  const overrides = new Map((opts.priceOf ?? []).map((p) => {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw line('--price-of', [`"${p}" is not ID=PRICE`, 'e.g. --price-of rtx-4090=1.2']);
+    const id = p.slice(0, eq);
+    if (!gpuById(id)) throw line('--price-of', msg.unknownCatalogue('GPU', id, GPUS.map((x) => x.id)));
+    return [id, numberArg(p.slice(eq + 1), '--price-of', ARG_RANGES.price)] as const;
+  }));
   const count = (v: Record<string, string>) => Number(v['host.count'] ?? 1) * Number(v['fleet.hosts'] ?? 1);
   const priceOf = (v: Record<string, string>) => {
     const g = gpuById(v['host.gpu'] ?? '');
@@ -114,34 +130,28 @@ function pricing(opts: PlanOptions) {
   return { basis: basis as 'hour' | 'buy', priceOf, ownershipOf: basis === 'buy' ? ownershipOf : undefined };
 }
 
-/** Sweeps the search space and plans on it: what `plan` prints, for the CLI and for tests that run plan itself. */
-export async function makePlan(file: string, slos: Slo[], opts: PlanOptions, showProgress = false): Promise<{ p: Plan; result: SweepResult }> {
-  const axes = planAxes(opts);
+/** Sweeps the search space and plans on it in a session (the command's, with --out and --resume). */
+async function planIn(session: SweepSession, file: string, slos: Slo[], opts: PlanOptions, axes: Axis[]): Promise<{ p: Plan; result: SweepResult }> {
   const { basis, priceOf, ownershipOf } = pricing(opts);
-  const bar = showProgress ? progressBar('planning', 0) : null;
-  let result;
-  try {
-    result = await runSweep(file, {
-      axes, replications: Number(opts.replications ?? 1), ...(opts.jobs ? { jobs: Number(opts.jobs) } : {}), ...(opts.queue ? { queue: opts.queue } : {}),
-      onProgress: (d, t) => bar?.update(d, t),
-      // Stop replicating a configuration once every objective's interval is clear of its limit.
-      decided: (est) => settled(slos, est),
-    });
-  } finally {
-    bar?.stop();
-  }
+  const replications = numberArg(opts.replications ?? '1', '--replications', ARG_RANGES.replications);
+  const jobs = opts.jobs ? { jobs: numberArg(opts.jobs, '--jobs', ARG_RANGES.jobs) } : {};
+  const result = await session.run({
+    axes, replications, ...jobs, ...maxRequestsArg(opts.maxRequests), ...(opts.queue ? { queue: opts.queue } : {}),
+    // Stop replicating a configuration once every objective's interval is clear of its limit.
+    decided: (est) => settled(slos, est),
+  });
   return { p: plan(result, slos, basis, priceOf, ownershipOf), result };
 }
 
-/** `--price-of rtx-4090=1.2`: a catalogue GPU and a price ≥ 0. */
-function parsePriceOf(arg: string): readonly [string, number] {
-  const eq = arg.indexOf('=');
-  const id = arg.slice(0, Math.max(0, eq)).trim();
-  const text = arg.slice(eq + 1).trim();
-  const price = /^(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : NaN;
-  if (eq <= 0 || !gpuById(id)) throw line('--price-of', eq <= 0 ? msg.badPriceOf(arg) : msg.unknownCatalogue('GPU', id, GPUS.map((g) => g.id)));
-  if (!Number.isFinite(price)) throw line('--price-of', msg.badPriceOf(arg));
-  return [id, price];
+/** What `plan` answers, without writing anything: for --max-rate's recommendation and for tests that run plan itself. */
+export async function makePlan(file: string, slos: Slo[], opts: PlanOptions): Promise<{ p: Plan; result: SweepResult }> {
+  const axes = planAxes(opts);
+  const session = new SweepSession(file, { label: 'planning', key: { axes, maxRequests: opts.maxRequests ?? null } });
+  try {
+    return await planIn(session, file, slos, opts, axes);
+  } finally {
+    session.close();
+  }
 }
 
 /** The plan as --json prints it: the recommendation, the frontier, every cheaper option with all it broke, and the scenario's warnings. */
@@ -184,7 +194,8 @@ function settled(slos: Slo[], est: Record<string, { mean: number; ci95: number }
  * recommendation. Each rate is one deterministic run.
  */
 async function maxRate(file: string, slos: Slo[], opts: PlanOptions): Promise<void> {
-  const target = opts.config ? await namedConfig(file, opts.config) : await recommended(file, slos, opts);
+  const { maxRequests = MAX_REQUESTS } = maxRequestsArg(opts.maxRequests);
+  const target = opts.config ? await namedConfig(file, opts.config, maxRequests) : await recommended(file, slos, opts, maxRequests);
   if (!target) {
     if (opts.json) {
       process.stdout.write(JSON.stringify({ configuration: null, objectives: slos.map((s) => s.text), max_rate: null, runs_per_rate: 1 }, null, 2) + '\n');
@@ -194,7 +205,7 @@ async function maxRate(file: string, slos: Slo[], opts: PlanOptions): Promise<vo
     return;
   }
   const { sc, c } = target;
-  const k = maxRateOf(sc, c, slos);
+  const k = maxRateOf(sc, c, slos, maxRequests);
   const within = slos.map((s) => s.text).join(', ');
   if (opts.json) {
     process.stdout.write(JSON.stringify({ configuration: c.name, objectives: slos.map((s) => s.text), max_rate: Math.round(k * 1000) / 1000, runs_per_rate: 1 }, null, 2) + '\n');
@@ -206,7 +217,7 @@ async function maxRate(file: string, slos: Slo[], opts: PlanOptions): Promise<vo
 }
 
 /** Bisection on the rate scale (geometric), one run per rate: the largest scale that meets the objectives. */
-export function maxRateOf(sc: Awaited<ReturnType<typeof loadScenario>>, c: ResolvedCandidate, slos: Slo[]): number {
+export function maxRateOf(sc: Awaited<ReturnType<typeof loadScenario>>, c: ResolvedCandidate, slos: Slo[], maxRequests = MAX_REQUESTS): number {
   const meets = (k: number) => {
     // The rate is the candidate's, so its world scales the trace (src/sim/world.ts) like a rate_scale axis would.
     const [r] = runScenario({ ...sc, candidates: [{ ...c, rateScale: k * (c.rateScale ?? 1) }] });
@@ -224,23 +235,24 @@ export function maxRateOf(sc: Awaited<ReturnType<typeof loadScenario>>, c: Resol
   } else {
     lo = 1;
     hi = 2;
-    while (hi < 1024 && meets(hi)) { lo = hi; hi *= 2; }
+    // Never past the request limit: a scaled trace is made in memory.
+    while (hi < 1024 && sc.trace.length * hi * 2 <= maxRequests && meets(hi)) { lo = hi; hi *= 2; }
   }
   for (let i = 0; i < 10; i++) { const mid = Math.sqrt(lo * hi); if (meets(mid)) lo = mid; else hi = mid; }
   return lo;
 }
 
-async function recommended(file: string, slos: Slo[], opts: PlanOptions) {
-  const { p } = await makePlan(file, slos, opts, true);
-  return p.best ? namedConfig(file, p.best.candidate) : null;
+async function recommended(file: string, slos: Slo[], opts: PlanOptions, maxRequests: number) {
+  const { p } = await makePlan(file, slos, opts);
+  return p.best ? namedConfig(file, p.best.candidate, maxRequests) : null;
 }
 
 /** "host.gpu=l4, host.count=2" (optionally "CANDIDATE | …") applied to the scenario, or one of its candidates by name. */
-async function namedConfig(file: string, name: string) {
+async function namedConfig(file: string, name: string, maxRequests: number) {
   const values = axisValues(name);
   const axes: Axis[] = Object.entries(values).map(([key, v]) => ({ key, values: [/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(v) ? Number(v) : v] }));
   checkGridValues(axes, () => '--config');
-  const sc = await loadScenario(file, { axes });
+  const sc = await loadScenario(file, { axes, maxRequests });
   const prefix = name.includes(' | ') ? name.slice(0, name.lastIndexOf(' | ')) : null;
   const c = axes.length === 0
     ? sc.candidates.find((x) => x.name === name)

@@ -5,38 +5,62 @@ import { loadScenario } from '../io/load-scenario.js';
 import { ramWarnings, RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
 import { comparisonTable } from '../report/table.js';
 import { runScenario } from '../sim/run-scenario.js';
+import { maxRequestsArg } from './args.js';
 import { progressBar } from './progress.js';
+import { onInterrupt } from './interrupt.js';
+import { packageVersion } from './process-hygiene.js';
+import { OutDir } from '../io/out-dir.js';
+import type { ResolvedScenario } from '../config/types.js';
+import type { CandidateSummary } from '../metrics/index.js';
 
 export interface RunOptions {
   out?: string;
   json?: boolean;
   summaryOnly?: boolean;
+  maxRequests?: string;
 }
 
 /** `ollamasim run SCENARIO`: load, run every candidate, print and write the outputs. */
 export async function runCommand(file: string, opts: RunOptions): Promise<void> {
-  const sc = await loadScenario(file);
-  for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
-  const outputs = opts.out && !opts.summaryOnly ? new RunOutputs(opts.out, sc) : undefined;
-  const bar = progressBar('simulating');
-  let results;
+  const limit = maxRequestsArg(opts.maxRequests);
+  // DIR is checked first and written last: the files go to a folder beside it until the run is complete.
+  const out = opts.out !== undefined ? OutDir.open(opts.out) : undefined;
+  const bar = progressBar('simulating', 'requests');
+  const stopOnInterrupt = onInterrupt(() => {
+    bar.interrupt();
+    out?.abort();
+  });
   try {
-    results = runScenario(sc, {
-      ...(outputs ? { events: (c) => outputs.events(c), requests: (c) => outputs.requests(c) } : {}),
-      progress: bar.update,
-      series: opts.out !== undefined,
-    });
+    const sc = await loadScenario(file, limit);
+    for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
+    const outputs = out && !opts.summaryOnly ? new RunOutputs(out.path, sc) : undefined;
+    let results;
+    try {
+      results = runScenario(sc, {
+        ...(outputs ? { events: (c) => outputs.events(c), requests: (c) => outputs.requests(c) } : {}),
+        progress: bar.update,
+        series: out !== undefined,
+      });
+    } finally {
+      bar.stop();
+      outputs?.close();
+    }
+    const summaries = results.map((r) => r.summary);
+    for (const w of ramWarnings(sc, summaries)) process.stderr.write(`warning: ${w}\n`);
+    if (out) {
+      writeSummary(out.path, sc, summaries);
+      const warning = await writeReport(out.path, sc, results, readFileSync(file, 'utf8'));
+      if (warning) process.stderr.write(`warning: ${warning}\n`);
+      out.commit('run', packageVersion());
+    }
+    printRun(sc, summaries, opts);
   } finally {
-    bar.stop();
-    outputs?.close();
+    stopOnInterrupt();
+    out?.abort();
   }
-  const summaries = results.map((r) => r.summary);
-  for (const w of ramWarnings(sc, summaries)) process.stderr.write(`warning: ${w}\n`);
-  if (opts.out) {
-    writeSummary(opts.out, sc, summaries);
-    const warning = await writeReport(opts.out, sc, results, readFileSync(file, 'utf8'));
-    if (warning) process.stderr.write(`warning: ${warning}\n`);
-  }
+}
+
+function printRun(sc: ResolvedScenario, summaries: CandidateSummary[], opts: RunOptions): void {
   if (opts.json) {
     process.stdout.write(JSON.stringify(summaryDocument(sc, summaries), null, 2) + '\n');
     return;
@@ -46,7 +70,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   process.stdout.write(comparisonTable(summaries));
   if (opts.out) {
     const files = opts.summaryOnly ? 'summary.json' : 'summary.json, requests.csv, events.csv';
-    process.stdout.write(`\nwrote ${files}, report.html, charts/ and timeline.json to ${opts.out}\n`);
+    process.stdout.write(`\nwrote ${files}, report.html, charts/, timeline.json and manifest.json to ${opts.out}\n`);
     process.stdout.write(`report: ${join(opts.out, 'report.html')}\n`);
   }
 }

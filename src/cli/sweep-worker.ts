@@ -1,6 +1,7 @@
 /**
  * A sweep worker: loads the scenario (once per replication seed) and runs its
- * share of the tasks, reporting each finished task and then all its results.
+ * share of the tasks, posting each run's summary the moment it ends (so the
+ * main thread can keep it, should the sweep be interrupted).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Axis } from '../config/grid.js';
@@ -12,13 +13,14 @@ interface Job {
   axes: Axis[];
   seeds: number[];
   tasks: SweepTask[];
+  maxRequests?: number;
 }
 
 const job = workerData as Job;
-const results = await runTasks(
-  (seed) => loadScenario(job.file, { axes: job.axes, ...(seed === undefined ? {} : { seed }) }),
+const limit = job.maxRequests === undefined ? {} : { maxRequests: job.maxRequests };
+await runTasks(
+  (seed) => loadScenario(job.file, { axes: job.axes, ...limit, ...(seed === undefined ? {} : { seed }) }),
   job.seeds,
   job.tasks,
-  () => parentPort!.postMessage({ done: 1 }),
+  (result, index) => parentPort!.postMessage({ index, result }),
 );
-parentPort!.postMessage({ results });

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSweepReport } from '../io/report-files.js';
 import { type Axis, parseGridArg } from '../config/grid.js';
+import { msg } from '../diag/index.js';
+import { ARG_RANGES, argError, maxRequestsArg, numberArg } from './args.js';
 import { checkGridValues } from '../config/grid-check.js';
-import { InputError, msg } from '../diag/index.js';
 import { sweepDocument, writeSweep } from '../io/sweep-outputs.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import { comparisonTable } from '../report/table.js';
-import { progressBar } from './progress.js';
-import { runSweep } from './sweep-pool.js';
+import { SweepSession } from './sweep-session.js';
 
 export interface SweepOptions {
   grid?: string[];
@@ -16,6 +16,8 @@ export interface SweepOptions {
   jobs?: string;
   out?: string;
   json?: boolean;
+  maxRequests?: string;
+  resume?: boolean;
   queue?: string;
 }
 
@@ -23,24 +25,25 @@ export interface SweepOptions {
 export async function sweepCommand(file: string, opts: SweepOptions): Promise<void> {
   const axes: Axis[] = (opts.grid ?? []).map((g) => {
     const a = parseGridArg(g);
-    if (!a) throw new InputError({ file: '(command line)', line: 1, field: '--grid', problem: msg.badGridArg(g)[0], hint: msg.badGridArg(g)[1] });
+    if (!a) throw argError('--grid', msg.badGridArg(g));
     return a;
   });
   checkGridValues(axes);
-  const replications = positive(opts.replications ?? '1', '--replications');
-  const jobs = opts.jobs === undefined ? undefined : positive(opts.jobs, '--jobs');
-  const bar = progressBar('sweeping', 0);
+  const replications = numberArg(opts.replications ?? '1', '--replications', ARG_RANGES.replications);
+  const jobs = opts.jobs === undefined ? undefined : numberArg(opts.jobs, '--jobs', ARG_RANGES.jobs);
+  const session = new SweepSession(file, { out: opts.out, resume: opts.resume, label: 'sweeping', key: { axes, maxRequests: opts.maxRequests ?? null } });
   let result;
   try {
-    result = await runSweep(file, { axes, replications, ...(jobs ? { jobs } : {}), ...(opts.queue ? { queue: opts.queue } : {}), onProgress: (d, t) => bar.update(d, t) });
+    result = await session.run({ axes, replications, ...(jobs ? { jobs } : {}), ...maxRequestsArg(opts.maxRequests), ...(opts.queue ? { queue: opts.queue } : {}) });
+    for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+    if (session.out) {
+      writeSweep(session.out.path, result);
+      const warning = await writeSweepReport(session.out.path, result, readFileSync(file, 'utf8'));
+      if (warning) process.stderr.write(`warning: ${warning}\n`);
+      session.commit('sweep');
+    }
   } finally {
-    bar.stop();
-  }
-  for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-  if (opts.out) {
-    writeSweep(opts.out, result);
-    const warning = await writeSweepReport(opts.out, result, readFileSync(file, 'utf8'));
-    if (warning) process.stderr.write(`warning: ${warning}\n`);
+    session.close();
   }
   if (opts.json) {
     process.stdout.write(JSON.stringify(sweepDocument(result), null, 2) + '\n');
@@ -52,11 +55,5 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
   }) as CandidateSummary);
   process.stdout.write(`${result.scenario}: ${result.cells.length} cells × ${result.replications} replication(s), means\n\n`);
   process.stdout.write(comparisonTable(means));
-  if (opts.out) process.stdout.write(`\nwrote cells.csv (means and 95 % half-widths), summary.json, report.html and charts/ to ${opts.out}\nreport: ${join(opts.out, 'report.html')}\n`);
-}
-
-function positive(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InputError({ file: '(command line)', line: 1, field: flag, problem: msg.notPositiveInt(v)[0] });
-  return n;
+  if (opts.out) process.stdout.write(`\nwrote cells.csv (means and 95 % half-widths), summary.json, report.html, charts/ and manifest.json to ${opts.out}\nreport: ${join(opts.out, 'report.html')}\n`);
 }

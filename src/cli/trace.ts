@@ -1,7 +1,9 @@
 import { extname } from 'node:path';
 import { RequestRows } from '../config/request-rows.js';
 import type { SourceSpec } from '../config/source-mapper.js';
-import { InputError, msg } from '../diag/index.js';
+import { closeSync, openSync } from 'node:fs';
+import { fileError, msg } from '../diag/index.js';
+import { argError, maxRequestsArg } from './args.js';
 import { loadScenario } from '../io/load-scenario.js';
 import { readSource } from '../io/read-sources.js';
 import { writeCoreCsv } from '../io/write-trace.js';
@@ -15,6 +17,7 @@ export interface TraceOptions {
   sort?: boolean;
   json?: boolean;
   out?: string;
+  maxRequests?: string;
 }
 
 const isScenario = (f: string) => ['.yaml', '.yml', '.json'].includes(extname(f).toLowerCase());
@@ -22,18 +25,19 @@ const isScenario = (f: string) => ['.yaml', '.yml', '.json'].includes(extname(f)
 /** A scenario's workload, or a bare trace file in any supported format (model names as they come). */
 async function loadTrace(file: string, opts: TraceOptions): Promise<{ trace: Trace; models: readonly string[] }> {
   if (isScenario(file)) {
-    const sc = await loadScenario(file);
+    const sc = await loadScenario(file, maxRequestsArg(opts.maxRequests));
     for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
     return { trace: sc.trace, models: sc.modelNames };
   }
   const format = opts.format ?? (extname(file).toLowerCase() === '.jsonl' ? 'jsonl' : 'ollamasim');
   const f = FORMATS[format];
-  if (!f) throw new InputError({ file: '(command line)', line: 1, field: '--format', problem: msg.unknownFormat(format, FORMAT_NAMES)[0], hint: msg.unknownFormat(format, FORMAT_NAMES)[1] });
+  if (!f) throw argError('--format', msg.unknownFormat(format, FORMAT_NAMES));
   const spec: SourceSpec = {
     file, format, time: f.time, rebase: f.rebase, timeScale: 1, windowStart: 0, windowEnd: Infinity, rateScale: 1, sort: opts.sort ?? false,
     ...(opts.model !== undefined || !f.hasModel ? { model: opts.model ?? format } : {}),
   };
   const rows = RequestRows.open();
+  rows.maxRows = maxRequestsArg(opts.maxRequests).maxRequests ?? rows.maxRows;
   await readSource(spec, {}, rows, 1, 'source1');
   return { trace: rows.build(), models: rows.models };
 }
@@ -47,14 +51,25 @@ export async function traceStatsCommand(file: string, opts: TraceOptions): Promi
 
 /** `ollamasim trace convert FILE --out trace.csv`: any supported format → the core CSV. */
 export async function traceConvertCommand(file: string, opts: TraceOptions): Promise<void> {
+  if (opts.out !== undefined) checkWritable(opts.out);
   const { trace, models } = await loadTrace(file, opts);
   writeCoreCsv(opts.out ?? '-', trace, models);
 }
 
 /** `ollamasim trace synth SCENARIO --out trace.csv`: what the scenario's workload would replay. */
 export async function traceSynthCommand(file: string, opts: TraceOptions): Promise<void> {
-  const sc = await loadScenario(file);
+  if (opts.out !== undefined) checkWritable(opts.out);
+  const sc = await loadScenario(file, maxRequestsArg(opts.maxRequests));
   writeCoreCsv(opts.out ?? '-', sc.trace, sc.modelNames);
+}
+
+/** --out FILE can be written: a clear line (exit 2) before any work, not a stream error after it. */
+function checkWritable(out: string): void {
+  try {
+    closeSync(openSync(out, 'a'));
+  } catch (e) {
+    throw fileError(out, (e as NodeJS.ErrnoException).code ?? String(e), true);
+  }
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -46,7 +46,7 @@ function gridError(key: string, m: readonly [string, string?]): InputError {
 }
 
 function argError(field: string, [problem, hint]: readonly [string, string?]): InputError {
-  return new InputError({ file: '(command line)', line: 1, field, problem, ...(hint ? { hint } : {}) });
+  return new InputError({ file: '(command line)', line: 0, field, problem, ...(hint ? { hint } : {}) });
 }
 
 /** { host: { gpu: null } } → "host.gpu" (model names may hold dots: they are one segment). */

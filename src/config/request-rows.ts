@@ -1,6 +1,7 @@
 import { type InputError, msg, type Message } from '../diag/index.js';
 import { ABSENT, INVALID, parseRequestKeepAlive } from '../ollama/keep-alive.js';
 import { Op, OP_NAMES, TraceBuilder, type Trace } from '../workload/trace.js';
+import { MAX_REQUESTS, MAX_SECONDS, RANGES } from './ranges.js';
 import { describe } from './validate.js';
 
 export const REQUEST_FIELDS = ['id', 'at', 'model', 'duration', 'keep_alive', 'num_ctx', 'timeout', 'op', 'prompt_tokens', 'output_tokens'] as const;
@@ -25,6 +26,8 @@ export class RequestRows {
   private readonly builder = new TraceBuilder();
   private readonly modelIndex: Map<string, number>;
   private lastAt = 0;
+  /** At most this many requests (MAX_REQUESTS, or --max-requests): one more is an input error, before it is stored. */
+  maxRows = MAX_REQUESTS;
   /** Requests whose keep_alive Ollama answers with 400, and where the first one is. */
   invalidKeepAlive = 0;
   firstInvalid: string | null = null;
@@ -55,6 +58,7 @@ export class RequestRows {
 
   /** `csv`: cells are text, and a keep_alive cell that reads as a number is a number. */
   add(get: (f: RequestField) => unknown, fail: FieldError, where: string, csv: boolean): void {
+    if (this.builder.length >= this.maxRows) throw fail('at', msg.tooManyRequests(`more than ${this.maxRows.toLocaleString('en-US')}`, this.maxRows));
     const at = this.time(get('at'), 'at', fail, true)!;
     if (at < this.lastAt) throw fail('at', msg.outOfOrder(at / 1e6, this.lastAt / 1e6));
     this.lastAt = at;
@@ -89,6 +93,7 @@ export class RequestRows {
       throw fail(Number.isNaN(prompt) ? 'output_tokens' : 'prompt_tokens', msg.noTokenRates(this.modelNames[model]!));
     }
     const s = (Number.isNaN(prompt) ? 0 : prompt / r.prefillTps) + (Number.isNaN(output) ? 0 : output / r.decodeTps);
+    if (s > MAX_SECONDS) throw fail(Number.isNaN(prompt) ? 'output_tokens' : 'prompt_tokens', msg.outOfRange(`${s} s of work`, RANGES.seconds.text));
     return Math.round(s * 1e6);
   }
 
@@ -98,6 +103,7 @@ export class RequestRows {
     const n = typeof v === 'string' ? Number(v.trim()) : v;
     if (typeof n !== 'number' || !Number.isInteger(n)) throw fail(field, msg.notTokenCount(String(v)));
     if (n < 0) throw fail(field, msg.negativeTokens(String(v)));
+    if (n > RANGES.tokens.max) throw fail(field, msg.outOfRange(String(v), RANGES.tokens.text));
     return n;
   }
 
@@ -117,6 +123,7 @@ export class RequestRows {
     }
     if (!Number.isFinite(n)) throw fail(field, msg.notFinite(String(v)));
     if (n < 0) throw fail(field, msg.negative(String(v)));
+    if (n > MAX_SECONDS) throw fail(field, msg.outOfRange(String(v), RANGES.seconds.text));
     return Math.round(n * 1e6);
   }
 

@@ -11,6 +11,7 @@ import type { CandidateFile, ModelFile, ScenarioFile, WarmFile } from './schema.
 import { GPUS } from '../hardware/gpus.js';
 import type { ResolvedCandidate, ResolvedHost, ResolvedModel, ResolvedWarm } from './types.js';
 import { parseDuration, parseSize } from './units.js';
+import { MAX_SECONDS, RANGES } from './ranges.js';
 
 /**
  * Scenario values → resolved units, per candidate. Every value is checked at
@@ -34,6 +35,7 @@ export class Resolver {
 
   size(v: unknown, path: Path): number {
     const bytes = parseSize(v);
+    if (bytes !== null && bytes > RANGES.bytes.max) throw this.src.error(path, msg.outOfRange(String(v), RANGES.bytes.text));
     if (bytes !== null) return bytes;
     const bare = typeof v === 'number' || (typeof v === 'string' && /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(v));
     throw this.src.error(path, bare ? msg.sizeNoUnit(String(v).trim()) : msg.badSize(String(v)));
@@ -43,6 +45,7 @@ export class Resolver {
     const us = parseDuration(v);
     if (us === null) throw this.src.error(path, msg.badDuration(String(v)));
     if (us < 0) throw this.src.error(path, msg.negative(String(v)));
+    if (us > MAX_SECONDS * 1e6) throw this.src.error(path, msg.outOfRange(String(v), RANGES.seconds.text));
     return us;
   }
 

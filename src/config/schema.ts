@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SERVER_ENV_NAMES } from '../ollama/envconfig.js';
+import { num, RANGES } from './ranges.js';
 
 /**
  * The scenario file's shape (strict: an unknown key is an error). Units and
@@ -29,10 +30,10 @@ export const ModelSchema = z.strictObject({
   keep_alive: KeepAlive.optional(),
   key: z.string().optional(),
   load_fails_after: Quantity.optional(),
-  num_ctx: z.number().optional(),
-  n_ctx_train: z.number().optional(),
+  num_ctx: num(RANGES.context).optional(),
+  n_ctx_train: num(RANGES.context).optional(),
   /** Modelfile num_gpu: 0 = CPU only, 1…layers = that many layers on the GPU (no pre-flight), -1 = automatic. */
-  num_gpu: z.number().optional(),
+  num_gpu: num(RANGES.numGpu).optional(),
   /** Block count of a model given by size (what num_gpu is compared with; spec §5.2c). */
   layers: z.number().int().min(1).max(1000).optional(),
   /** Architecture family (general.architecture): some run with one slot whatever OLLAMA_NUM_PARALLEL says (spec §2). */
@@ -40,8 +41,8 @@ export const ModelSchema = z.strictObject({
   /** A vision (multimodal) model: num_ctx is at least 2048 (spec §5.1). */
   vision: z.boolean().optional(),
   /** Prompt processing and generation speed, tokens/s: requests given as tokens take prompt/prefill_tps + output/decode_tps. */
-  prefill_tps: z.number().optional(),
-  decode_tps: z.number().optional(),
+  prefill_tps: num(RANGES.tps).optional(),
+  decode_tps: num(RANGES.tps).optional(),
 });
 
 export const HostSchema = z.strictObject({
@@ -49,7 +50,7 @@ export const HostSchema = z.strictObject({
   gpus: z.array(z.strictObject({ gpu: z.string().optional(), vram: Quantity.optional(), reserved: Quantity.optional() })).optional(),
   /** Catalogue shorthand: `gpu: rtx-4090, count: 2`. */
   gpu: z.string().optional(),
-  count: z.number().optional(),
+  count: num(RANGES.gpus).optional(),
   /** Every GPU's memory (one GPU when none is listed): a sweep axis such as host.vram=24GiB,48GiB. */
   vram: Quantity.optional(),
   storage: z.string().optional(),
@@ -81,21 +82,22 @@ export const FaultSchema = z.strictObject({
 });
 
 /** Clients re-send 503s and 500s: at most `attempts` sends in all, waiting backoff × 2^(k−1) before the k-th retry. */
-export const RetrySchema = z.strictObject({ attempts: z.number(), backoff: Quantity });
+export const RetrySchema = z.strictObject({ attempts: num(RANGES.attempts), backoff: Quantity });
 
 /** A length distribution: a fixed number, { uniform: [lo, hi] } or lognormal { median, p95 }. */
-const DistSchema = z.union([z.number(), z.strictObject({ uniform: z.tuple([z.number(), z.number()]) }), z.strictObject({ median: z.number(), p95: z.number() })]);
+const Len = num(RANGES.length);
+const DistSchema = z.union([Len, z.strictObject({ uniform: z.tuple([Len, Len]) }), z.strictObject({ median: Len, p95: Len })]);
 
 /** Synthetic traffic for one model (or, under zipf, shared by many). */
 export const SynthModelSchema = z.strictObject({
   rate: Quantity,
   process: z.enum(['poisson', 'gamma', 'onoff']).optional(),
-  cv: z.number().optional(),
+  cv: num(RANGES.cv).optional(),
   on: Quantity.optional(),
   off: Quantity.optional(),
-  peak_hour: z.number().optional(),
-  trough: z.number().optional(),
-  profile: z.array(z.number()).optional(),
+  peak_hour: num(RANGES.peakHour).optional(),
+  trough: num(RANGES.trough).optional(),
+  profile: z.array(num(RANGES.profile)).optional(),
   duration: DistSchema.optional(),
   prompt_tokens: DistSchema.optional(),
   output_tokens: DistSchema.optional(),
@@ -107,10 +109,10 @@ export const SynthModelSchema = z.strictObject({
  * exponential) or a length distribution in seconds.
  */
 export const UsersSchema = z.strictObject({
-  count: z.number(),
+  count: num(RANGES.users),
   models: z.array(z.string()),
   /** Zipf exponent over `models` (each request picks one); default: uniform. */
-  s: z.number().optional(),
+  s: num(RANGES.zipf).optional(),
   think_time: z.union([Quantity, DistSchema]),
   duration: DistSchema.optional(),
   prompt_tokens: DistSchema.optional(),
@@ -120,7 +122,7 @@ export const UsersSchema = z.strictObject({
 export const SyntheticSchema = z.strictObject({
   length: Quantity.optional(),
   models: z.record(z.string(), SynthModelSchema).optional(),
-  zipf: SynthModelSchema.extend({ models: z.array(z.string()), s: z.number().optional() }).optional(),
+  zipf: SynthModelSchema.extend({ models: z.array(z.string()), s: num(RANGES.zipf).optional() }).optional(),
   users: UsersSchema.optional(),
 });
 
@@ -132,11 +134,15 @@ export const SourceSchema = z.strictObject({
   time: z.enum(['iso', 's', 'ms']).optional(),
   model: z.string().optional(),
   models: z.record(z.string(), z.string()).optional(),
-  split: z.strictObject({ models: z.array(z.string()), by: z.enum(['zipf']).optional(), s: z.number().optional() }).optional(),
-  time_scale: z.number().optional(),
+  split: z.strictObject({ models: z.array(z.string()), by: z.enum(['zipf']).optional(), s: num(RANGES.zipf).optional() }).optional(),
+  time_scale: num(RANGES.scale).optional(),
   window: z.strictObject({ start: Quantity.optional(), end: Quantity.optional() }).optional(),
-  rate_scale: z.number().optional(),
+  rate_scale: num(RANGES.scale).optional(),
   sort: z.boolean().optional(),
+  /** A row with a missing or unparseable field: fail (default) or skip it, counted in the warnings. */
+  bad_rows: z.enum(['fail', 'skip']).optional(),
+  /** Keep only rows whose column (as named in the file) holds the value, or one of the values. */
+  where: z.record(z.string(), z.union([Scalar, z.array(Scalar)])).optional(),
 });
 
 /** What-ifs Ollama does not have, labelled not-Ollama in every output: `policy: { eviction: lru }`. */
@@ -144,7 +150,7 @@ export const PolicySchema = z.strictObject({ eviction: z.enum(['ollama', 'lru', 
 
 /** N Ollama servers, each with its own scheduler, GPUs and page cache, behind a router. */
 export const FleetSchema = z.strictObject({
-  hosts: z.number(),
+  hosts: num(RANGES.hosts),
   router: z.enum(['round-robin', 'least-outstanding', 'model-affinity', 'random']).optional(),
 });
 
@@ -160,12 +166,12 @@ export const CandidateSchema = z.strictObject({
   policy: PolicySchema.partial().optional(),
   fleet: FleetSchema.partial().optional(),
   /** Offered load: the workload at this multiple of its rate (thinned or repeated in place, seeded). */
-  rate_scale: z.number().optional(),
+  rate_scale: num(RANGES.scale).optional(),
 });
 
 export const ScenarioSchema = z.strictObject({
   name: z.string().optional(),
-  seed: z.number().optional(),
+  seed: num(RANGES.seed).optional(),
   horizon: Quantity.optional(),
   server: ServerSchema.optional(),
   host: HostSchema,
@@ -175,7 +181,7 @@ export const ScenarioSchema = z.strictObject({
   retry: RetrySchema.optional(),
   policy: PolicySchema.optional(),
   fleet: FleetSchema.optional(),
-  rate_scale: z.number().optional(),
+  rate_scale: num(RANGES.scale).optional(),
   workload: z.strictObject({
     trace: z.string().optional(),
     requests: z.array(z.record(z.string(), z.unknown())).optional(),

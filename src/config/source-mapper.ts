@@ -2,6 +2,7 @@ import { type InputError, msg, type Message } from '../diag/index.js';
 import { rngStream, type Rng } from '../engine/index.js';
 import { type SourceField, type TimeUnit, timeMicros } from '../workload/formats.js';
 import type { RequestField, RequestRows } from './request-rows.js';
+import type { BadRows, Where } from './row-filter.js';
 
 /** One `workload.sources` entry after validation: how its rows become requests. */
 export interface SourceSpec {
@@ -23,6 +24,10 @@ export interface SourceSpec {
   /** < 1 keeps each request with this probability; > 1 repeats requests (seeded). */
   rateScale: number;
   sort: boolean;
+  /** Rows with a missing or unparseable field: fail, or skip (counted); default fail. */
+  badRows?: BadRows;
+  /** Only rows whose column holds one of the values (as text). */
+  where?: Where;
 }
 
 export type RowGet = (f: SourceField) => unknown;
@@ -76,8 +81,9 @@ export class SourceMapper {
 
   /** Emits the request still held back for repetition (call once at the end). */
   finish(): void {
-    if (this.pending) this.emitWithCopies(this.pending, this.pending.at);
+    const last = this.pending;
     this.pending = null;
+    if (last) this.emitWithCopies(last, last.at);
   }
 
   private offer(at: number, get: RowGet, fail: RowFail, where: string): void {
@@ -91,8 +97,10 @@ export class SourceMapper {
       return;
     }
     // Copies of a request land between it and the next original arrival, so order holds.
-    if (this.pending) this.emitWithCopies(this.pending, at);
+    // The new row is held first: should the previous one be left out (bad_rows: skip), this one stays.
+    const previous = this.pending;
     this.pending = { at, get, fail, where };
+    if (previous) this.emitWithCopies(previous, at);
   }
 
   private emitWithCopies(p: { at: number; get: RowGet; fail: RowFail; where: string }, next: number): void {
@@ -127,6 +135,8 @@ export class SourceMapper {
     }
     const v = get('model');
     if (s.models) {
+      // A row that names no model (a request still pending when the trace was cut) is missing a field, not unmapped.
+      if (v === undefined || v === null || v === '') throw fail('model', msg.missing());
       const mapped = s.models[String(v)];
       if (mapped === undefined) throw fail('model', msg.unmappedModel(String(v), Object.keys(s.models)));
       return mapped;

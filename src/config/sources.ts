@@ -56,6 +56,8 @@ export function resolveSources(
       windowEnd: end,
       rateScale: positive(s.rate_scale, 'rate_scale'),
       sort: s.sort ?? false,
+      badRows: s.bad_rows ?? 'fail',
+      ...(s.where ? { where: Object.fromEntries(Object.entries(s.where).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)])) } : {}),
     });
     columns.push((s.columns ?? {}) as Partial<Record<SourceField, string>>);
   });

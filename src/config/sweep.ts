@@ -2,6 +2,7 @@ import { InputError, msg, nearest, type Message } from '../diag/index.js';
 import { axisPath, sweepablePaths } from './sweepable.js';
 import { type Axis, cells } from './grid.js';
 import { deepMerge } from './merge.js';
+import { RANGE_MESSAGE } from './ranges.js';
 import { CandidateSchema, type CandidateFile, type ScenarioFile } from './schema.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -39,7 +40,7 @@ export function expandSweep(src: YamlSource, shape: ScenarioFile, extra: readonl
 function checkAxis(src: YamlSource, axis: Axis, inFile: boolean): void {
   const fail = (m: Message) => (inFile
     ? src.error(['sweep', axis.key], m, true)
-    : new InputError({ file: '(command line)', line: 1, field: `--grid ${axis.key}`, problem: m[0], ...(m[1] ? { hint: m[1] } : {}) }));
+    : new InputError({ file: '(command line)', line: 0, field: `--grid ${axis.key}`, problem: m[0], ...(m[1] ? { hint: m[1] } : {}) }));
   if (axis.values.length === 0) throw fail(msg.badAxis(axis.key, 'no values'));
   for (const v of axis.values) {
     const probe = cells([{ key: axis.key, values: [v] }])[0]!.patches[0]!;
@@ -50,7 +51,8 @@ function checkAxis(src: YamlSource, axis: Axis, inFile: boolean): void {
         const near = nearest(axisPath(axis.key), sweepablePaths());
         throw fail(msg.badAxis(axis.key, `unknown field "${issue.keys[0]}"`, near));
       }
-      throw fail(msg.badAxis(axis.key, `${String(v)}: ${issue.message}`));
+      const problem = issue.message.startsWith(RANGE_MESSAGE) ? `${String(v)} is out of range, ${issue.message.slice(RANGE_MESSAGE.length)}` : `${String(v)}: ${issue.message}`;
+      throw fail(msg.badAxis(axis.key, problem));
     }
   }
 }

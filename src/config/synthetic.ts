@@ -7,6 +7,7 @@ import { TraceBuilder, type Trace } from '../workload/trace.js';
 import { mergeTraces } from '../workload/merge.js';
 import { RequestRows, type ModelRates } from './request-rows.js';
 import type { SynthModelFile, SyntheticFile } from './schema.js';
+import { MAX_REQUESTS } from './ranges.js';
 
 type Duration = (v: unknown, p: Path) => number;
 
@@ -14,7 +15,8 @@ const PER: Record<string, number> = { s: 1, m: 60, min: 60, h: 3600, d: 86400 };
 
 /** "120/h", "2/s", "30/m", "1000/d" → requests per second; a bare number is per hour. */
 export function parseRate(v: string | number): number | null {
-  if (typeof v === 'number') return v >= 0 ? v / 3600 : null;
+  // -0 is 0 (a rate of -0 once drew arrivals backwards in time, forever).
+  if (typeof v === 'number') return v >= 0 ? (v === 0 ? 0 : v / 3600) : null;
   const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*\/\s*(s|m|min|h|d)\s*$/.exec(v);
   return m ? Number(m[1]) / PER[m[2]!]! : null;
 }
@@ -24,16 +26,26 @@ export function parseRate(v: string | number): number | null {
  * draws from its own streams (`synthetic/MODEL/arrivals`, …/lengths), so adding
  * a model never changes another model's requests.
  */
-export function synthesizeWorkload(src: YamlSource, file: SyntheticFile, modelNames: readonly string[], rates: readonly ModelRates[], seed: number, duration: Duration): Trace {
+export function synthesizeWorkload(
+  src: YamlSource, file: SyntheticFile, modelNames: readonly string[], rates: readonly ModelRates[], seed: number, duration: Duration,
+  maxRequests = MAX_REQUESTS,
+): Trace {
   const end = file.length !== undefined ? duration(file.length, ['workload', 'synthetic', 'length']) / 1e6 : 86400;
   const traces: Trace[] = [];
-  const one = (name: string, m: SynthModelFile, rate: number, path: Path) => {
+  // The mean number of requests the rates make over the length, checked before any is drawn.
+  let expected = 0;
+  const one = (name: string, _m: SynthModelFile, rate: number, path: Path, ratePath: Path) => {
     if (!modelNames.includes(name)) throw src.error(path, msg.unknownModel(name, modelNames));
+    expected += rate * end;
+    if (!(expected <= maxRequests)) throw src.error(ratePath, msg.tooManyRequests(`about ${Math.round(expected).toLocaleString('en-US')}`, maxRequests));
+  };
+  const make = (name: string, m: SynthModelFile, rate: number, path: Path) => {
     traces.push(modelTrace(src, name, m, rate, path, end, modelNames, rates, seed, duration));
   };
+  const plan: [string, SynthModelFile, number, Path, Path][] = [];
   for (const [name, m] of Object.entries(file.models ?? {})) {
     const path: Path = ['workload', 'synthetic', 'models', name];
-    one(name, m, rateOf(src, m.rate, [...path, 'rate']), path);
+    plan.push([name, m, rateOf(src, m.rate, [...path, 'rate']), path, [...path, 'rate']]);
   }
   if (file.zipf) {
     const z = file.zipf;
@@ -41,8 +53,10 @@ export function synthesizeWorkload(src: YamlSource, file: SyntheticFile, modelNa
     const total = rateOf(src, z.rate, [...path, 'rate']);
     const w = z.models.map((_, k) => 1 / (k + 1) ** (z.s ?? 1.1));
     const sum = w.reduce((a, b) => a + b, 0);
-    z.models.forEach((name, k) => one(name, z, (total * w[k]!) / sum, [...path, 'models', k]));
+    z.models.forEach((name, k) => plan.push([name, z, (total * w[k]!) / sum, [...path, 'models', k], [...path, 'rate']]));
   }
+  for (const p of plan) one(...p);
+  for (const [name, m, rate, path] of plan) make(name, m, rate, path);
   if (traces.length === 0 && !file.users) throw src.error(['workload', 'synthetic'], msg.missing());
   return traces.length ? mergeTraces(traces) : new TraceBuilder(16).build();
 }

@@ -21,7 +21,7 @@ export function parseSize(value: unknown): number | null {
 
 /**
  * Durations in a scenario (load, unload, horizon, load_fails_after): a number
- * of seconds, or a Go duration string. Returns µs, or null; negative values are
+ * of seconds, or a Go duration string (plus d, days). Returns µs, or null; negative values are
  * returned as such for the caller to reject.
  */
 export function parseDuration(value: unknown): number | null {
@@ -29,5 +29,19 @@ export function parseDuration(value: unknown): number | null {
   if (typeof value !== 'string') return null;
   const s = value.trim();
   if (/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(s)) return Math.round(Number(s) * 1e6);
-  return parseGoDuration(s);
+  return withDays(s);
+}
+
+/**
+ * The simulator's own durations (length: 7d, horizon: 2d12h) also take d, days
+ * of 24 h, first. keep_alive and OLLAMA_* values never come here: Ollama parses
+ * those with Go's time.ParseDuration, which has no d.
+ */
+function withDays(s: string): number | null {
+  const m = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)d(.*)$/.exec(s);
+  if (!m) return parseGoDuration(s);
+  const rest = m[3] === '' ? 0 : parseGoDuration(m[3]!);
+  if (rest === null || /^[+-]/.test(m[3]!)) return null;
+  const us = Math.round(Number(m[2]) * 86400e6) + rest;
+  return m[1] === '-' ? -us : us;
 }

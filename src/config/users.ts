@@ -4,6 +4,7 @@ import type { Distribution } from '../workload/generators.js';
 import type { SyntheticFile } from './schema.js';
 import type { ResolvedUsers } from './types.js';
 import { parseDuration } from './units.js';
+import { MAX_SECONDS, RANGES } from './ranges.js';
 
 type UsersFile = NonNullable<SyntheticFile['users']>;
 type DistFile = UsersFile['duration'];
@@ -44,5 +45,6 @@ function thinkTime(src: YamlSource, v: UsersFile['think_time'], path: Path): Res
   if (typeof v === 'object') return v;
   const us = parseDuration(v);
   if (us === null || us < 0) throw src.error(path, msg.badDuration(String(v)));
+  if (us > MAX_SECONDS * 1e6) throw src.error(path, msg.outOfRange(String(v), RANGES.seconds.text));
   return { mean: us / 1e6 };
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { msg, type InputError } from '../diag/index.js';
+import { msg, nearest, type InputError } from '../diag/index.js';
 import type { Path, YamlSource } from './yaml-source.js';
+import { RANGE_MESSAGE } from './ranges.js';
 import { ScenarioSchema, type ScenarioFile } from './schema.js';
 
 /**
@@ -10,10 +11,23 @@ import { ScenarioSchema, type ScenarioFile } from './schema.js';
 export function validateShape(src: YamlSource, raw: unknown): ScenarioFile {
   const res = ScenarioSchema.safeParse(raw);
   if (res.success) return res.data;
-  const errors = res.error.issues.map((issue) => toError(src, raw, issue));
+  const issues = res.error.issues.filter((issue) => !misspelt(issue, res.error.issues, raw));
+  const errors = issues.map((issue) => toError(src, raw, issue));
   // First in file order; on one line an unknown key goes first (a typo also makes the right key "missing").
   errors.sort((a, b) => a.line - b.line || a.rank - b.rank);
   throw errors[0]!.error;
+}
+
+/**
+ * A required field reported missing because the user misspelt it (`workloads:`
+ * for `workload:`): the unknown key, with its did-you-mean, is the one to report.
+ */
+function misspelt(issue: z.core.$ZodIssue, all: readonly z.core.$ZodIssue[], raw: unknown): boolean {
+  if (issue.code === 'unrecognized_keys' || valueAt(raw, issue.path as Path) !== undefined) return false;
+  const parent = issue.path.slice(0, -1);
+  const name = String(issue.path[issue.path.length - 1]);
+  return all.some((o) => o.code === 'unrecognized_keys' && o.path.length === parent.length && o.path.every((p, i) => p === parent[i])
+    && o.keys.some((k) => nearest(k, allowedKeys(parent as Path)) === name));
 }
 
 interface Located { line: number; rank: number; error: InputError }
@@ -26,7 +40,10 @@ function toError(src: YamlSource, raw: unknown, issue: z.core.$ZodIssue): Locate
     return { line: src.line(keyPath, true), rank: 0, error: src.error(keyPath, msg.unknownKey(key, allowedKeys(path)), true) };
   }
   const value = valueAt(raw, path);
-  const message = value === undefined ? msg.missing() : msg.wrongType(expectedAt(issue), describe(value));
+  const message = value === undefined ? msg.missing()
+    : issue.code === 'custom' && issue.message.startsWith(RANGE_MESSAGE) ? msg.outOfRange(describe(value), issue.message.slice(RANGE_MESSAGE.length))
+    : typeof value === 'number' && !Number.isFinite(value) ? msg.notFinite(String(value))
+    : msg.wrongType(expectedAt(issue), describe(value));
   return { line: src.line(path), rank: 1, error: src.error(path, message) };
 }
 

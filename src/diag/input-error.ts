@@ -11,7 +11,9 @@ export interface Diagnostic {
   hint?: string;
 }
 
+/** Line 0: the file as a whole (it is missing, a folder, empty): no line is made up, and no field named. */
 export function formatDiagnostic(d: Diagnostic): string {
+  if (d.line <= 0) return `${d.file}: ${d.field === FILE_FIELD ? '' : `${clip(d.field)}: `}${clip(d.problem)}${d.hint ? ` (${clip(d.hint)})` : ''}`;
   return `${d.file}:${d.line}: ${clip(d.field)}: ${clip(d.problem)}${d.hint ? ` (${clip(d.hint)})` : ''}`;
 }
 
@@ -25,6 +27,9 @@ function clip(text: string): string {
   const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return flat.length > 300 ? `${flat.slice(0, 140)}…${flat.slice(-140)}` : flat;
 }
+
+/** The field of a whole-file problem. */
+export const FILE_FIELD = '(file)';
 
 export class InputError extends Error {
   constructor(readonly diagnostic: Diagnostic) {

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { InputError, msg, warn } from '../diag/index.js';
+import { fileError, InputError, msg, warn } from '../diag/index.js';
 import { REQUEST_FIELDS, RequestRows, type ModelRates } from '../config/request-rows.js';
 import { Resolver } from '../config/resolve.js';
 import type { ScenarioFile } from '../config/schema.js';
-import type { ResolvedScenario, ResolvedUsers } from '../config/types.js';
+import type { ResolvedCandidate, ResolvedScenario, ResolvedUsers } from '../config/types.js';
+import { MAX_REQUESTS } from '../config/ranges.js';
 import { validateShape } from '../config/validate.js';
 import { resolveSources } from '../config/sources.js';
 import { synthesizeWorkload } from '../config/synthetic.js';
@@ -29,6 +30,8 @@ export interface LoadOptions {
   axes?: readonly Axis[];
   /** Another seed (replications): every random draw of the workload derives from it. */
   seed?: number;
+  /** Requests one workload may make (default MAX_REQUESTS, 100 M; --max-requests). */
+  maxRequests?: number;
 }
 
 export async function loadScenario(file: string, opts: LoadOptions = {}): Promise<ResolvedScenario> {
@@ -42,7 +45,10 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   const candidates = atAxis(src, shape, opts.axes ?? [], () => resolver.candidates(warnings));
   // The trace is parsed once, hardware-free: token-sized requests keep their counts, and
   // each candidate's world works out their service times (src/sim/world.ts).
-  const { trace, users, rejected } = await readWorkload(src, shape, resolver, parseRates(resolver.base(), candidates));
+  const maxRequests = opts.maxRequests ?? MAX_REQUESTS;
+  const { trace, users, rejected, warnings: skipped } = await readWorkload(src, shape, resolver, parseRates(resolver.base(), candidates), maxRequests);
+  warnings.push(...(skipped ?? []));
+  checkScaledSize(src, shape, candidates, trace.length, maxRequests);
   checkTokenRates(src, shape, candidates, trace, users);
   if (rejected.count > 0) warnings.push(warn.rejectedKeepAlive(rejected.count, rejected.first ?? file));
   if (trace.length === 0 && !users) warnings.push(warn.emptyWorkload(file));
@@ -75,12 +81,14 @@ function atAxis<T>(src: YamlSource, shape: ScenarioFile, cli: readonly Axis[], f
 }
 
 function readText(file: string): string {
+  let text: string;
   try {
-    return readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    const [problem, hint] = msg.cannotRead((e as NodeJS.ErrnoException).code ?? String(e));
-    throw new InputError({ file, line: 1, field: '(file)', problem, hint });
+    throw fileError(file, (e as NodeJS.ErrnoException).code ?? String(e));
   }
+  if (text.trim() === '') throw fileError(file, 'EMPTY');
+  return text;
 }
 
 interface Workload {
@@ -88,10 +96,12 @@ interface Workload {
   users?: ResolvedUsers;
   /** Requests whose keep_alive Ollama answers with 400 (not an input error), and where the first is. */
   rejected: { count: number; first: string | null };
+  /** Rows sources left out (bad_rows: skip). */
+  warnings?: string[];
 }
 
 /** Exactly one of workload.trace, requests, sources or synthetic. */
-async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Resolver, rates: ModelRates[]): Promise<Workload> {
+async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Resolver, rates: ModelRates[], maxRequests: number): Promise<Workload> {
   const { trace, requests, sources, synthetic } = shape.workload;
   const given = [trace, requests, sources, synthetic].filter((w) => w !== undefined).length;
   if (given > 1) throw src.error(['workload'], msg.bothWorkloads());
@@ -103,18 +113,30 @@ async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Reso
   if (synthetic !== undefined) {
     const length = synthetic.length !== undefined ? duration(synthetic.length, ['workload', 'synthetic', 'length']) : 86400e6;
     const users = synthetic.users ? resolveUsers(src, synthetic.users, resolver.modelNames, length) : undefined;
-    const built = synthesizeWorkload(src, synthetic, resolver.modelNames, rates, shape.seed ?? 1, duration);
+    const built = synthesizeWorkload(src, synthetic, resolver.modelNames, rates, shape.seed ?? 1, duration, maxRequests);
     return { trace: built, ...(users ? { users } : {}), rejected: none };
   }
   if (sources !== undefined) {
     const resolved = resolveSources(src, sources, resolver.modelNames, near, duration);
-    const read = await readSources(resolved.specs, resolved.columns, resolver.modelNames, rates, shape.seed ?? 1);
-    return { trace: read.trace, rejected: { count: read.invalidKeepAlive, first: read.firstInvalid } };
+    const read = await readSources(resolved.specs, resolved.columns, resolver.modelNames, rates, shape.seed ?? 1, maxRequests);
+    if (read.trace.length > maxRequests) throw src.error(['workload', 'sources'], msg.tooManyRequests(read.trace.length.toLocaleString('en-US'), maxRequests));
+    return { trace: read.trace, rejected: { count: read.invalidKeepAlive, first: read.firstInvalid }, warnings: read.warnings };
   }
   const rows = new RequestRows(resolver.modelNames, rates);
+  rows.maxRows = maxRequests;
   if (trace !== undefined) await readTraceCsv(near(trace), rows);
   else addInlineRequests(src, requests ?? [], rows);
   return { trace: rows.build(), rejected: { count: rows.invalidKeepAlive, first: rows.firstInvalid } };
+}
+
+/** A candidate's rate_scale repeats requests: the scaled workload must stay within the limit too, checked before it is made. */
+function checkScaledSize(src: YamlSource, shape: ScenarioFile, candidates: readonly ResolvedCandidate[], length: number, maxRequests: number): void {
+  candidates.forEach((c, i) => {
+    const would = Math.round(length * (c.rateScale ?? 1));
+    if ((c.rateScale ?? 1) <= 1 || would <= maxRequests) return;
+    const own = shape.candidates?.[i]?.rate_scale !== undefined;
+    throw src.error(own ? ['candidates', i, 'rate_scale'] : ['rate_scale'], msg.tooManyRequests(`about ${would.toLocaleString('en-US')}`, maxRequests));
+  });
 }
 
 /** workload.requests: each entry is checked like a CSV row, at its own YAML line. */

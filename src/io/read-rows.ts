@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
-import { InputError, msg, type Message } from '../diag/index.js';
+import { fileError, InputError, msg, type Message } from '../diag/index.js';
 
 /**
  * Streams a CSV or JSON Lines file row by row with its line number, so a
@@ -33,7 +33,7 @@ export async function streamCsv(
       parser.destroy();
       reject(e);
     };
-    input.on('error', (e: NodeJS.ErrnoException) => stop(fail(1, '(file)', msg.cannotRead(e.code ?? String(e)))));
+    input.on('error', (e: NodeJS.ErrnoException) => stop(fileError(file, e.code ?? String(e))));
     parser.on('error', (e: Error & { lines?: number }) => stop(fail(e.lines ?? parser.info.lines, '(csv)', msg.csvSyntax(e.message.split('\n')[0]!))));
     parser.on('data', (cells: string[]) => {
       if (failed) return;
@@ -51,7 +51,7 @@ export async function streamCsv(
     });
     parser.on('end', () => {
       if (failed) return;
-      if (!seenHeader) return stop(fail(1, '(csv)', msg.missingColumn('at')));
+      if (!seenHeader) return stop(fileError(file, 'EMPTY'));
       resolve();
     });
     input.pipe(parser);
@@ -63,9 +63,11 @@ export async function streamJsonl(file: string, row: (obj: Record<string, unknow
   const fail = failIn(file);
   let rest = '';
   let line = 0;
+  let seen = false;
   const handle = (text: string) => {
     line++;
     if (text.trim() === '') return;
+    seen = true;
     let obj: unknown;
     try {
       obj = JSON.parse(text);
@@ -90,8 +92,9 @@ export async function streamJsonl(file: string, row: (obj: Record<string, unknow
   } catch (e) {
     input.destroy();
     const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && !(e instanceof InputError)) throw fail(1, '(file)', msg.cannotRead(code));
+    if (typeof code === 'string' && !(e instanceof InputError)) throw fileError(file, code);
     throw e;
   }
   if (rest !== '') handle(rest);
+  if (!seen) throw fileError(file, 'EMPTY');
 }

@@ -1,3 +1,4 @@
+import { MAX_REQUESTS } from '../config/ranges.js';
 import { RequestRows, type ModelRates } from '../config/request-rows.js';
 import { SourceMapper, type RowFail, type RowGet, type SourceSpec } from '../config/source-mapper.js';
 import { msg } from '../diag/index.js';
@@ -5,11 +6,14 @@ import { FORMATS, type SourceField, SOURCE_FIELDS } from '../workload/formats.js
 import { mergeTraces } from '../workload/merge.js';
 import type { Trace } from '../workload/trace.js';
 import { failIn, streamCsv, streamJsonl } from './read-rows.js';
+import { RowFilter } from '../config/row-filter.js';
 
 export interface SourcesResult {
   trace: Trace;
   invalidKeepAlive: number;
   firstInvalid: string | null;
+  /** Rows left out by bad_rows: skip, one line per source. */
+  warnings: string[];
 }
 
 /**
@@ -17,10 +21,14 @@ export interface SourcesResult {
  * Each source gets its own random streams (`source1`, `source2`, …), so adding
  * a source never changes the requests another one yields.
  */
-export async function readSources(specs: readonly SourceSpec[], columns: readonly Partial<Record<SourceField, string>>[], modelNames: readonly string[], rates: readonly ModelRates[], seed: number): Promise<SourcesResult> {
+export async function readSources(
+  specs: readonly SourceSpec[], columns: readonly Partial<Record<SourceField, string>>[], modelNames: readonly string[], rates: readonly ModelRates[], seed: number,
+  maxRows = MAX_REQUESTS,
+): Promise<SourcesResult> {
   const traces: Trace[] = [];
   let invalidKeepAlive = 0;
   let firstInvalid: string | null = null;
+  const warnings: string[] = [];
   // Files on one clock (e.g. Azure code + conv, same hour) share the origin, so they stay aligned.
   const origin = new Map<string, number>();
   for (let i = 0; i < specs.length; i++) {
@@ -30,13 +38,16 @@ export async function readSources(specs: readonly SourceSpec[], columns: readonl
   }
   for (let i = 0; i < specs.length; i++) {
     const rows = new RequestRows(modelNames, rates);
+    rows.maxRows = maxRows;
     const o = origin.get(specs[i]!.time);
-    await readSource(specs[i]!, columns[i] ?? {}, rows, seed, `source${i + 1}`, o !== undefined && Number.isFinite(o) ? o : undefined);
+    const filter = await readSource(specs[i]!, columns[i] ?? {}, rows, seed, `source${i + 1}`, o !== undefined && Number.isFinite(o) ? o : undefined);
+    const skipped = filter.warning();
+    if (skipped) warnings.push(skipped);
     traces.push(rows.build());
     invalidKeepAlive += rows.invalidKeepAlive;
     firstInvalid ??= rows.firstInvalid;
   }
-  return { trace: mergeTraces(traces), invalidKeepAlive, firstInvalid };
+  return { trace: mergeTraces(traces), invalidKeepAlive, firstInvalid, warnings };
 }
 
 class Peeked {
@@ -66,22 +77,25 @@ async function firstArrival(spec: SourceSpec, columns: Partial<Record<SourceFiel
 export async function readSource(
   spec: SourceSpec, columns: Partial<Record<SourceField, string>>, rows: RequestRows, seed: number, tag: string,
   origin?: number, peek?: (t: number) => void,
-): Promise<void> {
+): Promise<RowFilter> {
   const format = FORMATS[spec.format]!;
   const names = { ...format.columns, ...columns };
   const fail = failIn(spec.file);
   const mapper = new SourceMapper(spec, rows, seed, tag, format.kind === 'csv', origin);
   const atColumn = names.at ?? 'at';
   const sorted: { t: number; get: RowGet; fail: RowFail; where: string }[] = [];
-  const take = (get: RowGet, line: number) => {
-    const f: RowFail = (field, m) => fail(line, field === 'at' ? atColumn : (names[field as SourceField] ?? field), m);
+  // bad_rows and where (src/config/row-filter.ts): per row, with its line.
+  const filter = new RowFilter(spec.file, spec.badRows, spec.where);
+  const take = (get: RowGet, line: number) => filter.row(() => {
+    const f: RowFail = (field, m) => filter.mark(fail(line, field === 'at' ? atColumn : (names[field as SourceField] ?? field), m), m);
     const where = `${spec.file}:${line}`;
     if (peek) peek(mapper.rawTime(get, f, atColumn));
     else if (spec.sort) sorted.push({ t: mapper.rawTime(get, f, atColumn), get, fail: f, where });
     else mapper.add(get, f, where, atColumn);
-  };
+  });
   if (format.kind === 'csv') {
     const index = new Map<SourceField, number>();
+    const whereIndex = new Map<string, number>();
     await streamCsv(
       spec.file,
       (header) => {
@@ -94,8 +108,13 @@ export async function readSource(
         }
         if (!index.has('at')) throw fail(1, atColumn, msg.missingColumn(atColumn));
         if (format.hasModel && !spec.model && !spec.split && !index.has('model')) throw fail(1, names.model ?? 'model', msg.missingColumn(names.model ?? 'model'));
+        for (const c of filter.columns) {
+          if (!header.includes(c)) throw fail(1, c, msg.whereColumn(c, header));
+          whereIndex.set(c, header.indexOf(c));
+        }
       },
       (cells, line) => {
+        if (!filter.matches((c) => cells[whereIndex.get(c)!])) return;
         // A sorted read keeps the row, so copy what the getter needs.
         const row = spec.sort ? cells.slice() : cells;
         take((f) => { const k = index.get(f); return k === undefined ? undefined : row[k]?.trim(); }, line);
@@ -103,12 +122,14 @@ export async function readSource(
     );
   } else {
     await streamJsonl(spec.file, (obj, line) => {
+      if (!filter.matches((c) => obj[c])) return;
       take((f) => (f === 'session' && format.session ? format.session(obj) : obj[names[f] ?? f]), line);
     });
   }
   if (spec.sort) {
     sorted.sort((a, b) => a.t - b.t);
-    for (const r of sorted) mapper.add(r.get, r.fail, r.where, atColumn);
+    for (const r of sorted) filter.row(() => mapper.add(r.get, r.fail, r.where, atColumn));
   }
-  mapper.finish();
+  filter.row(() => mapper.finish());
+  return filter;
 }

@@ -8,6 +8,7 @@ import type { Req, RequestSink } from '../ollama/index.js';
 import type { RunHooks } from '../sim/run-scenario.js';
 import { requestId } from '../workload/trace.js';
 import { csvField, FileWriter, seconds } from './file-writer.js';
+import { candidateSettings } from './settings.js';
 
 /** Header lines fixed by the core issue: a contract, extend only at the end. */
 export const REQUESTS_HEADER = 'candidate,id,model,arrival,admitted,start,end,status,http_status,cold,latency';
@@ -92,12 +93,14 @@ export function ramWarnings(sc: ResolvedScenario, summaries: readonly CandidateS
 }
 
 export function summaryDocument(sc: ResolvedScenario, summaries: CandidateSummary[]) {
+  const settings = candidateSettings(sc);
   return {
     scenario: sc.name,
     seed: sc.seed,
     requests: sc.trace.length,
     models: sc.modelNames,
     warnings: [...sc.warnings, ...ramWarnings(sc, summaries)],
-    candidates: summaries,
+    // Each candidate's figures, then the settings they were measured under (issue 13).
+    candidates: summaries.map((s, i) => ({ ...s, settings: settings[i] })),
   };
 }

@@ -40,7 +40,7 @@ export function sweepDocument(r: SweepResult) {
     replications: r.replications,
     seeds: r.seeds,
     axes: r.axes,
-    cells: r.cells.map((c) => ({ cell: c.cell + 1, candidate: c.candidate, estimates: c.estimates, runs: c.runs })),
+    cells: r.cells.map((c) => ({ cell: c.cell + 1, candidate: c.candidate, estimates: c.estimates, runs: c.runs, ...(r.settings ? { settings: r.settings[c.cell] } : {}) })),
     warnings: r.warnings,
   };
 }

@@ -35,6 +35,8 @@ export interface SweepResult {
   seeds: number[];
   axes: Axis[];
   cells: SweepCellResult[];
+  /** Each cell's settings as resolved (summary.json), when the caller adds them. */
+  settings?: Record<string, unknown>[];
   /** The scenario's non-fatal findings (what a sweep's answer leaves out, settings Ollama would replace). */
   warnings: string[];
 }
@@ -62,7 +64,7 @@ export function sweepTasks(cells: number, replications: number): SweepTask[] {
 }
 
 /** Runs some tasks in this thread (a worker runs its share the same way). */
-export async function runTasks(load: Loader, seeds: readonly number[], tasks: readonly SweepTask[], onDone?: () => void): Promise<CandidateSummary[]> {
+export async function runTasks(load: Loader, seeds: readonly number[], tasks: readonly SweepTask[], onDone?: (summary: CandidateSummary, index: number) => void): Promise<CandidateSummary[]> {
   const loaded = new Map<number, ResolvedScenario>();
   const out: CandidateSummary[] = [];
   for (const t of tasks) {
@@ -73,7 +75,7 @@ export async function runTasks(load: Loader, seeds: readonly number[], tasks: re
     }
     const [r] = runScenario({ ...sc, candidates: [sc.candidates[t.cell]!] });
     out.push(r!.summary);
-    onDone?.();
+    onDone?.(r!.summary, out.length - 1);
   }
   return out;
 }

@@ -12,7 +12,8 @@ export interface QueueBatch {
   /** The bundle's files by hash, uploaded before the first cell is queued. */
   contents: Map<string, Buffer>;
   tasks: readonly SweepTask[];
-  onDone?: () => void;
+  /** Each cell as it comes back: its result and its index in `tasks` (the sweep keeps it at once). */
+  onDone?: (result: CandidateSummary, index: number) => void;
 }
 
 const KEEP_S = 7 * 24 * 3600;
@@ -47,9 +48,9 @@ export async function runOnQueue(b: QueueBatch): Promise<CandidateSummary[]> {
       if ((await job.getState()) === 'failed') await job.retry();
       jobs.push(job);
     }
-    return await Promise.all(jobs.map(async (job) => {
+    return await Promise.all(jobs.map(async (job, index) => {
       const result = decodeSummary(await job.waitUntilFinished(events));
-      b.onDone?.();
+      b.onDone?.(result, index);
       return result;
     }));
   } finally {

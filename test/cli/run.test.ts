@@ -42,7 +42,7 @@ describe('ollamasim run', () => {
     expect(r.stdout).toContain('contract check');
     const charts = ['cdf', 'gpus', 'latency', 'models', 'residency', 'tradeoff', 'vram'].flatMap((c) => [`out/charts/${c}.png`, `out/charts/${c}.svg`]);
     expect(listAll(dir).filter((f) => !f.endsWith('.png')).sort()).toEqual(
-      [...charts.filter((f) => f.endsWith('.svg')), 'out/events.csv', 'out/report.html', 'out/requests.csv', 'out/summary.json', 'out/timeline.json', 's.yaml'].sort());
+      [...charts.filter((f) => f.endsWith('.svg')), 'out/events.csv', 'out/manifest.json', 'out/report.html', 'out/requests.csv', 'out/summary.json', 'out/timeline.json', 's.yaml'].sort());
     const requests = readFileSync(join(dir, 'out/requests.csv'), 'utf8').split('\n');
     expect(requests[0]).toBe(REQUESTS_HEADER);
     expect(REQUESTS_HEADER).toBe('candidate,id,model,arrival,admitted,start,end,status,http_status,cold,latency');
@@ -86,7 +86,7 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
     writeFileSync(join(dir, 's.yaml'), plannable);
     const r = cli(['plan', 's.yaml', '--slo', 'p95<=2.5s', '--gpus', 'l4,rtx-4090', '--max-gpus', '1', '--keep-alive', '0,5m', '--jobs', '1', '--json', '--out', 'out'], dir);
     expect(r.status).toBe(0);
-    expect(listAll(dir).filter((f) => !f.endsWith('.png')).sort()).toEqual(['out/cells.csv', 'out/charts/frontier.svg', 'out/plan.txt', 'out/summary.json', 's.yaml']);
+    expect(listAll(dir).filter((f) => !f.endsWith('.png')).sort()).toEqual(['out/cells.csv', 'out/charts/frontier.svg', 'out/manifest.json', 'out/plan.txt', 'out/summary.json', 's.yaml']);
     const p = JSON.parse(r.stdout);
     expect(p.best.candidate).toBe('host.gpu=rtx-4090, host.count=1, OLLAMA_KEEP_ALIVE=5m'); // $0.70/h < l4's $0.80/h
     expect(p.rejected.map((c: { candidate: string }) => c.candidate)).toEqual(['host.gpu=rtx-4090, host.count=1, OLLAMA_KEEP_ALIVE=0']);
@@ -110,7 +110,7 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
     expect(json.max_rate).toBeLessThan(1);
     const typo = cli(['plan', 's.yaml', '--slo', 'p95<=10s', '--max-rate', '--config', 'plan chek'], dir);
     expect(typo.status).toBe(2);
-    expect(typo.stderr.trim()).toBe('(command line):1: --config: unknown configuration "plan chek" (did you mean plan check?)');
+    expect(typo.stderr.trim()).toBe('(command line): --config: unknown configuration "plan chek" (did you mean plan check?)');
   });
 
   test('--price buy --months --kwh: monthly cost of owning and break-even in the JSON, the plan columns in cells.csv after the sweep\'s own', () => {
@@ -139,13 +139,13 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
     writeFileSync(join(dir, 's.yaml'), plannable);
     const months = cli(['plan', 's.yaml', '--slo', 'p95<=3s', '--months', '36'], dir);
     expect(months.status).toBe(2);
-    expect(months.stderr.trim()).toBe('(command line):1: --months: --months prices a bought fleet (add --price buy)');
+    expect(months.stderr.trim()).toBe('(command line): --months: --months prices a bought fleet (add --price buy)');
     const config = cli(['plan', 's.yaml', '--slo', 'p95<=3s', '--config', 'host.gpu=l4'], dir);
     expect(config.status).toBe(2);
-    expect(config.stderr.trim()).toBe('(command line):1: --config: --config names the configuration --max-rate tests (add --max-rate)');
+    expect(config.stderr.trim()).toBe('(command line): --config: --config names the configuration --max-rate tests (add --max-rate)');
     const basis = cli(['plan', 's.yaml', '--slo', 'p95<=3s', '--price', 'rent'], dir);
     expect(basis.status).toBe(2);
-    expect(basis.stderr.trim()).toMatch(/^\(command line\):1: --price: unknown price basis "rent"/);
+    expect(basis.stderr.trim()).toMatch(/^\(command line\): --price: unknown price basis "rent"/);
   });
 
   test('a malformed objective is one line on stderr, exit 2', () => {
@@ -154,6 +154,6 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
     const r = cli(['plan', 's.yaml', '--slo', 'p95 under 3s'], dir);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^\(command line\):1: --slo: "p95 under 3s" is not an objective/);
+    expect(r.stderr).toMatch(/^\(command line\): --slo: "p95 under 3s" is not an objective/);
   });
 });

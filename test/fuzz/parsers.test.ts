@@ -30,7 +30,8 @@ async function outcome(scenario: string, trace?: string): Promise<'ok' | InputEr
 function oneLine(e: InputError, file: string): void {
   expect(e.message).not.toContain('\n');
   expect(e.message.startsWith(join(dir, file) + ':')).toBe(true);
-  expect(e.message).toMatch(/^[^:]+(:[^:]+)?:\d+: /);
+  // FILE:LINE: …, or FILE: … for a problem with the whole file (empty, missing).
+  expect(e.message).toMatch(e.line === 0 ? /^[^:]+: / : /^[^:]+(:[^:]+)?:\d+: /);
 }
 
 const HEAD = 'host: { gpus: [ { vram: 24GiB } ] }\nmodels: { a: { vram: 1GiB, load: 1s } }\n';

@@ -108,5 +108,5 @@ describe('token-sized requests need rates on every candidate\'s host', () => {
 test('a value of the scenario\'s own sweep: that the resolver refuses is reported at that sweep entry', async () => {
   const file = writeScenario({ ...BASE, sweep: { 'host.gpu': ['rtx-4090', 'h100'] } });
   await expect(loadScenario(file)).rejects.toThrow(/:\d+: sweep\.host\.gpu: unknown GPU "h100" \(did you mean h200\?\)/);
-  await expect(loadScenario(file, { axes: [{ key: 'host.gpu', values: ['l4', 'h10'] }] })).rejects.toThrow('(command line):1: --grid host.gpu: unknown GPU "h10"');
+  await expect(loadScenario(file, { axes: [{ key: 'host.gpu', values: ['l4', 'h10'] }] })).rejects.toThrow('(command line): --grid host.gpu: unknown GPU "h10"');
 });

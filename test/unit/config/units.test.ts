@@ -37,11 +37,23 @@ describe('durations: a number is seconds, or a Go duration; µs', () => {
     ['1h', 3600e6],
     ['0', 0],
     ['-1s', -1e6], // returned so the caller can say "negative" rather than "not a duration"
+    ['7d', 7 * 86400e6], // days, in the simulator's own durations (issue 13)
+    ['1d12h', 1.5 * 86400e6],
+    ['0.5d', 43200e6],
   ])('%j → %d µs', (text, us) => {
     expect(parseDuration(text)).toBe(us);
   });
 
-  test.each(['8 sec', '1d', 's', '', Infinity, NaN, null, true])('%j is not a duration', (text) => {
+  test.each(['8 sec', 'd', '1d-1h', '1dd', 's', '', Infinity, NaN, null, true])('%j is not a duration', (text) => {
     expect(parseDuration(text)).toBeNull();
+  });
+});
+
+describe('d is the simulator\'s, never Ollama\'s (issue 13)', () => {
+  test('keep_alive and OLLAMA_* values follow Go\'s time.ParseDuration, which has no d', async () => {
+    const { parseGoDuration } = await import('../../../src/ollama/duration.js');
+    const { parseRequestKeepAlive, INVALID } = await import('../../../src/ollama/keep-alive.js');
+    expect(parseGoDuration('1d')).toBeNull();
+    expect(parseRequestKeepAlive('1d')).toBe(INVALID);
   });
 });

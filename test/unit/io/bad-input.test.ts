@@ -8,10 +8,13 @@ import { failure, fails, files, HEAD, MODELS, REQ } from './fixture.js';
 
 /** One test per class of mistake: the exact line FILE:LINE: field: problem (hint), and nothing else. */
 describe('bad scenario files', () => {
-  test('a missing file', async () => {
-    const dir = files({});
-    const err = (await loadScenario(join(dir, 'nope.yaml')).catch((e: unknown) => e)) as Error;
-    expect(err.message).toBe(`${join(dir, 'nope.yaml')}:1: (file): ${msg.cannotRead('ENOENT')[0]} (ENOENT)`);
+  test('file errors in words, with no made-up line: a missing file, a folder, an empty file', async () => {
+    const dir = files({ 'empty.yaml': '', 'blank.yaml': '\n  \n', 'sub/x': '' });
+    const error = async (f: string) => ((await loadScenario(join(dir, f)).catch((e: unknown) => e)) as Error).message;
+    expect(await error('nope.yaml')).toBe(`${join(dir, 'nope.yaml')}: no such file`);
+    expect(await error('sub')).toBe(`${join(dir, 'sub')}: is a directory (give a file)`);
+    expect(await error('empty.yaml')).toBe(`${join(dir, 'empty.yaml')}: file is empty`);
+    expect(await error('blank.yaml')).toBe(`${join(dir, 'blank.yaml')}: file is empty`);
   });
 
   test('YAML syntax, at the line the parser names', async () => {
@@ -64,7 +67,7 @@ describe('bad scenario files', () => {
 
   test('bad duration units; negative durations', async () => {
     await fails(`${HEAD.replace('load: 8s', 'load: 8 sec')}${REQ}`, 4, 'models.llama3.1:8b.load', msg.badDuration('8 sec'));
-    await fails(`horizon: 1d\n${HEAD}${REQ}`, 1, 'horizon', msg.badDuration('1d'));
+    await fails(`horizon: 1 day\n${HEAD}${REQ}`, 1, 'horizon', msg.badDuration('1 day'));
     await fails(`${HEAD.replace('unload: 1s', 'unload: -1s')}${REQ}`, 2, 'host.unload', msg.negative('-1s'));
     await fails(`horizon: -5\n${HEAD}${REQ}`, 1, 'horizon', msg.negative('-5'));
   });

@@ -4,7 +4,7 @@ import { msg, warn } from '../../../src/diag/index.js';
 import { REQUEST_FIELDS } from '../../../src/config/request-rows.js';
 import { FOREVER, INVALID } from '../../../src/ollama/keep-alive.js';
 import { keepAliveOf, numCtxOf, Op, opOf, timeoutOf } from '../../../src/workload/trace.js';
-import { fails, HEAD, load, MODELS, column, ids } from './fixture.js';
+import { failure, fails, HEAD, load, MODELS, column, ids } from './fixture.js';
 
 /** A scenario whose workload is the CSV `t.csv` next to it (or in a sub-folder). */
 const TRACE = `${HEAD}workload: { trace: t.csv }\n`;
@@ -48,8 +48,17 @@ describe('trace CSV', () => {
 describe('bad trace CSV: FILE is the trace, LINE counts the header as 1, field is the column', () => {
   const bad = (text: string, line: number, field: string, m: [string, string?]) => fails(TRACE, line, field, m, csv(text), 't.csv');
 
-  test('a missing trace file', async () => {
-    await fails(`${HEAD}workload: { trace: nope.csv }\n`, 1, '(file)', msg.cannotRead('ENOENT'), {}, 'nope.csv');
+  test('file errors in words, with no made-up line: no such file, is a directory, file is empty', async () => {
+    const whole = async (trace: string, extra: Record<string, string>, words: string) => {
+      const { err, dir } = await failure(`${HEAD}workload: { trace: ${trace} }\n`, extra);
+      expect(err.message).toBe(`${join(dir, trace)}: ${words}`);
+      expect(err.line).toBe(0);
+    };
+    await whole('nope.csv', {}, 'no such file');
+    expect(msg.cannotRead('ENOENT')).toEqual(['no such file']);
+    await whole('sub', { 'sub/x.csv': '' }, 'is a directory (give a file)');
+    await whole('t.csv', { 't.csv': '' }, 'file is empty');
+    await whole('t.csv', { 't.csv': '\n\n' }, 'file is empty');
   });
 
   test('non-numeric and negative times', async () => {
@@ -70,7 +79,6 @@ describe('bad trace CSV: FILE is the trace, LINE counts the header as 1, field i
     await bad('at,modle,duration\n0,phi3:mini,1\n', 1, 'modle', msg.unknownColumn('modle', REQUEST_FIELDS));
     expect(msg.unknownColumn('modle', REQUEST_FIELDS)[1]).toBe('did you mean model?');
     await bad('at,model\n0,phi3:mini\n', 1, 'duration', msg.missingColumn('duration'));
-    await bad('', 1, '(csv)', msg.missingColumn('at'));
   });
 
   test('CSV syntax', async () => {
