@@ -17,6 +17,7 @@ import { loadScenario } from '../src/io/load-scenario.js';
 import { writeReport, writeSweepReport } from '../src/io/report-files.js';
 import { writeSummary } from '../src/io/run-outputs.js';
 import { writeSweep } from '../src/io/sweep-outputs.js';
+import { writeWhatIfPage } from '../src/io/whatif-page.js';
 import { advise } from '../src/plan/advise.js';
 import { adviceText } from '../src/report/advice.js';
 import { comparisonTable } from '../src/report/table.js';
@@ -72,3 +73,8 @@ const versionsDir = join(root, 'reports', 'versions');
 writeSweep(versionsDir, versions);
 await writeSweepReport(versionsDir, versions, readFileSync('scenarios/default.yaml', 'utf8'));
 console.log(`reports/versions: ${versions.cells.length} cells × ${versions.replications} replications`);
+
+// The what-if page of the default scenario: reports/default/whatif.html (ollamasim run --whatif).
+const page = await loadScenario('scenarios/default.yaml');
+await writeWhatIfPage(join(root, 'reports', 'default'), page, readFileSync('scenarios/default.yaml', 'utf8'));
+console.log('reports/default/whatif.html');

@@ -22,20 +22,22 @@ const ALLOWED: Record<string, string[]> = {
   metrics: ['engine', 'events', 'ollama'],
   sim: ['config', 'engine', 'events', 'hardware', 'metrics', 'ollama', 'whatif', 'workload'],
   config: ['diag', 'engine', 'hardware', 'ollama', 'workload'],
-  plan: ['config', 'engine', 'hardware', 'metrics', 'sim'],
+  plan: ['config', 'engine', 'events', 'hardware', 'metrics', 'sim'],
   report: ['calibrate', 'hardware', 'metrics', 'plan', 'sim'],
+  page: ['config', 'metrics', 'report', 'sim', 'workload'],
   calibrate: ['record'],
   serve: ['config', 'engine', 'events', 'hardware', 'ollama', 'sim', 'workload'],
   record: ['ollama', 'serve'],
   logs: ['ollama', 'record'],
   queue: ['config', 'diag', 'metrics', 'plan'],
-  io: ['config', 'diag', 'events', 'logs', 'metrics', 'ollama', 'plan', 'record', 'report', 'sim', 'workload'],
+  io: ['config', 'diag', 'events', 'hardware', 'logs', 'metrics', 'ollama', 'page', 'plan', 'record', 'report', 'sim', 'workload'],
   cli: ['calibrate', 'config', 'diag', 'events', 'hardware', 'io', 'logs', 'metrics', 'ollama', 'plan', 'queue', 'record', 'report', 'serve', 'sim', 'workload'],
 };
 
 /** The network is serve's and record's alone (they answer and forward HTTP); the wall clock is cli/clock.ts's, injected into both. */
 const NETWORK = ['serve', 'record'];
-const WALL_CLOCK = ['cli/clock.ts'];
+// The what-if page's worker times its own reruns for the page to show (a browser entry point, never the simulation's clock).
+const WALL_CLOCK = ['cli/clock.ts', 'page/worker-main.ts'];
 
 function sources(): { folder: string; file: string; text: string }[] {
   const out: { folder: string; file: string; text: string }[] = [];
@@ -77,6 +79,16 @@ test('only serve/ and record/ touch the network', () => {
   const bad: string[] = [];
   for (const { folder, file, text } of sources()) {
     if (!NETWORK.includes(folder) && /from 'node:(http|https|net|dgram|http2)'/.test(text)) bad.push(`${file}: network`);
+  }
+  expect(bad).toEqual([]);
+});
+
+test('the charting stack (vega, vega-lite, resvg) is loaded only when a chart is drawn: no static import outside type positions', () => {
+  const bad: string[] = [];
+  for (const { folder, file, text } of sources()) {
+    // page/ is the what-if page's browser bundle: never loaded by the command line.
+    if (folder === 'page') continue;
+    for (const m of text.matchAll(/^import (?!type )[^;]*from '(vega|vega-lite|@resvg\/resvg-js)'/gm)) bad.push(`${file} imports ${m[1]}`);
   }
   expect(bad).toEqual([]);
 });

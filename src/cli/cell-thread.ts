@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { ResolvedScenario } from '../config/types.js';
 import type { CellJob } from '../queue/cells.js';
-import { loadScenario } from '../io/load-scenario.js';
+import { loadScenario, type TraceCache } from '../io/load-scenario.js';
 import { runTasks } from '../plan/sweep.js';
 
 export interface CellRequest {
@@ -16,6 +16,8 @@ export interface CellRequest {
 }
 
 const loaded = new Map<string, Promise<ResolvedScenario>>();
+// A trace file read for one replication serves the others (their seeds draw nothing from a file).
+const traces: TraceCache = new Map();
 
 parentPort!.on('message', async ({ id, file, job }: CellRequest) => {
   try {
@@ -23,8 +25,11 @@ parentPort!.on('message', async ({ id, file, job }: CellRequest) => {
       const key = JSON.stringify([file, job.axes, seed ?? null]);
       let sc = loaded.get(key);
       if (!sc) {
-        if (loaded.size > 16) loaded.clear();
-        sc = loadScenario(file, { axes: job.axes, ...(seed === undefined ? {} : { seed }) });
+        if (loaded.size > 16) {
+          loaded.clear();
+          traces.clear();
+        }
+        sc = loadScenario(file, { axes: job.axes, traces, ...(seed === undefined ? {} : { seed }) });
         loaded.set(key, sc);
       }
       return sc;

@@ -2,17 +2,40 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../diag/index.js';
 import { installPipeGuard, packageVersion } from './process-hygiene.js';
-import { adviseCommand, explainCommand, gpusCommand, modelsCommand } from './catalogue.js';
-import { runCommand } from './run.js';
-import { sweepCommand } from './sweep.js';
-import { planCommand } from './plan.js';
-import { logsImportCommand } from './logs.js';
-import { calibrateCommand } from './calibrate.js';
-import { validateCommand } from './validate.js';
-import { recordCommand } from './record.js';
-import { serveCommand } from './serve.js';
-import { workerCommand } from './worker.js';
-import { traceConvertCommand, traceStatsCommand, traceSynthCommand } from './trace.js';
+import type * as Calibrate from './calibrate.js';
+import type * as Catalogue from './catalogue.js';
+import type * as Logs from './logs.js';
+import type * as Plan from './plan.js';
+import type * as Record from './record.js';
+import type * as Run from './run.js';
+import type * as Serve from './serve.js';
+import type * as Sweep from './sweep.js';
+import type * as Trace from './trace.js';
+import type * as Validate from './validate.js';
+import type * as Worker from './worker.js';
+
+// Each command's module (and what it pulls in) is loaded only when that command runs: start-up stays short.
+type Action = (...args: never[]) => Promise<void> | void;
+const lazy = <M, K extends keyof M>(load: () => Promise<M>, name: K) =>
+  async (...args: unknown[]) => ((await load())[name] as Action)(...(args as never[]));
+const catalogue = () => import('./catalogue.js') as Promise<typeof Catalogue>;
+const trace$ = () => import('./trace.js') as Promise<typeof Trace>;
+const runCommand = lazy(() => import('./run.js') as Promise<typeof Run>, 'runCommand');
+const sweepCommand = lazy(() => import('./sweep.js') as Promise<typeof Sweep>, 'sweepCommand');
+const planCommand = lazy(() => import('./plan.js') as Promise<typeof Plan>, 'planCommand');
+const logsImportCommand = lazy(() => import('./logs.js') as Promise<typeof Logs>, 'logsImportCommand');
+const calibrateCommand = lazy(() => import('./calibrate.js') as Promise<typeof Calibrate>, 'calibrateCommand');
+const validateCommand = lazy(() => import('./validate.js') as Promise<typeof Validate>, 'validateCommand');
+const recordCommand = lazy(() => import('./record.js') as Promise<typeof Record>, 'recordCommand');
+const serveCommand = lazy(() => import('./serve.js') as Promise<typeof Serve>, 'serveCommand');
+const workerCommand = lazy(() => import('./worker.js') as Promise<typeof Worker>, 'workerCommand');
+const adviseCommand = lazy(catalogue, 'adviseCommand');
+const explainCommand = lazy(catalogue, 'explainCommand');
+const gpusCommand = lazy(catalogue, 'gpusCommand');
+const modelsCommand = lazy(catalogue, 'modelsCommand');
+const traceStatsCommand = lazy(trace$, 'traceStatsCommand');
+const traceConvertCommand = lazy(trace$, 'traceConvertCommand');
+const traceSynthCommand = lazy(trace$, 'traceSynthCommand');
 
 /**
  * The command line only wires: parse arguments, call the library, turn an
@@ -36,6 +59,9 @@ program
   .option('--out <dir>', 'write summary.json, requests.csv and events.csv to this folder')
   .option('--json', 'print summary.json to stdout instead of the table')
   .option('--summary-only', 'skip requests.csv and events.csv (for very large runs)')
+  .option('--format <format>', 'requests and events as csv (default) or parquet (requests.parquet, events.parquet)', 'csv')
+  .option('--no-png', 'charts as SVG only (skip the PNG copies)')
+  .option('--whatif', 'also write whatif.html: a page that reruns the simulation as you move its controls')
   .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(runCommand);
 
@@ -51,6 +77,7 @@ program
   .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .option('--resume', 'take back the finished runs an interrupted run kept in DIR.partial/ (same scenario, same --out)')
   .option('--queue <url>', 'run the cells on `ollamasim worker`s through Redis (redis://HOST:PORT, rediss:// for TLS)')
+  .option('--no-png', 'charts as SVG only (skip the PNG copies)')
   .action(sweepCommand);
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 program
@@ -76,6 +103,7 @@ program
   .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .option('--resume', 'take back the finished runs an interrupted run kept in DIR.partial/ (same scenario, same --out)')
   .option('--queue <url>', 'run the configurations on `ollamasim worker`s through Redis (redis://HOST:PORT)')
+  .option('--no-png', 'charts as SVG only (skip the PNG copies)')
   .action(planCommand);
 program
   .command('worker')
@@ -88,7 +116,8 @@ program
 program
   .command('advise')
   .argument('<scenario>', 'scenario file (YAML or JSON)')
-  .description('recommend a keep_alive per model from its idle gaps, and prove it against 5m, -1 and 0')
+  .description('a keep_alive per model (least idle memory for a cold-start target), how to deploy it, proved against 5m, -1 and 0')
+  .option('--cold <share>', 'cold-start share to meet, e.g. 5% (default: the knee of each cold-share / idle-memory curve)')
   .option('--json', 'print the advice as JSON')
   .option('--max-requests <n>', 'requests one workload may make (default 100000000)')
   .action(adviseCommand);

@@ -39,6 +39,8 @@ export interface PlanOptions {
   maxRequests?: string;
   resume?: boolean;
   queue?: string;
+  /** false with --no-png. */
+  png?: boolean;
 }
 
 const line = argError;
@@ -62,7 +64,7 @@ export async function planCommand(file: string, opts: PlanOptions): Promise<void
     if (session.out) {
       writeSweep(session.out.path, made.result, planColumns(p, warnings));
       writeFileSync(join(session.out.path, 'plan.txt'), text);
-      const { warning } = await renderCharts(session.out.path, [frontierChart(p)]);
+      const { warning } = await renderCharts(session.out.path, [frontierChart(p)], { png: opts.png !== false });
       if (warning) process.stderr.write(`warning: ${warning}\n`);
       session.commit('plan');
     }

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeReport } from '../io/report-files.js';
+import { WHATIF_MAX_REQUESTS, writeWhatIfPage } from '../io/whatif-page.js';
 import { loadScenario } from '../io/load-scenario.js';
-import { ramWarnings, RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
+import { msg } from '../diag/index.js';
+import { parquetOutputs } from '../io/parquet-outputs.js';
+import { ramWarnings, type RunFiles, RunOutputs, summaryDocument, writeSummary } from '../io/run-outputs.js';
 import { comparisonTable } from '../report/table.js';
 import { runScenario } from '../sim/run-scenario.js';
-import { maxRequestsArg } from './args.js';
+import { argError, maxRequestsArg } from './args.js';
 import { progressBar } from './progress.js';
 import { onInterrupt } from './interrupt.js';
 import { packageVersion } from './process-hygiene.js';
@@ -17,11 +19,18 @@ export interface RunOptions {
   out?: string;
   json?: boolean;
   summaryOnly?: boolean;
+  whatif?: boolean;
   maxRequests?: string;
+  /** false with --no-png. */
+  png?: boolean;
+  /** requests and events as csv (default) or parquet. */
+  format?: string;
 }
 
 /** `ollamasim run SCENARIO`: load, run every candidate, print and write the outputs. */
 export async function runCommand(file: string, opts: RunOptions): Promise<void> {
+  const format = opts.format ?? 'csv';
+  if (format !== 'csv' && format !== 'parquet') throw argError('--format', msg.unknownOutputFormat(format));
   const limit = maxRequestsArg(opts.maxRequests);
   // DIR is checked first and written last: the files go to a folder beside it until the run is complete.
   const out = opts.out !== undefined ? OutDir.open(opts.out) : undefined;
@@ -32,8 +41,10 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   });
   try {
     const sc = await loadScenario(file, limit);
+    if (opts.whatif) checkWhatIf(sc.trace.length, opts.out);
     for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
-    const outputs = out && !opts.summaryOnly ? new RunOutputs(out.path, sc) : undefined;
+    const outputs: RunFiles | undefined = !out || opts.summaryOnly ? undefined
+      : format === 'parquet' ? await parquetOutputs(out.path, sc) : new RunOutputs(out.path, sc);
     let results;
     try {
       results = runScenario(sc, {
@@ -49,8 +60,11 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
     for (const w of ramWarnings(sc, summaries)) process.stderr.write(`warning: ${w}\n`);
     if (out) {
       writeSummary(out.path, sc, summaries);
-      const warning = await writeReport(out.path, sc, results, readFileSync(file, 'utf8'));
+      // The report (and its charting) is loaded only when there is a folder to write it to.
+      const { writeReport } = await import('../io/report-files.js');
+      const warning = await writeReport(out.path, sc, results, readFileSync(file, 'utf8'), { png: opts.png !== false });
       if (warning) process.stderr.write(`warning: ${warning}\n`);
+      if (opts.whatif) await writeWhatIfPage(out.path, sc, readFileSync(file, 'utf8'));
       out.commit('run', packageVersion());
     }
     printRun(sc, summaries, opts);
@@ -69,10 +83,19 @@ function printRun(sc: ResolvedScenario, summaries: CandidateSummary[], opts: Run
   process.stdout.write(`${sc.name}: ${sc.trace.length} requests over ${formatSpan(span)}, ${sc.modelNames.length} model${sc.modelNames.length === 1 ? '' : 's'}\n\n`);
   process.stdout.write(comparisonTable(summaries));
   if (opts.out) {
-    const files = opts.summaryOnly ? 'summary.json' : 'summary.json, requests.csv, events.csv';
+    const format = opts.format ?? 'csv';
+    const files = opts.summaryOnly ? 'summary.json' : `summary.json, requests.${format}, events.${format}`;
     process.stdout.write(`\nwrote ${files}, report.html, charts/, timeline.json and manifest.json to ${opts.out}\n`);
     process.stdout.write(`report: ${join(opts.out, 'report.html')}\n`);
+    if (opts.whatif) process.stdout.write(`what-if page: ${join(opts.out, 'whatif.html')}\n`);
   }
+}
+
+/** The what-if page needs --out, and a trace small enough to rerun live. */
+function checkWhatIf(requests: number, out: string | undefined): void {
+  const fail = (m: [string, string?]) => argError('--whatif', m);
+  if (!out) throw fail(msg.whatIfNeedsOut());
+  if (requests > WHATIF_MAX_REQUESTS) throw fail(msg.whatIfTooLarge(requests, WHATIF_MAX_REQUESTS));
 }
 
 function formatSpan(s: number): string {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Axis } from '../config/grid.js';
-import { loadScenario } from '../io/load-scenario.js';
+import { loadScenario, type TraceCache } from '../io/load-scenario.js';
 import { candidateSettings } from '../io/settings.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import type { ResolvedScenario } from '../config/types.js';
@@ -49,7 +49,9 @@ type Runner = (tasks: SweepTask[], finished: (k: number, s: CandidateSummary) =>
  */
 export async function runSweep(file: string, opts: PoolOptions): Promise<SweepResult> {
   const limit = opts.maxRequests === undefined ? {} : { maxRequests: opts.maxRequests };
-  const base = await loadScenario(file, { axes: opts.axes, ...limit });
+  // The trace file is parsed here, once; replications and worker threads reuse it.
+  const traces: TraceCache = new Map();
+  const base = await loadScenario(file, { axes: opts.axes, ...limit, traces });
   const store = opts.store?.(base);
   const seeds = Array.from({ length: Math.max(1, opts.replications) }, (_, r) => replicationSeed(base.seed, r));
   const cellCount = base.candidates.length;
@@ -58,7 +60,7 @@ export async function runSweep(file: string, opts: PoolOptions): Promise<SweepRe
   let tasks = sweepTasks(cellCount, first);
   const progress = { done: 0, total: cellCount * seeds.length };
   const queue = opts.queue ? await queueRunner(file, opts, seeds) : null;
-  const ctx: Batch = { file, opts, base, seeds, progress, store, loaded: new Map() };
+  const ctx: Batch = { file, opts, base, seeds, progress, store, loaded: new Map(), traces };
   ctx.runner = queue?.run ?? ((t, finished) => runLocal(ctx, t, finished));
   try {
     return await rounds(ctx, first, tasks);
@@ -110,6 +112,8 @@ interface Batch {
   store: RunStore | undefined;
   /** The scenario per replication seed, loaded once (this thread only). */
   loaded: Map<number, Promise<ResolvedScenario>>;
+  /** Trace files already parsed (their columns are shared memory, handed to the worker threads as they are). */
+  traces: TraceCache;
   runner?: Runner;
 }
 
@@ -147,7 +151,7 @@ async function runLocal(b: Batch, tasks: SweepTask[], finished: (i: number, s: C
     const load = (seed: number | undefined) => {
       if (seed === undefined) return Promise.resolve(b.base);
       let p = b.loaded.get(seed);
-      if (!p) b.loaded.set(seed, (p = loadScenario(b.file, { axes: opts.axes, seed, ...limitOf(opts) })));
+      if (!p) b.loaded.set(seed, (p = loadScenario(b.file, { axes: opts.axes, seed, ...limitOf(opts), traces: b.traces })));
       return p;
     };
     for (let i = 0; i < tasks.length; i++) {
@@ -159,7 +163,7 @@ async function runLocal(b: Batch, tasks: SweepTask[], finished: (i: number, s: C
   }
   const shares = Array.from({ length: jobs }, (_, w) => tasks.map((_, i) => i).filter((i) => i % jobs === w));
   await Promise.all(shares.map((share) => runWorker(
-    { file: b.file, axes: opts.axes, seeds: b.seeds, tasks: share.map((i) => tasks[i]!), ...limitOf(opts) },
+    { file: b.file, axes: opts.axes, seeds: b.seeds, tasks: share.map((i) => tasks[i]!), ...limitOf(opts), traces: [...b.traces] },
     (j, s) => finished(share[j]!, s),
   )));
 }

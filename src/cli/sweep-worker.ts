@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Axis } from '../config/grid.js';
-import { loadScenario } from '../io/load-scenario.js';
+import { loadScenario, type Workload } from '../io/load-scenario.js';
 import { runTasks, type SweepTask } from '../plan/sweep.js';
 
 interface Job {
@@ -14,12 +14,15 @@ interface Job {
   seeds: number[];
   tasks: SweepTask[];
   maxRequests?: number;
+  /** The parent's parsed traces (shared memory: not copied). */
+  traces?: [string, Workload][];
 }
 
 const job = workerData as Job;
+const traces = new Map(job.traces ?? []);
 const limit = job.maxRequests === undefined ? {} : { maxRequests: job.maxRequests };
 await runTasks(
-  (seed) => loadScenario(job.file, { axes: job.axes, ...limit, ...(seed === undefined ? {} : { seed }) }),
+  (seed) => loadScenario(job.file, { axes: job.axes, ...limit, traces, ...(seed === undefined ? {} : { seed }) }),
   job.seeds,
   job.tasks,
   (result, index) => parentPort!.postMessage({ index, result }),

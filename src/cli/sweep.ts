@@ -19,6 +19,8 @@ export interface SweepOptions {
   maxRequests?: string;
   resume?: boolean;
   queue?: string;
+  /** false with --no-png. */
+  png?: boolean;
 }
 
 /** `ollamasim sweep SCENARIO`: every cell × replication, means and 95 % intervals. */
@@ -38,7 +40,7 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
     for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
     if (session.out) {
       writeSweep(session.out.path, result);
-      const warning = await writeSweepReport(session.out.path, result, readFileSync(file, 'utf8'));
+      const warning = await writeSweepReport(session.out.path, result, readFileSync(file, 'utf8'), { png: opts.png !== false });
       if (warning) process.stderr.write(`warning: ${warning}\n`);
       session.commit('sweep');
     }

@@ -56,6 +56,16 @@ export class RequestRows {
     return this.open ? [...this.modelIndex.keys()] : this.modelNames;
   }
 
+  /** Room for about this many requests (a reader that knows the file's length: the columns then grow once). */
+  reserve(n: number): void {
+    this.builder.reserve(n);
+  }
+
+  /** How many model names the reader knows (an open reader learns them). */
+  get modelCount(): number {
+    return this.modelIndex.size;
+  }
+
   /** `csv`: cells are text, and a keep_alive cell that reads as a number is a number. */
   add(get: (f: RequestField) => unknown, fail: FieldError, where: string, csv: boolean): void {
     if (this.builder.length >= this.maxRows) throw fail('at', msg.tooManyRequests(`more than ${this.maxRows.toLocaleString('en-US')}`, this.maxRows));
@@ -82,6 +92,23 @@ export class RequestRows {
     this.builder.push(at, model, duration ?? 0, keepAlive, numCtx, timeout, op, id === undefined || id === '' ? null : String(id));
     if (derived && duration !== undefined) this.builder.fromTokens();
     this.builder.tokens(prompt, output);
+  }
+
+  /**
+   * The fast CSV path: a row whose only cells are a plain `at`, a known model
+   * and a plain `duration` (seconds, ≥ 0), and maybe an id — each already what
+   * `add` would read from them. False when `add` must see the row (it arrives
+   * before the last one, a time is out of range, or the trace is full): `add`
+   * then reports it.
+   */
+  addPlain(atSeconds: number, model: number, durationSeconds: number, id: string | null): boolean {
+    if (this.builder.length >= this.maxRows || atSeconds > MAX_SECONDS || durationSeconds > MAX_SECONDS) return false;
+    const at = Math.round(atSeconds * 1e6);
+    if (at < this.lastAt) return false;
+    this.lastAt = at;
+    this.builder.push(at, model, Math.round(durationSeconds * 1e6), ABSENT, 0, Infinity, Op.generate, id);
+    this.builder.tokens(NaN, NaN);
+    return true;
   }
 
   /** Seconds of work for a request given as tokens: prefill at prefill_tps, then decode at decode_tps (µs). */

@@ -13,7 +13,8 @@ export interface Diagnostic {
 
 /** Line 0: the file as a whole (it is missing, a folder, empty): no line is made up, and no field named. */
 export function formatDiagnostic(d: Diagnostic): string {
-  if (d.line <= 0) return `${d.file}: ${d.field === FILE_FIELD ? '' : `${clip(d.field)}: `}${clip(d.problem)}${d.hint ? ` (${clip(d.hint)})` : ''}`;
+  // The command line has no lines: `(command line): FLAG: problem`.
+  if (d.line <= 0 || d.file === '(command line)') return `${d.file}: ${d.field === FILE_FIELD ? '' : `${clip(d.field)}: `}${clip(d.problem)}${d.hint ? ` (${clip(d.hint)})` : ''}`;
   return `${d.file}:${d.line}: ${clip(d.field)}: ${clip(d.problem)}${d.hint ? ` (${clip(d.hint)})` : ''}`;
 }
 

@@ -64,6 +64,7 @@ export const msg = {
   notNumber: (value: string): Message => badValue([`"${value}" is not a number`, 'seconds, e.g. 12.5']),
   argNotNumber: (value: string): Message => [`"${value}" is not a number`],
   notPositiveInt: (value: string): Message => badValue([`${value} is not a positive whole number`]),
+  badShare: (value: string): Message => [`"${value}" is not a share`, 'a percentage such as 5% or a fraction such as 0.05, at most 100%'],
   badOp: (value: string): Message => badValue([`unknown op "${value}"`, didYouMean(value, ['generate', 'preload', 'unload'])]),
   unitlessKeepAlive: (value: string): Message => [
     `"${value}" has no unit; Ollama would answer 400 "missing unit in duration"`,
@@ -101,6 +102,7 @@ export const msg = {
   notTokenCount: (value: string): Message => badValue([`"${value}" is not a whole number of tokens`]),
   negativeTokens: (value: string): Message => badValue([`${value} tokens is negative`, 'token counts must be ≥ 0']),
   unknownFormat: (value: string, known: readonly string[]): Message => [`unknown trace format "${value}"`, didYouMean(value, known)],
+  unknownOutputFormat: (value: string): Message => [`unknown output format "${value}"`, 'csv (the default) or parquet'],
   badTime: (value: string, unit: string): Message => badValue([
     `"${value}" is not a time in ${unit === 'iso' ? 'ISO-8601' : unit === 'ms' ? 'milliseconds' : 'seconds'}`,
     unit === 'iso' ? 'e.g. 2023-11-16 18:17:03.98 or 2023-11-16T18:17:03Z; set time: s or ms for numbers' : 'a number; set time: iso for dates',
@@ -121,6 +123,8 @@ export const msg = {
   badGridArg: (arg: string): Message => [`"${arg}" is not KEY=v1,v2,…`, 'e.g. --grid OLLAMA_KEEP_ALIVE=0,5m,-1'],
   badRate: (value: string): Message => [`"${value}" is not a rate`, 'write requests per unit of time, e.g. 120/h, 2/s, 30/m, 1000/d'],
   badProfile: (): Message => ['a daily profile needs 24 values ≥ 0, not all 0', 'one value per hour of the day, from 00:00'],
+  whatIfNeedsOut: (): Message => ['the what-if page is written beside the report', 'add --out DIR'],
+  whatIfTooLarge: (requests: number, max: number): Message => [`${requests.toLocaleString('en')} requests are too many to rerun live in a page (at most ${max.toLocaleString('en')})`, 'narrow the trace with window: on its source, or thin it with rate_scale: 0.1'],
   queueUrl: (url: string): Message => [`"${url}" is not a Redis URL`, 'e.g. redis://127.0.0.1:6379, redis://:PASSWORD@host:6379/0 or rediss://host:6380 (TLS)'],
   queueUnreachable: (url: string, reason: string): Message => [`cannot reach Redis at ${url} (${reason})`, 'start redis-server there, or check the host, port and password'],
   noSuchGpu: (gpu: number, count: number): Message => [`GPU ${gpu} does not exist`, count ? `the host has ${count} GPU${count > 1 ? 's' : ''}, numbered from 0` : 'the host has no GPU'],

@@ -26,6 +26,13 @@ export const EventKind = {
   fault: 17,
   /** A fleet's router sends a request to a host (value = host index). */
   route: 18,
+  /**
+   * The scheduler starts / stops waiting on something a known Ollama pathology
+   * explains (reason = the pathology; value on hang_end = requests it held that
+   * no earlier episode of that pathology had held). See src/ollama/pathologies.ts.
+   */
+  hang_start: 19,
+  hang_end: 20,
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 export const EVENT_NAMES: readonly string[] = Object.keys(EventKind);
@@ -61,6 +68,10 @@ export const Reason = {
   reserved: 21,
   /** E1: a new model whose GPUs were all loading goes back to the queue 250 ms later (queued; async-load.ts). */
   requeued: 22,
+  /** Pathologies (hang_start / hang_end): ollama#17408, #14407, #14578 (consecutive: the summary indexes them so). */
+  resurrection: 23,
+  reload_starvation: 24,
+  head_of_line: 25,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 export const REASON_NAMES: readonly string[] = Object.keys(Reason).map((k) => (k === 'none' ? '' : k));

@@ -32,7 +32,15 @@ export interface LoadOptions {
   seed?: number;
   /** Requests one workload may make (default MAX_REQUESTS, 100 M; --max-requests). */
   maxRequests?: number;
+  /**
+   * Traces already read in this sweep (by file, models, rates and, for
+   * sources, seed): a file is parsed once per process, and a worker thread
+   * gets the parent's (their columns are shared memory).
+   */
+  traces?: TraceCache;
 }
+
+export type TraceCache = Map<string, Workload>;
 
 export async function loadScenario(file: string, opts: LoadOptions = {}): Promise<ResolvedScenario> {
   const src = new YamlSource(file, readText(file));
@@ -46,7 +54,7 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   // The trace is parsed once, hardware-free: token-sized requests keep their counts, and
   // each candidate's world works out their service times (src/sim/world.ts).
   const maxRequests = opts.maxRequests ?? MAX_REQUESTS;
-  const { trace, users, rejected, warnings: skipped } = await readWorkload(src, shape, resolver, parseRates(resolver.base(), candidates), maxRequests);
+  const { trace, users, rejected, warnings: skipped } = await readWorkload(src, shape, resolver, parseRates(resolver.base(), candidates), maxRequests, opts.traces);
   warnings.push(...(skipped ?? []));
   checkScaledSize(src, shape, candidates, trace.length, maxRequests);
   checkTokenRates(src, shape, candidates, trace, users);
@@ -91,7 +99,7 @@ function readText(file: string): string {
   return text;
 }
 
-interface Workload {
+export interface Workload {
   trace: Trace;
   users?: ResolvedUsers;
   /** Requests whose keep_alive Ollama answers with 400 (not an input error), and where the first is. */
@@ -101,7 +109,7 @@ interface Workload {
 }
 
 /** Exactly one of workload.trace, requests, sources or synthetic. */
-async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Resolver, rates: ModelRates[], maxRequests: number): Promise<Workload> {
+async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Resolver, rates: ModelRates[], maxRequests: number, cache?: TraceCache): Promise<Workload> {
   const { trace, requests, sources, synthetic } = shape.workload;
   const given = [trace, requests, sources, synthetic].filter((w) => w !== undefined).length;
   if (given > 1) throw src.error(['workload'], msg.bothWorkloads());
@@ -116,16 +124,34 @@ async function readWorkload(src: YamlSource, shape: ScenarioFile, resolver: Reso
     const built = synthesizeWorkload(src, synthetic, resolver.modelNames, rates, shape.seed ?? 1, duration, maxRequests);
     return { trace: built, ...(users ? { users } : {}), rejected: none };
   }
+  const once = async (key: string, read: () => Promise<Workload>) => {
+    const k = `${key}\0${JSON.stringify([resolver.modelNames, rates, maxRequests])}`;
+    const hit = cache?.get(k);
+    if (hit) return hit;
+    const w = await read();
+    cache?.set(k, w);
+    return w;
+  };
   if (sources !== undefined) {
     const resolved = resolveSources(src, sources, resolver.modelNames, near, duration);
-    const read = await readSources(resolved.specs, resolved.columns, resolver.modelNames, rates, shape.seed ?? 1, maxRequests);
-    if (read.trace.length > maxRequests) throw src.error(['workload', 'sources'], msg.tooManyRequests(read.trace.length.toLocaleString('en-US'), maxRequests));
-    return { trace: read.trace, rejected: { count: read.invalidKeepAlive, first: read.firstInvalid }, warnings: read.warnings };
+    // Sources draw from the seed (sampling, session splits): one entry per seed.
+    return once(`sources\0${shape.seed ?? 1}\0${JSON.stringify(resolved)}`, async () => {
+      const read = await readSources(resolved.specs, resolved.columns, resolver.modelNames, rates, shape.seed ?? 1, maxRequests);
+      if (read.trace.length > maxRequests) throw src.error(['workload', 'sources'], msg.tooManyRequests(read.trace.length.toLocaleString('en-US'), maxRequests));
+      return { trace: read.trace, rejected: { count: read.invalidKeepAlive, first: read.firstInvalid }, warnings: read.warnings };
+    });
+  }
+  if (trace !== undefined) {
+    return once(`trace\0${near(trace)}`, async () => {
+      const rows = new RequestRows(resolver.modelNames, rates);
+      rows.maxRows = maxRequests;
+      await readTraceCsv(near(trace), rows);
+      return { trace: rows.build(), rejected: { count: rows.invalidKeepAlive, first: rows.firstInvalid } };
+    });
   }
   const rows = new RequestRows(resolver.modelNames, rates);
   rows.maxRows = maxRequests;
-  if (trace !== undefined) await readTraceCsv(near(trace), rows);
-  else addInlineRequests(src, requests ?? [], rows);
+  addInlineRequests(src, requests ?? [], rows);
   return { trace: rows.build(), rejected: { count: rows.invalidKeepAlive, first: rows.firstInvalid } };
 }
 

@@ -6,7 +6,7 @@ import { fileError, InputError } from '../diag/index.js';
 export const MANIFEST = 'manifest.json';
 
 /** Every name ollamasim writes into an --out folder: its own files where no manifest says. */
-const OUTPUT_NAME = /^(summary\.json|requests\.csv|events\.csv|report\.html|timeline\.json|cells\.csv|plan\.txt|manifest\.json|charts\/[^/]+\.(svg|png))$/;
+const OUTPUT_NAME = /^(summary\.json|requests\.(csv|parquet)|events\.(csv|parquet)|report\.html|whatif\.html|timeline\.json|cells\.csv|plan\.txt|manifest\.json|charts\/[^/]+\.(svg|png))$/;
 
 /**
  * An --out folder that never misleads and never destroys. A run writes into a

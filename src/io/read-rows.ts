@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
 import { fileError, InputError, msg, type Message } from '../diag/index.js';
+import { CsvRow, type Handover, splitCsvFile } from './csv-split.js';
 
 /**
  * Streams a CSV or JSON Lines file row by row with its line number, so a
@@ -14,16 +14,53 @@ export const failIn = (file: string): Fail => (line, field, m) =>
 
 const CHUNK = 1 << 20;
 
-/** CSV with a header: `header(names)` once, then `row(cells, line)` per record. */
-export async function streamCsv(
+/**
+ * CSV with a header, each record as a CsvRow (byte ranges: cells decoded only
+ * when asked). Plain files are split here in large chunks; from the first
+ * chunk with a quote or a mixed line end csv-parse reads the rest, with the
+ * same records, line numbers and errors. `row` is the one place each record
+ * passes with its line: a per-row filter hooks in there.
+ */
+export async function readCsv(
   file: string,
   header: (names: string[]) => void,
-  row: (cells: string[], line: number) => void,
+  row: (r: CsvRow, line: number) => void,
+  /** Bytes per read (tests use small ones to cross chunk boundaries). */
+  chunk?: number,
+  /** Hears once, early, about how many records a long file holds (so columns can grow once). */
+  expect?: (records: number) => void,
 ): Promise<void> {
   const fail = failIn(file);
-  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true });
-  const input = createReadStream(file, { highWaterMark: CHUNK });
   let seenHeader = false;
+  const record = (r: CsvRow, line: number) => {
+    if (seenHeader) return row(r, line);
+    seenHeader = true;
+    header(r.cells().map((c) => c.trim()));
+  };
+  let handover: Handover | null;
+  try {
+    handover = splitCsvFile(file, record, chunk, expect);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && !(e instanceof InputError)) throw fileError(file, code);
+    throw e;
+  }
+  if (handover) await parseCsv(file, handover, seenHeader, record);
+  if (!seenHeader) throw fileError(file, 'EMPTY');
+}
+
+/** csv-parse from `from.offset` on (the whole file when 0), line numbers shifted by `from.lines`. */
+async function parseCsv(file: string, from: Handover, afterHeader: boolean, record: (r: CsvRow, line: number) => void): Promise<void> {
+  const fail = failIn(file);
+  // Loaded only for a file with quotes (or mixed line ends).
+  const { parse } = await import('csv-parse');
+  const parser = parse({
+    bom: true, skip_empty_lines: true, relax_column_count: true,
+    // Mid-file, the line end is the one csv-parse detected from the header.
+    ...(afterHeader ? { record_delimiter: from.eol } : {}),
+  });
+  const input = createReadStream(file, { highWaterMark: CHUNK, start: from.offset });
+  const row = new CsvRow();
   await new Promise<void>((resolve, reject) => {
     let failed = false;
     const stop = (e: unknown) => {
@@ -34,25 +71,22 @@ export async function streamCsv(
       reject(e);
     };
     input.on('error', (e: NodeJS.ErrnoException) => stop(fileError(file, e.code ?? String(e))));
-    parser.on('error', (e: Error & { lines?: number }) => stop(fail(e.lines ?? parser.info.lines, '(csv)', msg.csvSyntax(e.message.split('\n')[0]!))));
+    parser.on('error', (e: Error & { lines?: number }) => {
+      // csv-parse counts from where it started; its message says "at line N" too.
+      const detail = e.message.split('\n')[0]!.replace(/at line (\d+)/g, (_, n: string) => `at line ${from.lines + Number(n)}`);
+      stop(fail(from.lines + (e.lines ?? parser.info.lines), '(csv)', msg.csvSyntax(detail)));
+    });
     parser.on('data', (cells: string[]) => {
       if (failed) return;
       try {
         // info.lines is the line of the record just parsed (synchronous with 'data').
-        if (!seenHeader) {
-          seenHeader = true;
-          header(cells.map((c) => c.trim()));
-        } else {
-          row(cells, parser.info.lines);
-        }
+        record(row.from(cells), from.lines + parser.info.lines);
       } catch (e) {
         stop(e);
       }
     });
     parser.on('end', () => {
-      if (failed) return;
-      if (!seenHeader) return stop(fileError(file, 'EMPTY'));
-      resolve();
+      if (!failed) resolve();
     });
     input.pipe(parser);
   });

@@ -5,7 +5,7 @@ import { msg } from '../diag/index.js';
 import { FORMATS, type SourceField, SOURCE_FIELDS } from '../workload/formats.js';
 import { mergeTraces } from '../workload/merge.js';
 import type { Trace } from '../workload/trace.js';
-import { failIn, streamCsv, streamJsonl } from './read-rows.js';
+import { failIn, readCsv, streamJsonl } from './read-rows.js';
 import { RowFilter } from '../config/row-filter.js';
 
 export interface SourcesResult {
@@ -96,7 +96,7 @@ export async function readSource(
   if (format.kind === 'csv') {
     const index = new Map<SourceField, number>();
     const whereIndex = new Map<string, number>();
-    await streamCsv(
+    await readCsv(
       spec.file,
       (header) => {
         if (format.strictHeader) {
@@ -113,10 +113,10 @@ export async function readSource(
           whereIndex.set(c, header.indexOf(c));
         }
       },
-      (cells, line) => {
-        if (!filter.matches((c) => cells[whereIndex.get(c)!])) return;
-        // A sorted read keeps the row, so copy what the getter needs.
-        const row = spec.sort ? cells.slice() : cells;
+      (r, line) => {
+        if (!filter.matches((c) => r.text(whereIndex.get(c)!))) return;
+        // The mapper may keep a row's getter past this call (sorting, repetition), and the CsvRow is reused: take the cells' text.
+        const row = r.cells();
         take((f) => { const k = index.get(f); return k === undefined ? undefined : row[k]?.trim(); }, line);
       },
     );

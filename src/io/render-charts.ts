@@ -1,8 +1,20 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import { createRequire } from 'node:module';
+import type * as Resvg from '@resvg/resvg-js';
+import type * as Vega from 'vega';
+import type * as VegaLite from 'vega-lite';
+
+/**
+ * The charting stack (vega, vega-lite, resvg: most of the start-up time) is
+ * loaded the first time a chart is drawn, so `run --json`, `explain` and the
+ * other chart-less paths never pay for it.
+ */
+let charting: Promise<{ vega: typeof Vega; vl: typeof VegaLite }> | null = null;
+const loadCharting = () => (charting ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => ({ vega, vl })));
+// resvg is CommonJS (a native addon), so it can be required on first use without making toPng async.
+let resvg: typeof Resvg | null = null;
+const loadResvg = () => (resvg ??= createRequire(import.meta.url)('@resvg/resvg-js') as typeof Resvg);
 
 /**
  * Vega-Lite spec → SVG (vega's headless View, no canvas) → PNG (resvg). resvg
@@ -35,7 +47,8 @@ function fcMatch(pattern: string): string | null {
 }
 
 export async function toSvg(spec: Record<string, unknown>): Promise<string> {
-  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec;
+  const { vega, vl } = await loadCharting();
+  const compiled = vl.compile(spec as unknown as VegaLite.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -44,11 +57,17 @@ export async function toSvg(spec: Record<string, unknown>): Promise<string> {
   }
 }
 
+const pngOptions = (fonts: string[]): Resvg.ResvgRenderOptions => ({
+  fitTo: { mode: 'width', value: 1600 },
+  background: 'white',
+  font: { loadSystemFonts: false, fontFiles: fonts, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+});
+
 export function toPng(svg: string, fonts: string[]): Buffer {
-  const r = new Resvg(svg, {
-    fitTo: { mode: 'width', value: 1600 },
-    background: 'white',
-    font: { loadSystemFonts: false, fontFiles: fonts, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
-  });
-  return r.render().asPng();
+  return new (loadResvg().Resvg)(svg, pngOptions(fonts)).render().asPng();
+}
+
+/** toPng on libuv's thread pool: the same bytes, drawn while this thread lays out the next chart. */
+export async function toPngAsync(svg: string, fonts: string[]): Promise<Buffer> {
+  return (await loadResvg().renderAsync(svg, pngOptions(fonts))).asPng();
 }

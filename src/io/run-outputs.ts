@@ -2,79 +2,61 @@ import { warn } from '../diag/index.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedScenario } from '../config/types.js';
-import { EVENT_NAMES, EventKind, type EventSink, REASON_NAMES, Status, STATUS_NAMES } from '../events/index.js';
+import type { EventSink } from '../events/index.js';
 import type { CandidateSummary } from '../metrics/index.js';
 import type { Req, RequestSink } from '../ollama/index.js';
 import type { RunHooks } from '../sim/run-scenario.js';
-import { requestId } from '../workload/trace.js';
-import { csvField, FileWriter, seconds } from './file-writer.js';
+import { CsvRows, EVENTS_HEADER, REQUESTS_HEADER } from './csv-rows.js';
+import { ThreadedCsv } from './csv-thread.js';
 import { candidateSettings } from './settings.js';
 
-/** Header lines fixed by the core issue: a contract, extend only at the end. */
-export const REQUESTS_HEADER = 'candidate,id,model,arrival,admitted,start,end,status,http_status,cold,latency';
-export const EVENTS_HEADER = 'candidate,t,event,model,request,reason';
+export { EVENTS_HEADER, REQUESTS_HEADER };
+
+/** The request/event sinks an output format gives each candidate (CSV here, Parquet in parquet-outputs). */
+export interface RunFiles extends RunHooks {
+  requests(candidate: string): RequestSink;
+  events(candidate: string): EventSink;
+  close(): void;
+}
+
+/** From this many rows (requests × candidates) on, the CSVs are written on a thread of their own. */
+const THREAD_FROM = 1 << 18;
 
 /**
  * The per-request and per-event CSV files of `ollamasim run --out DIR`.
  * requests.csv has one row per request per candidate, in the order requests
  * ended (stuck ones last); events.csv every scheduler decision in time order.
+ * A large run formats and writes them on a writer thread (csv-thread.ts) while
+ * it simulates; `thread` forces the choice (the bytes are the same).
  */
-export class RunOutputs implements RunHooks {
-  private readonly requestsFile: FileWriter;
-  private readonly eventsFile: FileWriter;
-  private readonly modelCells: string[];
+export class RunOutputs implements RunFiles {
+  private readonly inline: CsvRows | null = null;
+  private readonly threaded: ThreadedCsv | null = null;
 
-  constructor(dir: string, private readonly sc: ResolvedScenario) {
+  constructor(dir: string, sc: ResolvedScenario, opts: { thread?: boolean } = {}) {
     mkdirSync(dir, { recursive: true });
-    this.requestsFile = new FileWriter(join(dir, 'requests.csv'));
-    this.eventsFile = new FileWriter(join(dir, 'events.csv'));
-    this.requestsFile.write(REQUESTS_HEADER + '\n');
-    this.eventsFile.write(EVENTS_HEADER + '\n');
-    this.modelCells = sc.modelNames.map(csvField);
+    const ids = sc.trace.ids;
+    if (opts.thread ?? sc.trace.length * sc.candidates.length >= THREAD_FROM) this.threaded = new ThreadedCsv(dir, sc.modelNames, ids);
+    else this.inline = new CsvRows(dir, sc.modelNames, ids);
   }
 
   requests(candidate: string): RequestSink {
-    const c = csvField(candidate);
-    const { trace } = this.sc;
-    const out = this.requestsFile;
-    const models = this.modelCells;
-    return {
-      done(r: Req) {
-        const answered = !Number.isNaN(r.end);
-        out.write(
-          `${c},${csvField(requestId(trace, r.index))},${models[r.model]},${seconds(r.firstArrival)},` +
-          `${seconds(r.admitted)},${seconds(r.start)},${seconds(r.end)},${STATUS_NAMES[r.status]},` +
-          `${r.status === Status.stuck ? '' : r.http},${r.cold ? 1 : 0},${answered ? seconds(r.end - r.firstArrival) : ''}\n`,
-        );
-      },
-    };
+    if (this.threaded) return this.threaded.requests(candidate);
+    const rows = this.inline!;
+    const c = rows.candidate(candidate);
+    return { done: (r: Req) => rows.request(c, r.index, r.model, r.firstArrival, r.admitted, r.start, r.end, r.status, r.http, r.cold) };
   }
 
   events(candidate: string): EventSink {
-    const c = csvField(candidate);
-    const { trace } = this.sc;
-    const out = this.eventsFile;
-    const models = this.modelCells;
-    // Consecutive events often share a time: format it once.
-    let lastT = -1;
-    let lastCell = '';
-    return {
-      event(t, kind, model, request, reason, value) {
-        if (t !== lastT) {
-          lastT = t;
-          lastCell = `${c},${t / 1e6},`;
-        }
-        const id = request >= 0 ? csvField(requestId(trace, request)) : '';
-        // A fleet's routing decision names the host in the reason column.
-        const why = kind === EventKind.route ? `host${value}` : REASON_NAMES[reason];
-        out.write(`${lastCell}${EVENT_NAMES[kind]},${models[model]},${id},${why}\n`);
-      },
-    };
+    if (this.threaded) return this.threaded.events(candidate);
+    const rows = this.inline!;
+    const c = rows.candidate(candidate);
+    return { event: (t, kind, model, request, reason, value) => rows.event(c, t, kind, model, request, reason, value) };
   }
 
   close(): void {
-    this.requestsFile.close();
-    this.eventsFile.close();
+    this.threaded?.close();
+    this.inline?.close();
   }
 }
 

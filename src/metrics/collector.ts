@@ -3,6 +3,7 @@ import type { Req, RequestSink } from '../ollama/index.js';
 import { ModelAreas } from './model-areas.js';
 import { countFailure, Floats, type ModelFigures, newModelFigures } from './model-figures.js';
 import { KeyState, Occupancy } from './occupancy.js';
+import { PathologyTally } from './pathologies.js';
 
 /**
  * Folds one candidate's events and finished requests into the figures of the
@@ -72,6 +73,8 @@ export class MetricsCollector implements EventSink, RequestSink {
   /** Resident and idle memory per model; a runner is charged to the model whose request loaded it. */
   readonly modelAreas: ModelAreas;
   private readonly keyOwner: Int32Array;
+  /** Scheduler waits a known Ollama pathology explains (hang_start / hang_end). */
+  readonly pathologies: PathologyTally;
 
   /** `hosts`: a fleet's runner keys come in one block per host (keyCount ÷ hosts each); `gpusPerHost`: GPUs of each. */
   constructor(
@@ -81,6 +84,7 @@ export class MetricsCollector implements EventSink, RequestSink {
     this.perModel = Array.from({ length: models }, newModelFigures);
     this.modelAreas = new ModelAreas(models, from);
     this.keyOwner = new Int32Array(keyCount);
+    this.pathologies = new PathologyTally(from);
     this.keyVram = new Float64Array(keyCount);
     this.keyRefs = new Int32Array(keyCount);
     this.keyLoaded = new Uint8Array(keyCount);
@@ -94,13 +98,17 @@ export class MetricsCollector implements EventSink, RequestSink {
 
   event(t: number, kind: EventKind, model: number, _request: number, reason: Reason, value: number): void {
     if (t !== this.t) this.advance(t);
+    if (kind === EventKind.hang_start || kind === EventKind.hang_end) return this.pathologies.event(t, kind, model, reason, value);
     const key = this.modelKey[model]!;
-    if (kind === EventKind.load_start) this.keyOwner[key] = model % this.perModel.length;
+    // A fleet's host h numbers its models h × models + m; a single server's need no division.
+    const models = this.perModel.length;
+    const m = model < models ? model : model % models;
+    if (kind === EventKind.load_start) this.keyOwner[key] = m;
     this.track(t, kind, key, value);
     this.trackBusy(key);
     if (t >= this.from) {
       this.count(t, kind, reason);
-      const pm = this.perModel[model % this.perModel.length]!;
+      const pm = this.perModel[m]!;
       if (kind === EventKind.load_end) pm.loads++;
       else if (kind === EventKind.unload && (reason === Reason.evicted || reason === Reason.evict_all)) pm.evictions++;
       else if (kind === EventKind.unload && reason === Reason.reload) pm.reloads++;

@@ -1,3 +1,4 @@
 export { MetricsCollector } from './collector.js';
 export { summarize, type CandidateSummary } from './summary.js';
 export { quantileSorted } from './quantile.js';
+export { type PathologySummary } from "./pathologies.js";

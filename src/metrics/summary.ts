@@ -1,5 +1,6 @@
 import { HOUR, SECOND } from '../engine/index.js';
 import type { MetricsCollector, ModelFigures } from './collector.js';
+import type { PathologySummary } from './pathologies.js';
 import { quantilesInPlace } from './quantile.js';
 import { CURRENT_VERSION } from '../ollama/versions.js';
 
@@ -89,6 +90,11 @@ export interface CandidateSummary {
    * CPU-only hosts. What each GPU's board power is weighted by.
    */
   gpu_busy_share: number;
+  /**
+   * Scheduler waits a known Ollama pathology explains, only those that happened:
+   * `resurrection` (ollama#17408), `reload_starvation` (#14407), `head_of_line` (#14578).
+   */
+  pathologies: PathologySummary[];
 }
 
 export interface ModelSummary {
@@ -187,6 +193,7 @@ export function summarize(
     service_p99_s: s(s99),
     busy_share: window > 0 ? round(m.busyHostTime() / (window * m.hosts)) : 0,
     gpu_busy_share: window > 0 && m.gpusPerHost > 0 ? round(m.busyGpuTime() / (window * m.hosts * m.gpusPerHost)) : 0,
+    pathologies: m.pathologies.summary(window),
   };
 }
 

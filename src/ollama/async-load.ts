@@ -106,6 +106,7 @@ export function onRequeue(s: Scheduler, slot: number, processPending: (s: Schedu
   if (!s.requeued.delete(slot)) return; // gone with a server restart
   const r = s.req(slot);
   s.pending.push(r.slot);
+  s.hangs.queued(r); // pathology hook (pathologies.ts)
   s.emit(EventKind.queued, r.model, r.index, Reason.requeued, s.pendingLength);
   if (s.mode === 'idle') processPending(s);
   else serveDuringLoad(s);

@@ -53,6 +53,7 @@ export function arrive(s: Scheduler, r: Req): void {
  * Requests whose client already left keep their cancelled status.
  */
 export function endRun(s: Scheduler): void {
+  s.hangs.closeAll(s); // pathology hook (pathologies.ts): a wait still open at the end never ended
   for (const r of s.inFlightRequests()) {
     if (r.status === Status.pending) r.status = Status.stuck;
     s.retire(r);

@@ -68,11 +68,14 @@ export function getRunner(s: Scheduler, r: Req): void {
   } else if (s.pendingLength >= s.cfg.env.maxQueue) {
     s.answer(r, Status.rejected, 503);
     s.emit(EventKind.rejected, r.model, r.index, Reason.queue_full);
+    if (s.mode === 'waiting') s.hangs.queuedWhileWaiting(s, r, true); // pathology hook (pathologies.ts)
     s.retire(r);
   } else {
     r.where = Where.queued;
     s.pending.push(r.slot);
     s.emit(EventKind.queued, r.model, r.index, Reason.none, s.pendingLength);
+    s.hangs.queued(r); // pathology hooks (pathologies.ts)
+    if (s.mode === 'waiting') s.hangs.queuedWhileWaiting(s, r, false);
     serveDuringLoad(s); // E1: a loaded model's request may pass a load (async-load.ts)
   }
 }

@@ -6,5 +6,6 @@ export { parseServerEnv, SERVER_ENV_NAMES, type ServerEnv } from './envconfig.js
 export { parseRequestKeepAlive, formatKeepAlive, ABSENT, FOREVER, INVALID } from './keep-alive.js';
 export { parseGoDuration } from './duration.js';
 export { defaultContextTier } from './needs-reload.js';
+export { PATHOLOGIES } from './pathologies.js';
 export { numParallelFor, autoNumParallel } from './num-parallel.js';
 export { versionProfile, parseVersion, OLLAMA_VERSIONS, CURRENT_VERSION, type VersionProfile, type Era } from './versions.js';

@@ -8,7 +8,8 @@ import type { Scheduler } from './sched.js';
  *   S1 refCount ≥ 0, and busy slots ≤ the runner's slots;
  *   S2 the loaded table holds only loaded runners, one per key, and loadedCount counts them;
  *   S3 an unloading runner is idle (no unload of a runner with refCount > 0);
- *   S4 memory held on each GPU is within [0, its capacity] (partial offload keeps the rest on the CPU).
+ *   S4 memory held on each GPU is within [0, its capacity] (partial offload keeps the rest on the CPU);
+ *   S5 the pathology detector saw every request join and leave the queue (pathologies.ts).
  */
 export function checkInvariants(s: Scheduler): void {
   let loaded = 0;
@@ -27,6 +28,7 @@ export function checkInvariants(s: Scheduler): void {
   s.gpuUsed.forEach((used, g) => {
     if (used < -1 || used > s.cfg.gpus[g]! + 1) fail(`S4 GPU ${g} holds ${used} of ${s.cfg.gpus[g]} bytes`);
   });
+  if (s.hangs.queuedCount() !== s.pendingLength) fail(`S5 the pathology detector counts ${s.hangs.queuedCount()} queued, the queue holds ${s.pendingLength}`);
 }
 
 function fail(message: string): never {

@@ -42,6 +42,7 @@ export function releaseJoiners(s: Scheduler, loaded: boolean): void {
       useLoadedRunner(s, r, runner, Reason.pending); // it waited for the load: cold
     } else {
       s.pending.push(slot);
+      s.hangs.queued(r); // pathology hook (pathologies.ts)
       s.emit(EventKind.queued, r.model, r.index, Reason.none, s.pendingLength);
     }
   }

@@ -17,11 +17,14 @@ export function releaseRunner(s: Scheduler, runner: RunnerRef): void {
   if (runner.refCount > 0) return;
   if (runner.sessionDuration <= 0) {
     unloadRunner(s, runner, runner.markReason === Reason.none ? Reason.expired : runner.markReason);
-  } else if (runner.sessionDuration !== FOREVER) {
-    runner.expiresAt = s.now + runner.sessionDuration;
-    runner.expireTimer = 1;
-    s.engine.schedule(runner.expiresAt, Prio.expire, Ev.expire, runner.id);
-    s.emit(EventKind.timer_start, runner.model, -1, Reason.none, runner.expiresAt);
+  } else {
+    if (runner.sessionDuration !== FOREVER) {
+      runner.expiresAt = s.now + runner.sessionDuration;
+      runner.expireTimer = 1;
+      s.engine.schedule(runner.expiresAt, Prio.expire, Ev.expire, runner.id);
+      s.emit(EventKind.timer_start, runner.model, -1, Reason.none, runner.expiresAt);
+    }
+    if (s.mode === 'waiting') s.hangs.released(s, runner); // pathology hook (pathologies.ts): a resurrected victim went idle
   }
 }
 

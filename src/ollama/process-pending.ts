@@ -88,6 +88,7 @@ function schedule(s: Scheduler, r: Req): void {
       continue;
     }
     s.mode = 'waiting';
+    s.hangs.waitStarted(s, victim, reason); // pathology hook (pathologies.ts)
     return;
   }
 }
@@ -103,6 +104,7 @@ export function onUnloadedSignal(s: Scheduler): void {
   if (s.mode === 'waiting') {
     if (--s.awaitedSignals > 0) return; // evictAllAndWait needs one signal per runner it marked
     s.awaitedSignals = 1;
+    s.hangs.waitEnded(s); // pathology hook (pathologies.ts)
     s.mode = 'idle';
     const r = s.inHand!;
     schedule(s, r);

@@ -11,6 +11,7 @@ import { type EventKind, type EventSink, type Reason, Status } from '../events/i
 import type { ServerEnv } from './envconfig.js';
 import { defaultContextTier, requestContext, type RequestContext } from './needs-reload.js';
 import type { VictimOrder } from './find-runner-to-unload.js';
+import { HangDetector } from './pathologies.js';
 import { RunnerRef } from './runner-ref.js';
 import { type LoadTimer, type Op, type Req, type SchedModel, Where } from './types.js';
 import type { FitRules } from './placement.js';
@@ -167,6 +168,9 @@ export class Scheduler {
   readonly tier: number;
   private readonly modelContext: RequestContext[];
 
+  /** Pathology hook (issue #12): observes eviction waits, emits hang_start / hang_end. */
+  readonly hangs: HangDetector;
+
   private readonly pool: Req[] = [];
   private readonly freeSlots: number[] = [];
   inFlight = 0;
@@ -191,6 +195,7 @@ export class Scheduler {
     };
     this.tier = this.profile.defaultContext || defaultContextTier(cfg.gpus, cfg.env.gpuOverhead);
     this.modelContext = cfg.models.map((m) => this.normalise(requestContext(0, m, cfg.env, this.tier)));
+    this.hangs = new HangDetector(cfg.models.length);
   }
 
   /** The context a request asks for, normalised (spec §4.5); precomputed when it sets no num_ctx. */
@@ -379,6 +384,7 @@ export class Scheduler {
   shiftPending(): Req | null {
     if (this.pendingHead === this.pending.length) return null;
     const slot = this.pending[this.pendingHead++]!;
+    this.hangs.dequeued(this.pool[slot]!); // pathology hook (pathologies.ts): every way off the queue
     if (this.pendingHead === this.pending.length) {
       this.pending.length = 0;
       this.pendingHead = 0;

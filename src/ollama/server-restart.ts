@@ -10,6 +10,7 @@ import { Where } from './types.js';
  */
 export function restartServer(s: Scheduler): void {
   s.emit(EventKind.fault, 0, -1, Reason.restart);
+  s.hangs.closeAll(s); // pathology hook (pathologies.ts): the restart ends any wait
   if (s.loadHandle >= 0) s.engine.cancel(s.loadHandle);
   s.loadHandle = -1;
   s.loadingRunner = null;

@@ -55,6 +55,7 @@ export function leaveRunner(s: Scheduler, r: Req, kind: EventKind, reason: Reaso
   } else {
     runner.removeWaiting(r.slot);
   }
+  if (s.mode === 'waiting') s.hangs.left(s, r, runner); // pathology hook (pathologies.ts)
   s.emit(kind, r.model, r.index, reason, runner.refCount - 1);
   s.retire(r);
   while (runner.waiting > 0 && runner.busySlots < s.cfg.models[runner.model]!.numParallel) {

@@ -1,6 +1,7 @@
 /**
  * A request trace held as columns (one typed array per field), so a million
- * rows cost about 20 MB, are parsed once and shared by every candidate.
+ * rows cost about 20 MB, are parsed once and shared by every candidate — and,
+ * built by TraceBuilder on SharedArrayBuffers, by a sweep's worker threads.
  * Times are µs. The optional columns exist only when some row sets them (most
  * traces set none): read them through keepAliveOf, numCtxOf, timeoutOf, opOf.
  * keepAlive uses the scheduler's encoding (ABSENT = NaN, INVALID = -1,
@@ -63,9 +64,9 @@ export class TraceBuilder {
 
   constructor(capacity = 1024) {
     this.cap = Math.max(16, capacity);
-    this.at = new Float64Array(this.cap);
-    this.model = new Int32Array(this.cap);
-    this.duration = new Float64Array(this.cap);
+    this.at = shared(Float64Array, this.cap);
+    this.model = shared(Int32Array, this.cap);
+    this.duration = shared(Float64Array, this.cap);
   }
 
   push(at: number, model: number, duration: number, keepAlive: number, numCtx: number, timeout: number, op: Op, id: string | null): void {
@@ -74,10 +75,10 @@ export class TraceBuilder {
     this.at[i] = at;
     this.model[i] = model;
     this.duration[i] = duration;
-    if (!Number.isNaN(keepAlive) || this.keepAlive) (this.keepAlive ??= filled(new Float64Array(this.cap), NaN))[i] = keepAlive;
-    if (numCtx !== 0 || this.numCtx) (this.numCtx ??= new Int32Array(this.cap))[i] = numCtx;
-    if (timeout !== Infinity || this.timeout) (this.timeout ??= filled(new Float64Array(this.cap), Infinity))[i] = timeout;
-    if (op !== Op.generate || this.op) (this.op ??= new Uint8Array(this.cap))[i] = op;
+    if (!Number.isNaN(keepAlive) || this.keepAlive) (this.keepAlive ??= filled(shared(Float64Array, this.cap), NaN))[i] = keepAlive;
+    if (numCtx !== 0 || this.numCtx) (this.numCtx ??= shared(Int32Array, this.cap))[i] = numCtx;
+    if (timeout !== Infinity || this.timeout) (this.timeout ??= filled(shared(Float64Array, this.cap), Infinity))[i] = timeout;
+    if (op !== Op.generate || this.op) (this.op ??= shared(Uint8Array, this.cap))[i] = op;
     if (id !== null) {
       this.ids ??= [];
       this.ids[i] = id;
@@ -87,15 +88,15 @@ export class TraceBuilder {
   /** Token counts of the row just pushed (NaN = not given); the columns exist only once a row has them. */
   tokens(prompt: number, output: number): void {
     if (Number.isNaN(prompt) && Number.isNaN(output) && !this.promptTokens) return;
-    this.promptTokens ??= filled(new Float64Array(this.cap), NaN);
-    this.outputTokens ??= filled(new Float64Array(this.cap), NaN);
+    this.promptTokens ??= filled(shared(Float64Array, this.cap), NaN);
+    this.outputTokens ??= filled(shared(Float64Array, this.cap), NaN);
     this.promptTokens[this.length - 1] = prompt;
     this.outputTokens[this.length - 1] = output;
   }
 
   /** The row just pushed has its duration from tokens at the model's rates. */
   fromTokens(): void {
-    (this.derived ??= new Uint8Array(this.cap))[this.length - 1] = 1;
+    (this.derived ??= shared(Uint8Array, this.cap))[this.length - 1] = 1;
   }
 
   build(): Trace {
@@ -116,8 +117,13 @@ export class TraceBuilder {
     };
   }
 
-  private grow(): void {
-    const cap = Math.ceil(this.cap * 1.5);
+  /** Grows the columns to hold at least n rows, in one step. */
+  reserve(n: number): void {
+    if (n > this.cap) this.grow(n);
+  }
+
+  private grow(to = Math.ceil(this.cap * 1.5)): void {
+    const cap = to;
     this.at = widen(this.at, cap, 0);
     this.model = widen(this.model, cap, 0);
     this.duration = widen(this.duration, cap, 0);
@@ -132,6 +138,17 @@ export class TraceBuilder {
   }
 }
 
+type ColumnType<T extends Column> = { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
+
+/**
+ * A column on a SharedArrayBuffer: a sweep's worker threads get the parsed
+ * trace in their workerData and read the same memory (a plain array would be
+ * copied by the structured clone, and a transferred one taken from the sender).
+ */
+function shared<T extends Column>(type: ColumnType<T>, n: number): T {
+  return new type(new SharedArrayBuffer(n * type.BYTES_PER_ELEMENT));
+}
+
 function filled<T extends Column>(a: T, value: number): T {
   a.fill(value);
   return a;
@@ -139,7 +156,7 @@ function filled<T extends Column>(a: T, value: number): T {
 
 /** A longer copy of a column, the new part filled with the column's default. */
 function widen<T extends Column>(a: T, cap: number, fill: number): T {
-  const b = new (a.constructor as new (n: number) => T)(cap);
+  const b = shared(a.constructor as unknown as ColumnType<T>, cap);
   b.set(a as never);
   if (fill !== 0) b.fill(fill, a.length);
   return b;

@@ -42,7 +42,7 @@ describe('--grid values', () => {
 
   test('a value the resolver refuses is reported on the command line, not at a line of the file', () => {
     for (const [grid, problem] of [
-      ['host.gpu=h100', 'unknown GPU "h100"'], ['host.count=1.5', 'cannot sweep host.count: 1.5 is out of range'],
+      ['host.gpu=h100', 'unknown GPU "h100"'], ['host.count=1.5', 'cannot sweep host.count: 1.5 is out of range, a whole number from 0'],
       ['models.nope.vram=1GiB', 'model "nope" is not defined in models'],
       ['host.gpuu=x', 'cannot sweep host.gpuu: unknown field "gpuu" (did you mean host.gpu?)'],
     ]) {

@@ -157,3 +157,25 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
     expect(r.stderr).toMatch(/^\(command line\): --slo: "p95 under 3s" is not an objective/);
   });
 });
+
+describe('ollamasim advise', () => {
+  test('--cold 50% --json: snake_case fields beside the deprecated camelCase ones, the target as given', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ollamasim-advise-'));
+    writeFileSync(join(dir, 's.yaml'), SCENARIO);
+    const r = cli(['advise', 's.yaml', '--cold', '50%', '--json'], dir);
+    expect(r.status).toBe(0);
+    const a = JSON.parse(r.stdout);
+    expect(a).toMatchObject({ cold_target: 0.5, cold_target_source: 'given', observed: 'contract check' });
+    expect(Object.keys(a.models[0])).toEqual(expect.arrayContaining(['keep_alive', 'gap_p50_s', 'gap_p99_s', 'cold_share', 'sent_by', 'keepAlive', 'gapP50', 'gapP99', 'coldShare']));
+    expect(a.comparison[0].pathologies).toEqual([]);
+  });
+
+  test('a --cold that is not a share is one line on stderr, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ollamasim-advise-'));
+    writeFileSync(join(dir, 's.yaml'), SCENARIO);
+    const r = cli(['advise', 's.yaml', '--cold', 'five'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^\(command line\): --cold: "five" is not a share/);
+  });
+});

@@ -7,7 +7,9 @@
  *   INV-4 a runner key is never loaded twice at once;
  *   INV-5 the same input gives the same events (determinism);
  *   INV-6 a load that runs out of memory is retried at most once per send (oomRetryAttempted);
- *   and the scheduler's own S1–S4 (src/ollama/invariants.ts) after every event;
+ *   INV-7 pathology episodes pair up: per cause, hang_start and hang_end alternate and
+ *         none is left open; a resurrection needs a client's non-zero keep_alive (#17408);
+ *   and the scheduler's own S1–S5 (src/ollama/invariants.ts) after every event;
  * under every era's profile version (src/ollama/versions.ts: 0.6.8, 0.20.0, current),
  * with server restarts, runtime OOMs and retrying clients thrown in — and memory
  * running short: estimates below the real footprint (load OOMs and their retry),
@@ -109,9 +111,9 @@ function observe(sc: ResolvedScenario) {
 const RUNS = Number(process.env.OLLAMASIM_SOAK_RUNS ?? 300);
 
 describe('invariants on random worlds', () => {
-  test.each(PROFILES)(`INV-1..6 and S1–S4 hold on ${RUNS} random worlds (fixed seed), Ollama %s`, (version) => {
+  test.each(PROFILES)(`INV-1..7 and S1–S5 hold on ${RUNS} random worlds (fixed seed), Ollama %s`, (version) => {
     // What the worlds exercised: a property that never meets a load OOM proves nothing about it.
-    const seen = { oom: 0, evictAll: 0, stall: 0, reserved: 0, requeued: 0 };
+    const seen = { oom: 0, evictAll: 0, stall: 0, reserved: 0, requeued: 0, hang: 0 };
     fc.assert(
       fc.property(world, (w) => {
         const sc = scenarioOf(w, version);
@@ -158,6 +160,21 @@ describe('invariants on random worlds', () => {
           if (kind === EventKind.fault && reason === Reason.reserved) seen.reserved++;
           if (reason === Reason.requeued) seen.requeued++;
         }
+        // INV-7
+        const open = new Map<number, number>();
+        for (const [, kind, model, , reason] of events) {
+          if (kind === EventKind.hang_start) {
+            seen.hang++;
+            expect(open.has(reason!)).toBe(false);
+            open.set(reason!, model!);
+          } else if (kind === EventKind.hang_end) {
+            expect(open.get(reason!)).toBe(model);
+            open.delete(reason!);
+          }
+        }
+        expect(open.size).toBe(0);
+        const sendsKeepAlive = w.requests.some((r) => KEEP_ALIVES[r.ka]! > 0 && r.op !== Op.unload);
+        if (!sendsKeepAlive) expect(events.some(([, kind, , , reason]) => kind === EventKind.hang_start && reason === Reason.resurrection)).toBe(false);
         // INV-5
         expect(observe(sc).events).toEqual(events);
       }),
