@@ -22,7 +22,7 @@ const ALLOWED: Record<string, string[]> = {
   metrics: ['engine', 'events', 'ollama'],
   sim: ['config', 'engine', 'events', 'hardware', 'metrics', 'ollama', 'whatif', 'workload'],
   config: ['diag', 'engine', 'hardware', 'ollama', 'workload'],
-  plan: ['config', 'engine', 'events', 'metrics', 'sim'],
+  plan: ['config', 'engine', 'events', 'hardware', 'metrics', 'sim'],
   report: ['calibrate', 'hardware', 'metrics', 'plan', 'sim'],
   page: ['config', 'metrics', 'report', 'sim', 'workload'],
   calibrate: ['record'],

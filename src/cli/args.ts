@@ -12,6 +12,9 @@ export const ARG_RANGES = {
   gpus: { min: 1, max: 1024, int: true, text: 'a whole number from 1 to 1024' },
   hosts: RANGES.hosts,
   price: { min: 0, max: 1e9, text: 'a price from 0 to 1e9' },
+  months: { min: 1, max: 1200, int: true, text: 'a whole number of months from 1 to 1200' },
+  kwh: { min: 0, max: 100, text: 'dollars per kWh from 0 to 100' },
+  watts: { min: 0, max: 1e6, text: 'watts from 0 to 1e6' },
   maxRequests: RANGES.maxRequests,
 } as const satisfies Record<string, Range>;
 

@@ -88,6 +88,9 @@ export const msg = {
     `nearest supported: ${nearest}; quote a release tag from v0.2.0 to v0.32.15, e.g. "0.6.8"; release candidates and v0.1.x are not modelled`,
   ],
   unknownCatalogue: (kind: string, name: string, known: readonly string[]): Message => [`unknown ${kind} "${name}"`, didYouMean(name, known)],
+  badPriceBasis: (value: string): Message => [`unknown price basis "${value}"`, 'hour (rent by the hour) or buy (own: purchase over --months plus power)'],
+  onlyWhenBuying: (flag: string): Message => [`${flag} prices a bought fleet`, 'add --price buy'],
+  configWithoutMaxRate: (): Message => ['--config names the configuration --max-rate tests', 'add --max-rate'],
   noTokenRates: (model: string): Message => [
     `a request for "${model}" is given as tokens but the model has no token rates`,
     `give models.${model}.prefill_tps and decode_tps, or a duration per request`,

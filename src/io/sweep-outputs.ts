@@ -9,19 +9,26 @@ import { csvField } from './file-writer.js';
  * then for every figure its mean and the half-width of its 95 % interval — and
  * summary.json with every replication's summary. Column names are a contract.
  */
-export function writeSweep(dir: string, r: SweepResult): void {
+export function writeSweep(dir: string, r: SweepResult, extra?: Extra): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'cells.csv'), cellsCsv(r));
-  writeFileSync(join(dir, 'summary.json'), JSON.stringify(sweepDocument(r), null, 2) + '\n');
+  writeFileSync(join(dir, 'cells.csv'), cellsCsv(r, extra));
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ ...sweepDocument(r), ...extra?.summary }, null, 2) + '\n');
 }
 
-export function cellsCsv(r: SweepResult): string {
+/** What a command built on a sweep (plan) adds: columns after the sweep's own, and sections of summary.json. */
+export interface Extra {
+  columns: string[];
+  row: (candidate: string) => string[];
+  summary?: Record<string, unknown>;
+}
+
+export function cellsCsv(r: SweepResult, extra?: Extra): string {
   const figures = Object.keys(r.cells[0]?.estimates ?? {});
-  const head = ['cell', 'candidate', ...r.axes.map((a) => a.key), 'replications', ...figures.flatMap((f) => [`${f}_mean`, `${f}_ci95`])];
+  const head = ['cell', 'candidate', ...r.axes.map((a) => a.key), 'replications', ...figures.flatMap((f) => [`${f}_mean`, `${f}_ci95`]), ...(extra?.columns ?? [])];
   const rows = r.cells.map((c) => {
     const axisValues = axisValuesOf(c.candidate, r);
     return [String(c.cell + 1), c.candidate, ...axisValues, String(c.runs.length),
-      ...figures.flatMap((f) => [num(c.estimates[f]?.mean), num(c.estimates[f]?.ci95)])];
+      ...figures.flatMap((f) => [num(c.estimates[f]?.mean), num(c.estimates[f]?.ci95)]), ...(extra?.row(c.candidate) ?? [])];
   });
   return [head, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
 }

@@ -48,6 +48,20 @@ export class MetricsCollector implements EventSink, RequestSink {
   windowEnd = 0;
   private heldAreaAtEnd = 0;
   private idleAreaAtEnd = 0;
+  // Busy time: a host is busy while one of its runners is loaded with a request in it (the power estimate's duty cycle).
+  private readonly keyBusy: Uint8Array;
+  private readonly hostBusyKeys: Int32Array;
+  private readonly keysPerHost: number;
+  private busyHosts = 0;
+  private busyArea = 0; // host·µs
+  private busyAreaAtEnd = 0;
+  // GPU busy time: a GPU is busy while a runner with memory on it runs a request (per GPU, unlike the host's).
+  private readonly gpuRunners: Int32Array;
+  private busyGpus = 0;
+  private gpuBusyArea = 0; // GPU·µs
+  private gpuBusyAreaAtEnd = 0;
+  /** Time each successful request held its slot (end − start, µs): the work itself, without waiting. */
+  private readonly services = new Floats();
 
   /**
    * `from` (µs): a warm-up to leave out of the statistics — requests that arrive
@@ -62,7 +76,11 @@ export class MetricsCollector implements EventSink, RequestSink {
   /** Scheduler waits a known Ollama pathology explains (hang_start / hang_end). */
   readonly pathologies: PathologyTally;
 
-  constructor(private readonly modelKey: ArrayLike<number>, keyCount: number, private readonly from = 0, models = modelKey.length) {
+  /** `hosts`: a fleet's runner keys come in one block per host (keyCount ÷ hosts each); `gpusPerHost`: GPUs of each. */
+  constructor(
+    private readonly modelKey: ArrayLike<number>, keyCount: number, private readonly from = 0, models = modelKey.length,
+    readonly hosts = 1, readonly gpusPerHost = 0,
+  ) {
     this.perModel = Array.from({ length: models }, newModelFigures);
     this.modelAreas = new ModelAreas(models, from);
     this.keyOwner = new Int32Array(keyCount);
@@ -72,6 +90,10 @@ export class MetricsCollector implements EventSink, RequestSink {
     this.keyLoaded = new Uint8Array(keyCount);
     this.keyHeld = new Float64Array(keyCount);
     this.keyPhase = new Uint8Array(keyCount);
+    this.keyBusy = new Uint8Array(keyCount);
+    this.hostBusyKeys = new Int32Array(hosts);
+    this.keysPerHost = Math.max(1, Math.ceil(keyCount / hosts));
+    this.gpuRunners = new Int32Array(hosts * gpusPerHost);
   }
 
   event(t: number, kind: EventKind, model: number, _request: number, reason: Reason, value: number): void {
@@ -83,6 +105,7 @@ export class MetricsCollector implements EventSink, RequestSink {
     const m = model < models ? model : model % models;
     if (kind === EventKind.load_start) this.keyOwner[key] = m;
     this.track(t, kind, key, value);
+    this.trackBusy(key);
     if (t >= this.from) {
       this.count(t, kind, reason);
       const pm = this.perModel[m]!;
@@ -132,6 +155,31 @@ export class MetricsCollector implements EventSink, RequestSink {
       default:
         break;
     }
+  }
+
+  /** A runner on `host` started or stopped running requests: each GPU it has memory on counts one running runner more or less. */
+  runnerBusy(t: number, host: number, gpuShare: readonly number[], busy: boolean): void {
+    if (t !== this.t) this.advance(t);
+    for (let g = 0; g < gpuShare.length && g < this.gpusPerHost; g++) {
+      if (!(gpuShare[g]! > 0)) continue;
+      const i = host * this.gpusPerHost + g;
+      const before = this.gpuRunners[i]!;
+      this.gpuRunners[i] = before + (busy ? 1 : -1);
+      if (before === 0 && busy) this.busyGpus++;
+      else if (before === 1 && !busy) this.busyGpus--;
+    }
+  }
+
+  /** A key turns busy (loaded, a request in it) or not: its host's count of busy keys follows. */
+  private trackBusy(key: number): void {
+    const busy = this.keyLoaded[key] === 1 && this.keyRefs[key]! > 0 ? 1 : 0;
+    if (busy === this.keyBusy[key]) return;
+    this.keyBusy[key] = busy;
+    const h = Math.floor(key / this.keysPerHost);
+    const before = this.hostBusyKeys[h]!;
+    this.hostBusyKeys[h] = before + (busy ? 1 : -1);
+    if (before === 0 && busy) this.busyHosts++;
+    else if (before === 1 && !busy) this.busyHosts--;
   }
 
   /** Counters and the traffic window (after any warm-up). */
@@ -188,6 +236,8 @@ export class MetricsCollector implements EventSink, RequestSink {
       pm.latencies.push(latency);
       this.ttfts.push(ttft);
       pm.ttfts.push(ttft);
+      this.services.push(r.end - r.start);
+      pm.services.push(r.end - r.start);
       return;
     }
     countFailure(this.counts, r);
@@ -197,6 +247,21 @@ export class MetricsCollector implements EventSink, RequestSink {
   /** Latencies (µs) of successful requests, sorted ascending. */
   sortedLatencies(): Float64Array {
     return this.latencies.values().sort();
+  }
+
+  /** ∫ busy hosts dt over the traffic window, host·µs. */
+  busyHostTime(): number {
+    return this.busyAreaAtEnd;
+  }
+
+  /** ∫ busy GPUs dt over the traffic window, GPU·µs. */
+  busyGpuTime(): number {
+    return this.gpuBusyAreaAtEnd;
+  }
+
+  /** Service times (end − start, µs) of successful requests, unsorted (a view). */
+  serviceValues(): Float64Array {
+    return this.services.values();
   }
 
   /** ∫ bytes held dt and ∫ idle bytes dt over the traffic window, in byte·µs. */
@@ -222,6 +287,8 @@ export class MetricsCollector implements EventSink, RequestSink {
     if (dt <= 0) { this.t = t; return; }
     this.heldArea += this.held * dt;
     this.idleArea += this.idle * dt;
+    this.busyArea += this.busyHosts * dt;
+    this.gpuBusyArea += this.busyGpus * dt;
     this.t = t;
   }
 
@@ -231,6 +298,8 @@ export class MetricsCollector implements EventSink, RequestSink {
     this.windowEnd = t;
     this.heldAreaAtEnd = this.heldArea;
     this.idleAreaAtEnd = this.idleArea;
+    this.busyAreaAtEnd = this.busyArea;
+    this.gpuBusyAreaAtEnd = this.gpuBusyArea;
   }
 
   /** Latencies (µs) of successful requests, unsorted (a view: quantilesInPlace may reorder it). */

@@ -10,6 +10,8 @@ export interface ModelFigures {
   evictions: number;
   latencies: Floats;
   ttfts: Floats;
+  /** end − start of successful requests: the work itself. */
+  services: Floats;
   reloads: number;
   rejected503: number;
   rejected400: number;
@@ -23,7 +25,7 @@ export type FailureCounts = Pick<ModelFigures, 'rejected503' | 'rejected400' | '
 export function newModelFigures(): ModelFigures {
   return {
     requests: 0, ok: 0, cold: 0, loads: 0, evictions: 0, latencies: new Floats(),
-    ttfts: new Floats(), reloads: 0, rejected503: 0, rejected400: 0, failed500: 0, cancelled: 0, stuck: 0,
+    ttfts: new Floats(), services: new Floats(), reloads: 0, rejected503: 0, rejected400: 0, failed500: 0, cancelled: 0, stuck: 0,
   };
 }
 

@@ -75,6 +75,25 @@ export interface CandidateSummary {
   /** The same figures per model (fleet hosts folded together). */
   models: Record<string, ModelSummary>;
   /**
+   * Service time (end − start) of successful requests: the work itself once it
+   * holds a slot, without any waiting — the floor no amount of hardware of this
+   * speed goes below. s.
+   */
+  service_p50_s: number | null;
+  service_p95_s: number | null;
+  service_p99_s: number | null;
+  /**
+   * Share of the traffic window a host had a request running (loaded runner,
+   * refCount > 0), averaged over a fleet's hosts: the duty cycle of the power estimate.
+   */
+  busy_share: number;
+  /**
+   * Share of the traffic window a GPU had a running runner on it (any memory of
+   * a runner with a request running), averaged over every GPU of the fleet; 0 on
+   * CPU-only hosts. What each GPU's board power is weighted by.
+   */
+  gpu_busy_share: number;
+  /**
    * Scheduler waits a known Ollama pathology explains, only those that happened:
    * `resurrection` (ollama#17408), `reload_starvation` (#14407), `head_of_line` (#14578).
    */
@@ -109,6 +128,10 @@ export interface ModelSummary {
    */
   resident_gib_hours: number;
   idle_resident_gib_hours: number;
+  /** Service time (end − start) of the model's successful requests, s. */
+  service_p50_s: number | null;
+  service_p95_s: number | null;
+  service_p99_s: number | null;
 }
 
 export function summarize(
@@ -118,6 +141,7 @@ export function summarize(
   const lat = m.latencyValues();
   const [l50, l95, l99, lmax] = quantilesInPlace(lat, [0.5, 0.95, 0.99, 1]);
   const [t50, t95, t99] = quantilesInPlace(m.ttftValues(), [0.5, 0.95, 0.99]);
+  const [s50, s95, s99] = quantilesInPlace(m.serviceValues(), [0.5, 0.95, 0.99]);
   const s = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : round(x / SECOND));
   let sum = 0;
   for (let i = 0; i < lat.length; i++) sum += lat[i]!;
@@ -167,6 +191,11 @@ export function summarize(
     failure_share: c.requests ? round((c.requests - c.ok) / c.requests) : null,
     loads_per_hour: window > 0 ? round(m.runners.loads / (window / HOUR)) : 0,
     models: Object.fromEntries(modelNames.map((name, i) => [name, modelSummary(m.perModel[i]!, m.modelAreas.areas(i, window), window)])),
+    service_p50_s: s(s50),
+    service_p95_s: s(s95),
+    service_p99_s: s(s99),
+    busy_share: window > 0 ? round(m.busyHostTime() / (window * m.hosts)) : 0,
+    gpu_busy_share: window > 0 && m.gpusPerHost > 0 ? round(m.busyGpuTime() / (window * m.hosts * m.gpusPerHost)) : 0,
     pathologies: m.pathologies.summary(window),
   };
 }
@@ -174,6 +203,7 @@ export function summarize(
 function modelSummary(pm: ModelFigures, area: { held: number; idle: number }, window: number): ModelSummary {
   const [p50, p95, p99] = quantilesInPlace(pm.latencies.values(), [0.5, 0.95, 0.99]);
   const [t50, t95, t99] = quantilesInPlace(pm.ttfts.values(), [0.5, 0.95, 0.99]);
+  const [s50, s95, s99] = quantilesInPlace(pm.services.values(), [0.5, 0.95, 0.99]);
   const s = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : round(x / SECOND));
   return {
     requests: pm.requests, ok: pm.ok, latency_p50_s: s(p50), latency_p95_s: s(p95), latency_p99_s: s(p99),
@@ -184,6 +214,9 @@ function modelSummary(pm: ModelFigures, area: { held: number; idle: number }, wi
     loads_per_hour: window > 0 ? round(pm.loads / (window / HOUR)) : 0,
     resident_gib_hours: round(area.held / GiB / HOUR),
     idle_resident_gib_hours: round(area.idle / GiB / HOUR),
+    service_p50_s: s(s50),
+    service_p95_s: s(s95),
+    service_p99_s: s(s99),
   };
 }
 

@@ -72,6 +72,12 @@ export interface SchedulerConfig {
   hostRam?: number;
   /** Told whenever the bytes held on a GPU change (memory per GPU over time, for charts). */
   onGpuMemory?: (t: number, gpu: number, bytes: number) => void;
+  /**
+   * Told when a runner starts running requests (its first slot taken) or stops
+   * (its last slot freed, or the runner gone), with its share of each GPU: each
+   * GPU's busy time, for a bought fleet's power bill. Observation only.
+   */
+  onRunnerBusy?: (t: number, gpuShare: readonly number[], busy: boolean) => void;
   /** A what-if victim order instead of Ollama's ByDurationAndName (labelled not-Ollama in reports). */
   victimOrder?: VictimOrder;
   /**
@@ -303,11 +309,17 @@ export class Scheduler {
    * id out of circulation, so events still pending for it can never reach a new runner.
    */
   freeRunner(runner: RunnerRef, reuseId = true): void {
+    if (runner.busySlots > 0) this.runnerBusy(runner, false); // a restart takes running runners with it
     for (let g = 0; g < runner.gpuShare.length; g++) this.gpuUsed[g]! -= runner.gpuShare[g]!;
     this.addCpu(-(runner.vram - runner.gpuShare.reduce((a, b) => a + b, 0)));
     this.reportGpus(runner.gpuShare);
     this.runners[runner.id] = null;
     if (reuseId) this.freeRunnerIds.push(runner.id);
+  }
+
+  /** A runner's first slot was taken, or its last freed. */
+  runnerBusy(runner: RunnerRef, busy: boolean): void {
+    this.cfg.onRunnerBusy?.(this.engine.now, runner.gpuShare, busy);
   }
 
   private reportGpus(share: readonly number[]): void {

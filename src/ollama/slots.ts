@@ -20,6 +20,7 @@ export function enterSlot(s: Scheduler, r: Req, runner: RunnerRef): void {
 
 function startInference(s: Scheduler, r: Req, runner: RunnerRef): void {
   runner.busySlots++;
+  if (runner.busySlots === 1) s.runnerBusy(runner, true);
   r.where = Where.running;
   r.start = s.now;
   s.emit(EventKind.start, r.model, r.index, Reason.none, runner.refCount);
@@ -49,6 +50,7 @@ export function leaveRunner(s: Scheduler, r: Req, kind: EventKind, reason: Reaso
   const runner = s.runners[r.runner]!;
   if (r.where === Where.running) {
     runner.busySlots--;
+    if (runner.busySlots === 0) s.runnerBusy(runner, false);
     if (r.finishHandle >= 0) s.engine.cancel(r.finishHandle);
   } else {
     runner.removeWaiting(r.slot);

@@ -40,12 +40,16 @@ export function parseSlo(text: string): Slo | null {
   return { text: text.trim(), figure, limit };
 }
 
-/** The first objective a configuration breaks, or null when it meets them all. */
-export function broken(slos: readonly Slo[], estimates: Record<string, Estimate>): Slo | null {
-  for (const s of slos) {
+/** Every objective a configuration breaks, in the order given (empty when it meets them all). */
+export function brokenAll(slos: readonly Slo[], estimates: Record<string, Estimate>): Slo[] {
+  return slos.filter((s) => {
     const e = estimates[s.figure];
     // No successful request at all: every latency objective is broken.
-    if (!e || Number.isNaN(e.mean) || e.mean + e.ci95 > s.limit) return s;
-  }
-  return null;
+    return !e || Number.isNaN(e.mean) || e.mean + e.ci95 > s.limit;
+  });
+}
+
+/** The first objective a configuration breaks, or null when it meets them all. */
+export function broken(slos: readonly Slo[], estimates: Record<string, Estimate>): Slo | null {
+  return brokenAll(slos, estimates)[0] ?? null;
 }

@@ -114,8 +114,9 @@ function apartLines(c: CandidateExplanation): string[] {
 
 export function gpusText(gpus: readonly GpuSpec[]): string {
   const rows = gpus.map((g) => [g.id, g.name, gib(g.vram), `${(g.bandwidth / 1e9).toFixed(0)} GB/s`, g.linkName,
-    g.pricePerHour !== undefined ? `$${g.pricePerHour}/h` : '', g.priceToBuy !== undefined ? `$${g.priceToBuy}` : '']);
-  return table(['id', 'name', 'memory', 'bandwidth', 'host link', 'rent', 'buy'], rows) +
+    g.pricePerHour !== undefined ? `$${g.pricePerHour}/h` : '', g.priceToBuy !== undefined ? `$${g.priceToBuy}` : '',
+    `${Math.round(g.boardPower)} W / ${Math.round(g.idlePower)} W`]);
+  return table(['id', 'name', 'memory', 'bandwidth', 'host link', 'rent', 'buy', 'power busy / idle'], rows) +
     '\nPrices are rough estimates for comparison: override them in the scenario. Sources: src/hardware/gpus.ts.\n' +
     `A host without GPUs (gpus: [], or count: 0) answers at the CPU's rates: decode ${(CPU.ramBandwidth / 1e9).toFixed(0)} GB/s of RAM ÷ the file, ` +
     `prefill ${CPU.prefill8b} t/s for 8B (${CPU.source}).\n`;

@@ -40,6 +40,8 @@ export interface RunInput {
   seed?: number;
   /** Fleet server h's scheduler settings (its own page cache, its memory hook); default: `sched` for every server. */
   hostSched?: (host: number) => SchedulerConfig;
+  /** Told when a runner on host h starts or stops running requests, with its share of each GPU (power estimates). */
+  runnerBusy?: (host: number, t: number, gpuShare: readonly number[], busy: boolean) => void;
   /** Work per request on this candidate's host (src/sim/world.ts); default: the trace's durations as written. */
   service?: ServiceTimes;
 }
@@ -81,7 +83,7 @@ export function simulate(input: RunInput): RunStats {
   // One Ollama server per fleet host (one without a fleet), each with its own scheduler and GPUs.
   const fleet = input.fleet ?? { hosts: 1, router: 'round-robin' as const };
   const hosts = Array.from({ length: fleet.hosts }, (_, h) =>
-    new Scheduler(hostView(engine, h), input.hostSched?.(h) ?? input.sched, input.hostEvents?.(h) ?? input.events, clients ?? afterRetries));
+    new Scheduler(hostView(engine, h), serverSched(input, h), input.hostEvents?.(h) ?? input.events, clients ?? afterRetries));
   const router = fleet.hosts > 1 ? new Router(fleet, hosts, input.seed ?? 1) : null;
   for (const s of hosts) {
     for (const w of input.warm) {
@@ -125,6 +127,13 @@ export function simulate(input: RunInput): RunStats {
   for (const s of hosts) endRun(s);
   const requests = n + (users?.count ?? 0);
   return { requests, engineEvents: engine.handled + requests + (clients?.retries ?? 0), end, retries: clients?.retries ?? 0 };
+}
+
+/** The scheduler configuration of server h (its own, or the candidate's), with the busy hook told which server it is. */
+function serverSched(input: RunInput, h: number): SchedulerConfig {
+  const sched = input.hostSched?.(h) ?? input.sched;
+  const busy = input.runnerBusy;
+  return busy ? { ...sched, onRunnerBusy: (t, share, b) => busy(h, t, share, b) } : sched;
 }
 
 /** Durations as the trace gives them (tests and benchmarks that build worlds by hand). */

@@ -102,12 +102,60 @@ ${Array.from({ length: 40 }, (_, i) => `    - { at: ${i * 2}, model: llama3.1:8b
     expect(p.rejected.map((c: { candidate: string }) => c.candidate)).toEqual(['host.gpu=rtx-4090, host.count=1, OLLAMA_KEEP_ALIVE=0']);
   });
 
-  test('--max-rate: how many times today\'s traffic one configuration holds', () => {
+  // 1 req/s of 1.5 s work: one host is overloaded, two are not.
+  const busy = plannable.replace(/at: (\d+), model/g, (_, at) => `at: ${Number(at) / 2}, model`);
+
+  test('--max-rate tests the recommended configuration, not the scenario\'s first candidate; --config names another', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ollamasim-plan-'));
+    writeFileSync(join(dir, 's.yaml'), busy);
+    const args = ['plan', 's.yaml', '--slo', 'p95<=10s', '--gpus', 'rtx-4090', '--max-gpus', '1', '--hosts', '1,2', '--jobs', '1', '--max-rate'];
+    const r = cli(args, dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^host\.gpu=rtx-4090, host\.count=1, fleet\.hosts=2: holds \d+\.\d\d× today's traffic within p95<=10s \(one deterministic run per rate\)\n$/);
+    const one = cli([...args, '--config', 'host.gpu=rtx-4090, host.count=1, fleet.hosts=1'], dir);
+    expect(one.status).toBe(0);
+    expect(one.stdout).toMatch(/^host\.gpu=rtx-4090, host\.count=1, fleet\.hosts=1: does not meet p95<=10s at today's traffic; it holds 0\.\d\d× of it/);
+    const json = JSON.parse(cli([...args, '--config', 'host.gpu=rtx-4090, host.count=1, fleet.hosts=1', '--json'], dir).stdout);
+    expect(json).toMatchObject({ configuration: 'host.gpu=rtx-4090, host.count=1, fleet.hosts=1', objectives: ['p95<=10s'], runs_per_rate: 1 });
+    expect(json.max_rate).toBeLessThan(1);
+    const typo = cli(['plan', 's.yaml', '--slo', 'p95<=10s', '--max-rate', '--config', 'plan chek'], dir);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr.trim()).toBe('(command line): --config: unknown configuration "plan chek" (did you mean plan check?)');
+  });
+
+  test('--price buy --months --kwh: monthly cost of owning and break-even in the JSON, the plan columns in cells.csv after the sweep\'s own', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ollamasim-plan-'));
     writeFileSync(join(dir, 's.yaml'), plannable);
-    const r = cli(['plan', 's.yaml', '--slo', 'p95<=10s', '--max-rate'], dir);
+    const r = cli(['plan', 's.yaml', '--slo', 'p95<=2.5s', '--gpus', 'l4,rtx-4090', '--max-gpus', '1', '--jobs', '1', '--price', 'buy', '--months', '36', '--kwh', '0.15', '--json', '--out', 'out'], dir);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/holds \d+\.\d\d× today's traffic within p95<=10s/);
+    const p = JSON.parse(r.stdout);
+    expect(p.best.candidate).toBe('host.gpu=l4, host.count=1'); // $2500 but frugal beats the $1800, 450 W 4090 over 36 months
+    expect(p.best.price).toBe(2500);
+    expect(p.best.ownership).toMatchObject({ purchase: 2500, months: 36, rentMonthly: 584 });
+    expect(p.best.ownership.monthly).toBeCloseTo(2500 / 36 + p.best.ownership.powerMonthly, 1);
+    expect(p.best.ownership.breakEvenMonth).toBe(5);
+    expect(p.confidence.kind).toBe('one-run');
+    const [head, ...rows] = readFileSync(join(dir, 'out/cells.csv'), 'utf8').trim().split('\n');
+    expect(head).toMatch(/^cell,candidate,host\.gpu,host\.count,replications,requests_mean,requests_ci95,.*,price,cost,meets,broken,monthly,purchase,power_monthly,watts,rent_monthly,break_even_month$/);
+    expect(rows).toHaveLength(2);
+    const text = readFileSync(join(dir, 'out/plan.txt'), 'utf8');
+    expect(text).toContain('renting the same: $584/mo — buying has cost less by the end of month 5');
+    const summary = JSON.parse(readFileSync(join(dir, 'out/summary.json'), 'utf8'));
+    expect(Object.keys(summary)).toEqual(['scenario', 'seed', 'replications', 'seeds', 'axes', 'cells', 'warnings', 'plan']);
+  });
+
+  test('buying flags without --price buy, --config without --max-rate, or an unknown basis: one line, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ollamasim-plan-'));
+    writeFileSync(join(dir, 's.yaml'), plannable);
+    const months = cli(['plan', 's.yaml', '--slo', 'p95<=3s', '--months', '36'], dir);
+    expect(months.status).toBe(2);
+    expect(months.stderr.trim()).toBe('(command line): --months: --months prices a bought fleet (add --price buy)');
+    const config = cli(['plan', 's.yaml', '--slo', 'p95<=3s', '--config', 'host.gpu=l4'], dir);
+    expect(config.status).toBe(2);
+    expect(config.stderr.trim()).toBe('(command line): --config: --config names the configuration --max-rate tests (add --max-rate)');
+    const basis = cli(['plan', 's.yaml', '--slo', 'p95<=3s', '--price', 'rent'], dir);
+    expect(basis.status).toBe(2);
+    expect(basis.stderr.trim()).toMatch(/^\(command line\): --price: unknown price basis "rent"/);
   });
 
   test('a malformed objective is one line on stderr, exit 2', () => {

@@ -14,7 +14,7 @@ import { toSvg } from '../../src/io/render-charts.js';
 import type { CandidateSummary } from '../../src/metrics/index.js';
 import { estimate } from '../../src/plan/confidence.js';
 import type { Plan, PlanCell } from '../../src/plan/plan.js';
-import { parseSlo } from '../../src/plan/slo.js';
+import { broken, parseSlo } from '../../src/plan/slo.js';
 import { cdfChart, type ChartInput, coincident, numberPoints, occupancyChart, offeredLoadChart, residencyChart } from '../../src/report/charts.js';
 import { comparisonHtml, reportHtml } from '../../src/report/html.js';
 import { shortLabel, shortLabels } from '../../src/report/labels.js';
@@ -33,6 +33,7 @@ const summary = (candidate: string, models: Record<string, number>, extra: Parti
   resident_gib_hours: 1, idle_resident_gib_hours: 1, window_s: 1, failed_load: 0, failed_restart: 0, failed_runtime_oom: 0,
   retries: 0, eviction_order: 'ollama', ttft_p50_s: 1, ttft_p95_s: 1, ttft_p99_s: 1, failure_share: 0, loads_per_hour: 1,
   failed_load_oom: 0, failed_load_timeout: 0, load_ooms: 0, pathologies: [], ollama_version: '0.32.15', ollama_era: 'E3',
+  service_p50_s: 1, service_p95_s: 1, service_p99_s: 1, busy_share: 0, gpu_busy_share: 0,
   models: Object.fromEntries(Object.entries(models).map(([m, gibh]) => [m, { resident_gib_hours: gibh, requests: 1, latency_p95_s: gibh } as never])),
   ...extra,
 });
@@ -244,11 +245,12 @@ describe('the table and the pathologies', () => {
 describe('the plan section', () => {
   const slos = [parseSlo('p95<=30s')!, parseSlo('failures<=1%')!];
   const cell = (candidate: string, price: number, p95: number, failures: number): PlanCell => ({
-    candidate, values: {}, price, broken: null, estimates: { latency_p95_s: estimate([p95]), failure_share: estimate([failures]) },
+    candidate, values: {}, price, cost: price, broken: null, brokenAll: slos.filter((s) => broken([s], { latency_p95_s: estimate([p95]), failure_share: estimate([failures]) }) !== null),
+    estimates: { latency_p95_s: estimate([p95]), failure_share: estimate([failures]) },
   });
   const cheap = cell('host.gpu=l4, host.count=1', 0.5, 60, 0.05);
   const mid = cell('host.gpu=rtx-4090, host.count=1', 0.7, 20, 0);
-  const p: Plan = { slos, basis: 'hour', cells: [cheap, mid], best: mid, frontier: [cheap, mid], rejected: [cheap] };
+  const p: Plan = { slos, basis: 'hour', cells: [cheap, mid], best: mid, frontier: [cheap, mid], rejected: [cheap], confidence: { kind: 'one-run', seed: 1, replications: 1 }, unmet: [] };
 
   test('the recommendation and every objective each cheaper option breaks', () => {
     const html = planSection(p, ['l4 · 1 GPU', 'rtx-4090 · 1 GPU'], [cheap.candidate, mid.candidate]);
