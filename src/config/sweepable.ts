@@ -1,5 +1,6 @@
 import { patchFor } from './grid.js';
 import { CandidateSchema } from './schema.js';
+import { defOf, unwrap } from './validate.js';
 
 /**
  * Every path a sweep axis may set, read from the candidate schema itself, so a
@@ -10,18 +11,6 @@ import { CandidateSchema } from './schema.js';
  */
 export function sweepablePaths(): string[] {
   return leaves(CandidateSchema, '').filter((p) => p !== 'name');
-}
-
-type Def = { type: string; [k: string]: unknown };
-const defOf = (s: unknown): Def | undefined => (s as { def?: Def } | undefined)?.def;
-
-function unwrap(s: unknown): unknown {
-  let d = defOf(s);
-  while (d && (d.type === 'optional' || d.type === 'nullable')) {
-    s = d.innerType;
-    d = defOf(s);
-  }
-  return s;
 }
 
 function leaves(schema: unknown, prefix: string): string[] {

@@ -87,9 +87,10 @@ function allowedKeys(path: Path): string[] {
 }
 
 type Def = { type: string; [k: string]: unknown };
-const defOf = (s: unknown) => (s as { def?: Def } | undefined)?.def;
+/** A zod schema's definition, and the schema under optional/nullable wrappers (also used by sweepable.ts). */
+export const defOf = (s: unknown): Def | undefined => (s as { def?: Def } | undefined)?.def;
 
-function unwrap(s: unknown): unknown {
+export function unwrap(s: unknown): unknown {
   let d = defOf(s);
   while (d && (d.type === 'optional' || d.type === 'nullable')) {
     s = d.innerType;

@@ -8,7 +8,7 @@
 import type { ModelObservation, ObservedDocument, RecordedRequest, ResidencyEvent } from '../record/recorder.js';
 import { csvCell, secs, TRACE_HEADER } from '../record/recorder.js';
 import { fold, labelOf, type Done, type Folded, type Gin, type Key, type Load } from './fold.js';
-import { INFERENCE_ENDPOINTS } from './messages.js';
+import { INFERENCE_ENDPOINTS } from '../record/fields.js';
 
 export interface ImportOptions {
   /** The log file as the user named it (written into observed.json). */

@@ -91,17 +91,6 @@ export const LOAD_READY = /^(?:llama runner|llama-server) started in ([\d.]+) se
 /** routes.go: "Listening on 127.0.0.1:11434 (version 0.3.5)"; before v0.1.10 without the version. */
 export const LISTENING = /^Listening on (\S+)(?: \(version ([^)]+)\))?$/;
 
-/** Endpoints that run a model (as record's fields.ts), POST only. */
-export const INFERENCE_ENDPOINTS: Record<string, 'generate' | 'chat' | 'embed'> = {
-  '/api/generate': 'generate',
-  '/api/chat': 'chat',
-  '/api/embed': 'embed',
-  '/api/embeddings': 'embed',
-  '/v1/completions': 'generate',
-  '/v1/chat/completions': 'chat',
-  '/v1/embeddings': 'embed',
-  '/v1/responses': 'chat',
-};
 
 /** The meaning of a slog or legacy message text, with the seconds of a load_ready. */
 export function meaningOf(text: string): { meaning: Meaning; seconds?: number; version?: string } | null {

@@ -24,7 +24,8 @@ export interface RequestFacts {
   stream: boolean | null;
 }
 
-const INFERENCE: Record<string, 'generate' | 'chat' | 'embed'> = {
+/** Endpoints that run a model, POST only (also read by logs import). */
+export const INFERENCE_ENDPOINTS: Record<string, 'generate' | 'chat' | 'embed'> = {
   '/api/generate': 'generate',
   '/api/chat': 'chat',
   '/api/embed': 'embed',
@@ -38,7 +39,7 @@ const INFERENCE: Record<string, 'generate' | 'chat' | 'embed'> = {
 /** Reads a request; a body that is not JSON (or too large to have been kept) still gives its endpoint. */
 export function requestFacts(method: string, url: string, body: string | null): RequestFacts {
   const endpoint = url.split('?')[0]!;
-  const kind = method === 'POST' ? INFERENCE[endpoint] : undefined;
+  const kind = method === 'POST' ? INFERENCE_ENDPOINTS[endpoint] : undefined;
   const facts: RequestFacts = { endpoint, op: kind ?? 'other', model: null, options: {}, stream: null };
   if (!kind || body === null) return facts;
   let o: Record<string, unknown>;
