@@ -295,7 +295,7 @@ async function reportWorkload(): Promise<Measure> {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 /** The ten-model scenario of `requests` requests as the core CSV and a scenario file (one candidate, or the three keep_alives). */
-function tenModelFiles(requests: number, candidates: 1 | 3): { dir: string; file: string } {
+export function tenModelFiles(requests: number, candidates: 1 | 3): { dir: string; file: string } {
   const sc = tenModelScenario(requests);
   const dir = mkdtempSync(join(tmpdir(), 'ollamasim-cli-'));
   const csv = new FileWriter(join(dir, 'trace.csv'));
