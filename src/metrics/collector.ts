@@ -1,7 +1,7 @@
 import { EventKind, type EventSink, Reason, Status } from '../events/index.js';
 import type { Req, RequestSink } from '../ollama/index.js';
 import { ModelAreas } from './model-areas.js';
-import { countFailure, Floats, type ModelFigures, newModelFigures } from './model-figures.js';
+import { countFailure, Floats, groupQuantiles, type ModelFigures, newModelFigures, Tags } from './model-figures.js';
 import { KeyState, Occupancy } from './occupancy.js';
 import { PathologyTally } from './pathologies.js';
 
@@ -9,14 +9,17 @@ import { PathologyTally } from './pathologies.js';
  * Folds one candidate's events and finished requests into the figures of the
  * comparison table. It only observes: nothing here can change a decision.
  *
- * Memory: counters per runner key and per model, plus four floats per
- * successful request (latency and TTFT, for the candidate and for its model)
- * for exact quantiles.
+ * Memory: counters per runner key and per model, plus three floats per
+ * successful request (latency, TTFT, service time) and its model's number,
+ * for exact quantiles of the candidate and of each model.
  *
  * Occupancy integrals are clipped to the traffic window [0, last arrival or
  * answer], so every candidate is charged over the same span of traffic and a
  * forever keep_alive is not charged for time after the trace ends.
  */
+/** The quantiles kept per model: p50, p95, p99. */
+export const MODEL_QUANTILES = [0.5, 0.95, 0.99] as const;
+
 export class MetricsCollector implements EventSink, RequestSink {
   readonly counts = { requests: 0, ok: 0, rejected503: 0, rejected400: 0, failed500: 0, cancelled: 0, stuck: 0, cold: 0 };
   readonly runners = { loads: 0, loadFailures: 0, evictions: 0, reloads: 0, unloads: 0, expiries: 0 };
@@ -62,6 +65,10 @@ export class MetricsCollector implements EventSink, RequestSink {
   private gpuBusyAreaAtEnd = 0;
   /** Time each successful request held its slot (end − start, µs): the work itself, without waiting. */
   private readonly services = new Floats();
+  /** The model of each value in latencies, ttfts and services. */
+  private readonly okModels: Tags;
+  /** Per model, [latency, TTFT, service] quantiles at MODEL_QUANTILES, worked out once before anything reorders the lists. */
+  private perModelQuantiles: number[][][] | null = null;
 
   /**
    * `from` (µs): a warm-up to leave out of the statistics — requests that arrive
@@ -94,6 +101,28 @@ export class MetricsCollector implements EventSink, RequestSink {
     this.hostBusyKeys = new Int32Array(hosts);
     this.keysPerHost = Math.max(1, Math.ceil(keyCount / hosts));
     this.gpuRunners = new Int32Array(hosts * gpusPerHost);
+    this.okModels = new Tags(models > 65535);
+  }
+
+  /** Room for `requests` successful requests without copying the lists as they grow (the trace's length, when known). */
+  reserve(requests: number): void {
+    for (const f of [this.latencies, this.ttfts, this.services]) f.reserve(requests);
+    this.okModels.reserve(requests);
+  }
+
+  /**
+   * Per model, [latency, TTFT, service] quantiles (µs) at MODEL_QUANTILES,
+   * NaN where the model has no successful request. Worked out at the first
+   * call, before the candidate's quantiles reorder the lists.
+   */
+  modelQuantiles(): number[][][] {
+    if (this.perModelQuantiles) return this.perModelQuantiles;
+    const tags = this.okModels.values();
+    const models = this.perModel.length;
+    const scratch = new Float64Array(tags.length);
+    const [lat, ttft, service] = [this.latencies, this.ttfts, this.services].map((f) => groupQuantiles(f.values(), tags, models, MODEL_QUANTILES, scratch));
+    this.perModelQuantiles = Array.from({ length: models }, (_, m) => [lat![m]!, ttft![m]!, service![m]!]);
+    return this.perModelQuantiles;
   }
 
   event(t: number, kind: EventKind, model: number, _request: number, reason: Reason, value: number): void {
@@ -233,11 +262,9 @@ export class MetricsCollector implements EventSink, RequestSink {
         pm.cold++;
       }
       this.latencies.push(latency);
-      pm.latencies.push(latency);
       this.ttfts.push(ttft);
-      pm.ttfts.push(ttft);
       this.services.push(r.end - r.start);
-      pm.services.push(r.end - r.start);
+      this.okModels.push(r.model);
       return;
     }
     countFailure(this.counts, r);
@@ -246,6 +273,7 @@ export class MetricsCollector implements EventSink, RequestSink {
 
   /** Latencies (µs) of successful requests, sorted ascending. */
   sortedLatencies(): Float64Array {
+    this.modelQuantiles();
     return this.latencies.values().sort();
   }
 
@@ -261,6 +289,7 @@ export class MetricsCollector implements EventSink, RequestSink {
 
   /** Service times (end − start, µs) of successful requests, unsorted (a view). */
   serviceValues(): Float64Array {
+    this.modelQuantiles();
     return this.services.values();
   }
 
@@ -304,11 +333,13 @@ export class MetricsCollector implements EventSink, RequestSink {
 
   /** Latencies (µs) of successful requests, unsorted (a view: quantilesInPlace may reorder it). */
   latencyValues(): Float64Array {
+    this.modelQuantiles();
     return this.latencies.values();
   }
 
   /** TTFT values (µs), unsorted (a view). */
   ttftValues(): Float64Array {
+    this.modelQuantiles();
     return this.ttfts.values();
   }
 

@@ -190,7 +190,7 @@ export function summarize(
     ttft_p99_s: s(t99),
     failure_share: c.requests ? round((c.requests - c.ok) / c.requests) : null,
     loads_per_hour: window > 0 ? round(m.runners.loads / (window / HOUR)) : 0,
-    models: Object.fromEntries(modelNames.map((name, i) => [name, modelSummary(m.perModel[i]!, m.modelAreas.areas(i, window), window)])),
+    models: Object.fromEntries(modelNames.map((name, i) => [name, modelSummary(m.perModel[i]!, m.modelQuantiles()[i]!, m.modelAreas.areas(i, window), window)])),
     service_p50_s: s(s50),
     service_p95_s: s(s95),
     service_p99_s: s(s99),
@@ -200,10 +200,9 @@ export function summarize(
   };
 }
 
-function modelSummary(pm: ModelFigures, area: { held: number; idle: number }, window: number): ModelSummary {
-  const [p50, p95, p99] = quantilesInPlace(pm.latencies.values(), [0.5, 0.95, 0.99]);
-  const [t50, t95, t99] = quantilesInPlace(pm.ttfts.values(), [0.5, 0.95, 0.99]);
-  const [s50, s95, s99] = quantilesInPlace(pm.services.values(), [0.5, 0.95, 0.99]);
+/** `q`: the model's [latency, TTFT, service] quantiles at MODEL_QUANTILES (p50, p95, p99), µs. */
+function modelSummary(pm: ModelFigures, q: number[][], area: { held: number; idle: number }, window: number): ModelSummary {
+  const [[p50, p95, p99], [t50, t95, t99], [s50, s95, s99]] = q as [number[], number[], number[]];
   const s = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : round(x / SECOND));
   return {
     requests: pm.requests, ok: pm.ok, latency_p50_s: s(p50), latency_p95_s: s(p95), latency_p99_s: s(p99),

@@ -59,6 +59,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
     const { keyOf, keyNames } = runnerKeys(c.models);
     const hosts = c.fleet?.hosts ?? 1;
     const metrics = new MetricsCollector(fleetKeys(keyOf, keyNames.length, hosts), keyNames.length * hosts, sc.warmup ?? 0, c.models.length, hosts, c.host.gpus.length);
+    metrics.reserve(sc.trace.length);
     if (hooks.series) metrics.occupancy = new Occupancy(span, keyNames.length * hosts);
     const hangs = hooks.series ? new HangSpans() : null;
     const ev = teeOrNull(hooks.events?.(c.name) ?? null, hangs);

@@ -38,3 +38,21 @@ test('per-model figures add up to the candidate totals', async () => {
   expect(m.latency_p95_s).toBe(r!.summary.latency_p95_s);
   expect(m.cold_share).toBe(r!.summary.cold_share);
 });
+
+test('per-model quantiles from one tagged list equal each model sorted on its own, and leave the list as it was', async () => {
+  const { groupQuantiles } = await import('../../../src/metrics/model-figures.js');
+  let x = 777;
+  const rnd = () => { x = (x * 1103515245 + 12345) % 2 ** 31; return x / 2 ** 31; };
+  for (const [n, groups] of [[0, 3], [1, 1], [50, 4], [5000, 7]] as const) {
+    const values = Float64Array.from({ length: n }, () => Math.floor(rnd() * 100));
+    const tags = Uint16Array.from({ length: n }, () => Math.floor(rnd() * (groups - 1))); // the last group stays empty
+    const before = values.slice();
+    const got = groupQuantiles(values, tags, groups, [0.5, 0.95, 0.99], new Float64Array(n));
+    expect(values).toEqual(before);
+    for (let g = 0; g < groups; g++) {
+      const own = Float64Array.from(values.filter((_, i) => tags[i] === g)).sort();
+      expect(got[g]).toEqual([0.5, 0.95, 0.99].map((p) => quantileSorted(own, p)));
+    }
+    if (groups > 1) expect(got[groups - 1]!.every(Number.isNaN)).toBe(true);
+  }
+});
