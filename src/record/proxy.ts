@@ -1,8 +1,8 @@
-import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, request as httpRequest } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import type { Clock } from '../serve/live.js';
-import { LastLine, requestFacts, responseFacts, type RequestFacts } from './fields.js';
-import { type Outcome, type PsModel, type RecordedRequest, Recorder, type RecordingSink } from './recorder.js';
+import { Pipe } from './pipe.js';
+import { type PsModel, Recorder, type RecordingSink } from './recorder.js';
 
 export interface RecordOptions {
   upstream: URL;
@@ -21,18 +21,14 @@ export interface RecordHandle {
   close(): Promise<void>;
 }
 
-/** Request bodies up to this size are read for model, keep_alive and options (larger: endpoint only). */
-const BODY_LIMIT = 64 << 20;
-
-/** Hop-by-hop headers (RFC 9110 §7.6.1): each side of the proxy has its own connection. */
-const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'proxy-authorization']);
-
 /**
- * `ollamasim record`: a transparent proxy. Each request is forwarded as it
- * arrives and each response streamed back chunk by chunk, unchanged (NDJSON,
- * SSE, JSON); the recorder keeps only what the scheduler cares about. Network
- * failures end the request they hit (502 if nothing was sent yet, else the
- * client connection is cut) and are recorded; nothing stops the proxy.
+ * `ollamasim record`: a transparent proxy. Bytes move at the TCP level, each
+ * client connection paired with its own upstream connection (src/record/pipe.ts):
+ * requests go on as they arrive, responses come back unchanged as they stream
+ * (NDJSON, SSE, JSON), and an HTTP/1.1 framing reader beside each stream tells
+ * the recorder where every exchange begins and ends. Network failures end the
+ * exchange they hit (502 if nothing was sent yet, else the client connection is
+ * cut) and are recorded; nothing stops the proxy.
  */
 export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
   const { clock, upstream } = opts;
@@ -41,124 +37,17 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
   const recorder = new Recorder(opts.sink, upstream.origin, new Date(clock.wall()).toISOString(), opts.pollMs / 1000);
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256 });
   const target = { host: upstream.hostname, port: Number(upstream.port || 80) };
-  const open = new Map<number, () => void>();
+  const pipes = new Set<Pipe>();
+  const ctx = { upstream, recorder, since, wall: () => new Date(clock.wall()).toISOString() };
 
-  // No Nagle on either side: a streamed token must not wait for the next one (or for a delayed ACK).
-  const server = createServer({ noDelay: true }, (req, res) => {
+  // No Nagle: a streamed token must not wait for the next one (or for a delayed ACK).
+  const server = createServer({ noDelay: true }, (client) => {
     try {
-      forward(req, res);
-    } catch (e) {
-      res.destroy(e as Error);
+      pipes.add(new Pipe(client, ctx, (p) => pipes.delete(p)));
+    } catch {
+      client.destroy();
     }
   });
-  server.on('clientError', (_e, socket) => socket.destroy());
-
-  function forward(req: IncomingMessage, res: ServerResponse): void {
-    const at = since();
-    const wall = new Date(clock.wall()).toISOString();
-    const method = req.method ?? 'GET';
-    const url = req.url ?? '/';
-    const traced = requestFacts(method, url, null).op !== 'other';
-    const id = recorder.begin(traced);
-    const body: Buffer[] | null = traced ? [] : null;
-    let bodyBytes = 0;
-    let facts: RequestFacts | null = null;
-    const tail = new LastLine();
-    let sent = 0;
-    let firstByte = NaN;
-    let status = 0;
-    let finished = false;
-
-    const finish = (outcome: Outcome, error?: string) => {
-      if (finished) return;
-      finished = true;
-      open.delete(id);
-      facts ??= requestFacts(method, url, readBody());
-      const r: RecordedRequest = {
-        id, at, end: since(), ...(Number.isNaN(firstByte) ? {} : { first_byte: firstByte }), wall, method, endpoint: facts.endpoint, op: facts.op, model: facts.model,
-        ...(facts.keepAlive !== undefined ? { keep_alive: facts.keepAlive } : {}),
-        options: facts.options, stream: facts.stream,
-        status: outcome === 'client_disconnect' ? 499 : outcome === 'upstream_error' ? 502 : status,
-        outcome, response: responseFacts(tail.final()), bytes: sent, ...(error ? { error } : {}),
-      };
-      recorder.end(r, facts);
-    };
-    open.set(id, () => {
-      finish('in_flight_at_stop');
-      res.destroy();
-    });
-    const readBody = () => (body && bodyBytes <= BODY_LIMIT ? Buffer.concat(body).toString('utf8') : null);
-
-    /** Whatever goes wrong in one exchange ends that exchange only. */
-    const guard = (f: () => void) => {
-      try {
-        f();
-      } catch (e) {
-        finish('upstream_reset', (e as Error).message);
-        res.destroy();
-        up.destroy();
-      }
-    };
-    const up = httpRequest({ ...target, agent, method, path: url, headers: requestHeaders(req.headers, upstream.host) });
-    up.setNoDelay(true);
-    up.on('response', (upRes) => guard(() => {
-      status = upRes.statusCode ?? 0;
-      res.writeHead(status, upRes.statusMessage, responseHeaders(upRes.rawHeaders));
-      upRes.on('data', (chunk: Buffer) => {
-        if (sent === 0) firstByte = since();
-        sent += chunk.length;
-        tail.push(chunk);
-        if (!res.write(chunk)) upRes.pause();
-      });
-      res.on('drain', () => upRes.resume());
-      upRes.on('end', () => {
-        res.end();
-        finish(status >= 400 ? 'http_error' : 'ok');
-      });
-      upRes.on('aborted', () => {
-        finish('upstream_reset', 'upstream closed mid-response');
-        res.destroy();
-      });
-      upRes.on('error', () => {
-        finish('upstream_reset', 'upstream closed mid-response');
-        res.destroy();
-      });
-    }));
-    up.on('error', (e: NodeJS.ErrnoException) => {
-      if (finished) return;
-      if (!res.headersSent) {
-        const b = JSON.stringify({ error: `ollamasim record: upstream ${upstream.origin} unreachable: ${e.code ?? e.message}` });
-        res.writeHead(502, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(b) });
-        res.end(b);
-        finish('upstream_error', e.code ?? e.message);
-      } else {
-        finish('upstream_reset', e.code ?? e.message);
-        res.destroy();
-      }
-    });
-    req.on('data', (chunk: Buffer) => {
-      if (body) {
-        bodyBytes += chunk.length;
-        if (bodyBytes <= BODY_LIMIT) body.push(chunk);
-        else body.length = 0;
-      }
-      if (!up.write(chunk)) req.pause();
-    });
-    up.on('drain', () => req.resume());
-    req.on('end', () => {
-      up.end();
-      facts = requestFacts(method, url, readBody());
-      if (body) body.length = 0;
-    });
-    req.on('error', () => up.destroy());
-    // The client went away before the answer ended: Ollama sees its connection close (a cancel, spec §5.6).
-    res.on('close', () => {
-      if (!finished && !res.writableFinished) {
-        finish('client_disconnect');
-        up.destroy();
-      }
-    });
-  }
 
   let closed = false;
   const poll = () => {
@@ -182,6 +71,8 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());
   });
+  // An accept that fails (too many open files) costs that connection, never the proxy.
+  server.on('error', () => undefined);
   const addr = server.address() as AddressInfo;
   return {
     url: `http://${opts.host}:${addr.port}`,
@@ -189,28 +80,12 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
     close: () => new Promise<void>((resolve) => {
       closed = true;
       clearInterval(timer);
-      for (const stop of [...open.values()]) stop();
+      for (const p of [...pipes]) p.stop();
       opts.sink.observed(recorder.doc);
       server.close(() => resolve());
-      server.closeAllConnections();
       agent.destroy();
     }),
   };
-}
-
-/** The client's headers for the upstream, minus hop-by-hop ones, with the upstream's Host. */
-function requestHeaders(h: IncomingHttpHeaders, host: string): IncomingHttpHeaders {
-  const out: IncomingHttpHeaders = {};
-  for (const [k, v] of Object.entries(h)) if (!HOP.has(k) && k !== 'host') out[k] = v;
-  out.host = host;
-  return out;
-}
-
-/** The upstream's response headers as sent (names' case kept), minus hop-by-hop ones. */
-function responseHeaders(raw: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) if (!HOP.has(raw[i]!.toLowerCase())) out.push(raw[i]!, raw[i + 1]!);
-  return out;
 }
 
 /** GET a small JSON document; `done(null, reason)` on any failure (never throws). */
