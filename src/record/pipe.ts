@@ -3,6 +3,15 @@ import { FramingError, type Framing, type Head, Http1Reader } from './http1.js';
 import { LastLine, requestFacts, responseFacts, type RequestFacts } from './fields.js';
 import type { Outcome, RecordedRequest, Recorder } from './recorder.js';
 
+/** Where every upstream connection reads (each read is consumed, or copied, before the next). */
+const READ_BUFFER = Buffer.allocUnsafe(64 << 10);
+
+const copy = (b: Uint8Array, n: number): Buffer => {
+  const c = Buffer.allocUnsafe(n);
+  c.set(b.subarray(0, n));
+  return c;
+};
+
 /** Request bodies up to this size are read for model, keep_alive and options (larger: endpoint only). */
 const BODY_LIMIT = 64 << 20;
 
@@ -74,9 +83,13 @@ export class Pipe {
       end: () => this.responseEnd(),
     });
     // No Nagle on either side: a streamed token must not wait for the next one (or for a delayed ACK).
-    this.up = connect({ host: u.hostname, port: Number(u.port || 80), noDelay: true });
+    // Upstream bytes are read into one buffer shared by every connection (onread: no stream machinery and no
+    // allocation per read) and copied out at their size, so that a write the kernel does not take at once owns its bytes.
+    this.up = connect({
+      host: u.hostname, port: Number(u.port || 80), noDelay: true,
+      onread: { buffer: READ_BUFFER, callback: (n: number, b: Uint8Array) => this.fromUpstream(copy(b, n)) },
+    });
     this.up.on('connect', () => { this.upConnected = true; });
-    this.up.on('data', (c: Buffer) => this.fromUpstream(c));
     this.up.on('end', () => this.safely(() => this.upstreamEnded(this.res.eof() === 'truncated' ? 'upstream closed mid-response' : 'upstream closed the connection')));
     this.up.on('error', (e: NodeJS.ErrnoException) => this.safely(() => this.upstreamEnded(e.code ?? e.message)));
     this.up.on('close', () => this.safely(() => this.upstreamEnded('upstream closed the connection')));
@@ -102,14 +115,16 @@ export class Pipe {
 
   // ── upstream → client ──
 
-  private fromUpstream(c: Buffer): void {
-    // The bytes first, unchanged; then read what they say.
+  /** Upstream bytes: to the client first, unchanged; then read for what they say. */
+  private fromUpstream(c: Buffer): true {
+    // A client slower than the upstream: read no more until it drains (resumed on its 'drain').
     if (!this.clientGone && !this.client.write(c)) this.up.pause();
     try {
       this.res.push(c);
     } catch (e) {
       this.cut(`bad response from upstream: ${(e as Error).message}`);
     }
+    return true;
   }
 
   private responseHead(h: Head): Framing {
