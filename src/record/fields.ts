@@ -36,6 +36,9 @@ export const INFERENCE_ENDPOINTS: Record<string, 'generate' | 'chat' | 'embed'> 
   '/v1/responses': 'chat',
 };
 
+/** Whether a request runs, loads or unloads a model (its body says which): the requests the trace keeps. */
+export const isInference = (method: string, url: string): boolean => method === 'POST' && INFERENCE_ENDPOINTS[url.split('?')[0]!] !== undefined;
+
 /** Reads a request; a body that is not JSON (or too large to have been kept) still gives its endpoint. */
 export function requestFacts(method: string, url: string, body: string | null): RequestFacts {
   const endpoint = url.split('?')[0]!;
@@ -141,12 +144,13 @@ export class LastLine {
 
   constructor(private readonly limit = 64 << 10) {}
 
-  push(chunk: Buffer): void {
-    let from = 0;
-    let n = chunk.length;
-    if (n === 0) return;
+  /** Appends `chunk[start, end)`. */
+  push(chunk: Buffer, start = 0, end = chunk.length): void {
+    let from = start;
+    let n = end - start;
+    if (n <= 0) return;
     if (n >= this.limit) {
-      from = n - this.limit;
+      from = end - this.limit;
       n = this.limit;
       this.len = 0;
     }
@@ -160,7 +164,7 @@ export class LastLine {
       this.buf = next;
       this.len = keep;
     }
-    chunk.copy(this.buf, this.len, from);
+    chunk.copy(this.buf, this.len, from, from + n);
     this.len += n;
   }
 

@@ -31,8 +31,8 @@ export type Framing = 'none' | 'tunnel' | undefined;
 export interface FramingEvents {
   /** A message's head has arrived. */
   head(h: Head): Framing;
-  /** Body bytes without chunk framing (views of the pushed chunk, no copy). */
-  body?(b: Buffer): void;
+  /** Body bytes without chunk framing: `chunk[start, end)` of the pushed chunk (no copy, no view made). */
+  body?(chunk: Buffer, start: number, end: number): void;
   /** The bytes after a head as received (body with its framing, and anything after a tunnel begins). */
   wire?(b: Buffer): void;
   /** The message ended. */
@@ -105,7 +105,7 @@ export class Http1Reader {
           case LENGTH:
           case CHUNK_DATA: {
             const take = Math.min(this.remaining, n - pos);
-            if (this.on.body) this.on.body(chunk.subarray(pos, pos + take));
+            if (this.on.body) this.on.body(chunk, pos, pos + take);
             this.remaining -= take;
             pos += take;
             if (this.remaining === 0) {
@@ -134,7 +134,7 @@ export class Http1Reader {
             break;
           }
           case UNTIL_CLOSE:
-            if (this.on.body) this.on.body(pos === 0 ? chunk : chunk.subarray(pos));
+            if (this.on.body) this.on.body(chunk, pos, n);
             pos = n;
             break;
           case OPAQUE:

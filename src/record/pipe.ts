@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { FramingError, type Framing, type Head, Http1Reader } from './http1.js';
-import { LastLine, requestFacts, responseFacts, type RequestFacts } from './fields.js';
+import { isInference, LastLine, requestFacts, responseFacts, type RequestFacts } from './fields.js';
 import type { Outcome, RecordedRequest, Recorder } from './recorder.js';
 
 /** Where every upstream connection reads (each read is consumed, or copied, before the next). */
@@ -20,15 +20,18 @@ export interface PipeContext {
   recorder: Recorder;
   /** Seconds since the recording started. */
   since(): number;
-  /** Wall time now, ISO. */
-  wall(): string;
+  /** Wall time now, ms since the epoch. */
+  wall(): number;
+  /** Runs `f` once the I/O at hand has been handled (in order; all of it before the recording stops). */
+  later(f: () => void): void;
 }
 
 /** One request on a client connection and its response, as far as they have come. */
 interface Exchange {
   id: number;
   at: number;
-  wall: string;
+  /** Arrival, ms since the epoch. */
+  wall: number;
   method: string;
   url: string;
   body: Buffer[] | null;
@@ -66,6 +69,8 @@ export class Pipe {
   private info = false;
   /** After a 101 or a CONNECT: bytes only. */
   private tunnel = false;
+  /** Bytes for the upstream gathered while one client read is parsed. */
+  private outbox: Buffer[] | null = null;
   private readonly req: Http1Reader;
   private readonly res: Http1Reader;
 
@@ -73,13 +78,13 @@ export class Pipe {
     const u = ctx.upstream;
     this.req = new Http1Reader('request', {
       head: (h) => this.requestHead(h),
-      body: (b) => this.requestBody(b),
+      body: (b, start, end) => this.requestBody(b.subarray(start, end)),
       wire: (b) => this.toUpstream(b),
       end: () => this.requestEnd(),
     });
     this.res = new Http1Reader('response', {
       head: (h) => this.responseHead(h),
-      body: (b) => this.responseBody(b),
+      body: (b, start, end) => this.responseBody(b, start, end),
       end: () => this.responseEnd(),
     });
     // No Nagle on either side: a streamed token must not wait for the next one (or for a delayed ACK).
@@ -137,12 +142,12 @@ export class Pipe {
     return undefined;
   }
 
-  private responseBody(b: Buffer): void {
+  private responseBody(b: Buffer, start: number, end: number): void {
     const ex = this.queue[0];
     if (!ex || this.info) return;
     if (ex.sent === 0) ex.firstByte = this.ctx.since();
-    ex.sent += b.length;
-    ex.tail.push(b);
+    ex.sent += end - start;
+    ex.tail.push(b, start, end);
   }
 
   private responseEnd(): void {
@@ -205,6 +210,8 @@ export class Pipe {
   // ── client → upstream ──
 
   private fromClient(c: Buffer): void {
+    // What one read brings (a head, rewritten, and the body after it) goes upstream in one write.
+    const out: Buffer[] = (this.outbox = []);
     try {
       this.req.push(c);
     } catch (e) {
@@ -215,17 +222,22 @@ export class Pipe {
       this.queue.length = 0;
       this.clientGone = true;
       this.up.destroy();
+      return;
+    } finally {
+      this.outbox = null;
     }
+    if (out.length) this.toUpstream(out.length === 1 ? out[0]! : Buffer.concat(out));
   }
 
   private toUpstream(b: Buffer): void {
-    if (this.upGone === null && !this.up.write(b)) this.client.pause();
+    if (this.outbox) this.outbox.push(b);
+    else if (this.upGone === null && !this.up.write(b)) this.client.pause();
   }
 
   private requestHead(h: Head): Framing {
     const method = h.method;
     const url = h.target;
-    const traced = requestFacts(method, url, null).op !== 'other';
+    const traced = isInference(method, url);
     const ex: Exchange = {
       id: this.ctx.recorder.begin(traced), at: this.ctx.since(), wall: this.ctx.wall(), method, url,
       body: traced ? [] : null, bodyBytes: 0, facts: null, complete: false,
@@ -280,20 +292,31 @@ export class Pipe {
     }
   }
 
+  /**
+   * Records an exchange. Its end time is taken now; the rest (reading the final
+   * line, writing the record) waits until the I/O at hand has been handled: at
+   * the end of a burst, 200 streams end together, and the chunks still in flight
+   * must not queue behind 200 records.
+   */
   private finish(ex: Exchange, outcome: Outcome, error?: string): void {
     if (ex.finished) return;
     ex.finished = true;
-    const facts = ex.facts ?? requestFacts(ex.method, ex.url, readBody(ex));
-    const r: RecordedRequest = {
-      id: ex.id, at: ex.at, end: this.ctx.since(), ...(Number.isNaN(ex.firstByte) ? {} : { first_byte: ex.firstByte }), wall: ex.wall,
-      method: ex.method, endpoint: facts.endpoint, op: facts.op, model: facts.model,
-      ...(facts.keepAlive !== undefined ? { keep_alive: facts.keepAlive } : {}),
-      options: facts.options, stream: facts.stream,
-      status: outcome === 'client_disconnect' ? 499 : outcome === 'upstream_error' ? 502 : ex.status,
-      outcome, response: responseFacts(ex.tail.final()), bytes: ex.sent, ...(error ? { error } : {}),
-    };
-    this.ctx.recorder.end(r, facts);
+    const end = this.ctx.since();
+    const body = ex.facts ? null : readBody(ex);
+    this.ctx.later(() => {
+      const facts = ex.facts ?? requestFacts(ex.method, ex.url, body);
+      const r: RecordedRequest = {
+        id: ex.id, at: ex.at, end, ...(Number.isNaN(ex.firstByte) ? {} : { first_byte: ex.firstByte }), wall: new Date(ex.wall).toISOString(),
+        method: ex.method, endpoint: facts.endpoint, op: facts.op, model: facts.model,
+        ...(facts.keepAlive !== undefined ? { keep_alive: facts.keepAlive } : {}),
+        options: facts.options, stream: facts.stream,
+        status: outcome === 'client_disconnect' ? 499 : outcome === 'upstream_error' ? 502 : ex.status,
+        outcome, response: responseFacts(ex.tail.final()), bytes: ex.sent, ...(error ? { error } : {}),
+      };
+      this.ctx.recorder.end(r, facts);
+    });
   }
+
 }
 
 const readBody = (ex: Exchange): string | null => (ex.body && ex.bodyBytes <= BODY_LIMIT ? Buffer.concat(ex.body).toString('utf8') : null);

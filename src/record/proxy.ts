@@ -38,7 +38,21 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256 });
   const target = { host: upstream.hostname, port: Number(upstream.port || 80) };
   const pipes = new Set<Pipe>();
-  const ctx = { upstream, recorder, since, wall: () => new Date(clock.wall()).toISOString() };
+  // Recording work deferred past the I/O at hand (see Pipe.finish), run in order.
+  const deferred: (() => void)[] = [];
+  const runDeferred = () => {
+    for (const f of deferred.splice(0)) {
+      try {
+        f();
+      } catch {
+        // A record that cannot be written costs that record, never the proxy.
+      }
+    }
+  };
+  const later = (f: () => void) => {
+    if (deferred.push(f) === 1) setImmediate(runDeferred);
+  };
+  const ctx = { upstream, recorder, since, later, wall: () => clock.wall() };
 
   // No Nagle: a streamed token must not wait for the next one (or for a delayed ACK).
   const server = createServer({ noDelay: true }, (client) => {
@@ -81,6 +95,7 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
       closed = true;
       clearInterval(timer);
       for (const p of [...pipes]) p.stop();
+      runDeferred();
       opts.sink.observed(recorder.doc);
       server.close(() => resolve());
       agent.destroy();

@@ -22,7 +22,7 @@ function read(kind: 'request' | 'response', parts: Buffer[], framing: (h: Head) 
       seen.heads.push(kind === 'request' ? `${h.method} ${h.target}` : String(h.status));
       return framing(h);
     },
-    body: (b) => { body += b.toString('latin1'); },
+    body: (b, start, end) => { body += b.toString('latin1', start, end); },
     wire: (b) => { seen.wire += b.toString('latin1'); },
     end: () => {
       seen.bodies.push(body);
