@@ -1,4 +1,5 @@
 /** What the recorder reads from requests and responses, and the order it writes the trace in. */
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { LastLine, requestFacts, responseFacts } from '../../src/record/fields.js';
 import { Recorder, TRACE_HEADER, type RecordedRequest } from '../../src/record/recorder.js';
@@ -49,6 +50,22 @@ describe('LastLine and responseFacts: the final chunk, however the stream was cu
     const e = new LastLine();
     e.push(Buffer.from('{"error":"boom"}'));
     expect(responseFacts(e.final())).toEqual({ error: 'boom' });
+  });
+
+  test('property: pushed in any pieces (whole or as ranges), the window is the last `limit` bytes', () => {
+    fc.assert(fc.property(fc.array(fc.string({ maxLength: 300 }), { maxLength: 40 }), fc.integer({ min: 1, max: 200 }), (pieces, limit) => {
+      const l = new LastLine(limit);
+      const r = new LastLine(limit);
+      for (const p of pieces) {
+        l.push(Buffer.from(p, 'latin1'));
+        r.push(Buffer.from(`<${p}>`, 'latin1'), 1, p.length + 1);
+      }
+      const all = pieces.join('');
+      const lines = all.slice(Math.max(0, all.length - limit)).split('\n').map((x) => x.trim()).filter((x) => x !== '' && !/^data:\s*\[DONE\]$/.test(x));
+      const want = lines.length ? lines[lines.length - 1]! : null;
+      expect(l.final()).toBe(want === null ? null : Buffer.from(want, 'latin1').toString('utf8'));
+      expect(r.final()).toBe(l.final());
+    }));
   });
 
   test('a body longer than the window: its metrics are still read from the end, never from the text', () => {

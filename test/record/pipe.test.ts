@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
+import { Http1Reader, type Head } from '../../src/record/http1.js';
+import { upstreamHead } from '../../src/record/pipe.js';
 import { startRecord, type RecordHandle } from '../../src/record/proxy.js';
 import { MemorySink, realClock, sleep } from '../serve/helpers.js';
 
@@ -98,6 +100,21 @@ const json = (status: string, body: string) => `HTTP/1.1 ${status}\r\nContent-Ty
 const post = (path: string, body: string, host = 'client.example') => `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 const FINAL = '{"model":"m","done":true,"done_reason":"stop","eval_count":2,"eval_duration":40}';
 
+describe('the request head the upstream gets', () => {
+  const head = (text: string): Head => {
+    let h: Head | null = null;
+    new Http1Reader('request', { head: (x) => { h = x; return undefined; }, end: () => undefined }).push(Buffer.from(text, 'latin1'));
+    return h!;
+  };
+
+  test('the Host is the upstream\'s, in its place; fields addressed to a proxy are dropped; every other line as sent', () => {
+    const sent = 'POST /api/chat HTTP/1.1\r\nX-First:  spaced \r\nhost: gateway:8080\r\nProxy-Connection: keep-alive\r\nProxy-Authorization: Basic eA==\r\nConnection: keep-alive\r\nX-Bytes: caf\xc3\xa9\r\nContent-Length: 2\r\n\r\n';
+    expect(upstreamHead(head(sent), '127.0.0.1:11434')).toBe('POST /api/chat HTTP/1.1\r\nX-First:  spaced \r\nhost: 127.0.0.1:11434\r\nConnection: keep-alive\r\nX-Bytes: caf\xc3\xa9\r\nContent-Length: 2\r\n\r\n');
+    // No Host (HTTP/1.0): one is added.
+    expect(upstreamHead(head('GET / HTTP/1.0\r\n\r\n'), 'u:1')).toBe('GET / HTTP/1.0\r\nHost: u:1\r\n\r\n');
+  });
+});
+
 describe('connections', () => {
   test('keep-alive: two requests on one client connection are two records over one upstream connection, the Host rewritten', async () => {
     const up = await upstream(byRequest((req) => json('200 OK', req.startsWith('POST') ? FINAL : '{"models":[]}')));
@@ -159,6 +176,38 @@ describe('connections', () => {
     await until(() => c.closed());
     expect(c.got().endsWith(`Connection: close\r\n\r\n${FINAL}`)).toBe(true);
     expect(sink.requests[2]).toMatchObject({ endpoint: '/stream', outcome: 'ok', bytes: FINAL.length, response: { eval_count: 2 } });
+  });
+});
+
+describe('interim answers and upgrades', () => {
+  test('Expect: 100-continue: the 100 passes through, the record has the final status', async () => {
+    const up = await upstream((s, text) => s.on('text', () => {
+      if (text().endsWith('\r\n\r\n') && !text().includes('{')) s.write('HTTP/1.1 100 Continue\r\n\r\n');
+      else if (text().endsWith('}')) s.write(json('201 Created', '{}'));
+    }));
+    const { p, sink } = await proxy(up);
+    const c = await client(p.url);
+    c.s.write('POST /api/create HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n');
+    await until(() => c.got().includes('100 Continue'));
+    c.s.write('{}');
+    await until(() => sink.requests.length === 1);
+    expect(c.got()).toBe(`HTTP/1.1 100 Continue\r\n\r\n${json('201 Created', '{}')}`);
+    expect(sink.requests[0]).toMatchObject({ status: 201, outcome: 'ok' });
+  });
+
+  test('101 Switching Protocols: recorded, then bytes both ways unparsed', async () => {
+    const up = await upstream((s, text) => s.on('text', () => {
+      if (text().endsWith('\r\n\r\n')) s.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\n');
+      else if (text().endsWith('PING')) s.write('\x00not http PONG');
+    }));
+    const { p, sink } = await proxy(up);
+    const c = await client(p.url);
+    c.s.write('GET /ws HTTP/1.1\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\n');
+    await until(() => sink.requests.length === 1);
+    c.s.write('\x01 raw PING');
+    await until(() => c.got().endsWith('PONG'));
+    expect(up.received[0]!.endsWith('\r\n\r\n\x01 raw PING')).toBe(true);
+    expect(sink.requests.map((r) => [r.status, r.outcome])).toEqual([[101, 'ok']]);
   });
 });
 
