@@ -3,12 +3,13 @@ import { FramingError, type Framing, type Head, Http1Reader } from './http1.js';
 import { isInference, LastLine, requestFacts, responseFacts, type RequestFacts } from './fields.js';
 import type { Outcome, RecordedRequest, Recorder } from './recorder.js';
 
-/** Where every upstream connection reads (each read is consumed, or copied, before the next). */
+/** Where every upstream connection reads (each read is copied out before the next). */
 const READ_BUFFER = Buffer.allocUnsafe(64 << 10);
 
+/** The first n bytes of a read, in a buffer of their own (small ones from Node's pool: no allocation of its own). */
 const copy = (b: Uint8Array, n: number): Buffer => {
   const c = Buffer.allocUnsafe(n);
-  c.set(b.subarray(0, n));
+  Buffer.prototype.copy.call(b, c, 0, 0, n);
   return c;
 };
 
@@ -88,8 +89,8 @@ export class Pipe {
       end: () => this.responseEnd(),
     });
     // No Nagle on either side: a streamed token must not wait for the next one (or for a delayed ACK).
-    // Upstream bytes are read into one buffer shared by every connection (onread: no stream machinery and no
-    // allocation per read) and copied out at their size, so that a write the kernel does not take at once owns its bytes.
+    // Upstream bytes are read into one buffer shared by every connection (onread: none of the readable-stream
+    // machinery per read) and copied out at their size, so that a write the kernel does not take at once owns its bytes.
     this.up = connect({
       host: u.hostname, port: Number(u.port || 80), noDelay: true,
       onread: { buffer: READ_BUFFER, callback: (n: number, b: Uint8Array) => this.fromUpstream(copy(b, n)) },
@@ -278,9 +279,12 @@ export class Pipe {
     const owed = this.queue.length > 0;
     for (const ex of this.queue) this.finish(ex, 'client_disconnect');
     this.queue.length = 0;
-    if (owed || this.tunnel) this.up.destroy();
-    else this.up.end();
-    if (owed) this.client.destroy();
+    if (owed) {
+      this.up.destroy();
+      this.client.destroy();
+    } else {
+      this.up.end();
+    }
   }
 
   /** Whatever goes wrong in one connection ends that connection only. */
