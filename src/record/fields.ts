@@ -171,12 +171,16 @@ export class LastLine {
   /** The last line that is not blank or an SSE "data: [DONE]" (a JSON body has no newline: it is its own line). */
   final(): string | null {
     if (!this.buf) return null;
-    const text = this.buf.toString('utf8', Math.max(0, this.len - this.limit), this.len);
-    const lines = text.split('\n');
-    for (let i = lines.length - 1; i >= 0; i--) {
-      const line = lines[i]!.trim();
+    const start = Math.max(0, this.len - this.limit);
+    // From the end backwards: only the lines after the answer's last one are decoded.
+    for (let end = this.len; end > start;) {
+      const nl = this.buf.lastIndexOf(10, end - 1);
+      const from = nl < start ? start : nl + 1;
+      const line = this.buf.toString('utf8', from, end).trim();
       if (line !== '' && !/^data:\s*\[DONE\]$/.test(line)) return line;
+      end = from - 1;
     }
     return null;
   }
+
 }

@@ -1,6 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import type { Clock } from '../serve/live.js';
+import { Backlog } from './backlog.js';
 import { Pipe } from './pipe.js';
 import { type PsModel, Recorder, type RecordingSink } from './recorder.js';
 
@@ -38,20 +39,9 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256 });
   const target = { host: upstream.hostname, port: Number(upstream.port || 80) };
   const pipes = new Set<Pipe>();
-  // Recording work deferred past the I/O at hand (see Pipe.finish), run in order.
-  const deferred: (() => void)[] = [];
-  const runDeferred = () => {
-    for (const f of deferred.splice(0)) {
-      try {
-        f();
-      } catch {
-        // A record that cannot be written costs that record, never the proxy.
-      }
-    }
-  };
-  const later = (f: () => void) => {
-    if (deferred.push(f) === 1) setImmediate(runDeferred);
-  };
+  // Recording work waits for the bytes (see Pipe.finish and backlog.ts).
+  const backlog = new Backlog(() => clock.now());
+  const later = (f: () => void) => backlog.add(f);
   const ctx = { upstream, recorder, since, later, wall: () => clock.wall() };
 
   // No Nagle: a streamed token must not wait for the next one (or for a delayed ACK).
@@ -95,7 +85,7 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
       closed = true;
       clearInterval(timer);
       for (const p of [...pipes]) p.stop();
-      runDeferred();
+      backlog.drain();
       opts.sink.observed(recorder.doc);
       server.close(() => resolve());
       agent.destroy();
