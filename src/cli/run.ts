@@ -13,6 +13,7 @@ import { progressBar } from './progress.js';
 import { onInterrupt } from './interrupt.js';
 import { packageVersion } from './process-hygiene.js';
 import { OutDir } from '../io/out-dir.js';
+import { preloadCharts } from '../io/chart-pool.js';
 import type { ResolvedScenario } from '../config/types.js';
 import type { CandidateSummary } from '../metrics/index.js';
 
@@ -37,6 +38,8 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   const top = topOption(opts.top);
   // DIR is checked first and written last: the files go to a folder beside it until the run is complete.
   const out = opts.out !== undefined ? OutDir.open(opts.out) : undefined;
+  // The charting threads load vega on another core while this one parses and simulates.
+  if (out) preloadCharts();
   const bar = progressBar('simulating', 'requests');
   const stopOnInterrupt = onInterrupt(() => {
     bar.interrupt();

@@ -15,7 +15,8 @@ import { chromeTrace } from '../report/timeline.js';
 import { type ReportView, reportView, topModels, DEFAULT_TOP } from '../report/view.js';
 import { runScenario, type CandidateResult } from '../sim/run-scenario.js';
 import { loadScenario } from './load-scenario.js';
-import { fontFiles, toPngAsync, toSvg } from './render-charts.js';
+import { fontFiles, toPngAsync } from './render-charts.js';
+import { chartSvg } from './chart-pool.js';
 
 export interface ChartOptions {
   /** false: SVG only (`--no-png`: the PNGs are drawn from the SVGs, and take most of a report's time). */
@@ -143,8 +144,12 @@ export async function renderCharts(dir: string, charts: Chart[], opts: ChartOpti
   const rendered = [];
   // PNGs are drawn on the thread pool while the next chart is laid out.
   const pngs: Promise<void>[] = [];
-  for (const chart of charts) {
-    const svg = compactPaths(await toSvg(chart.spec));
+  // Every chart is laid out at once on the charting threads (chart-pool.ts), in order of the list.
+  const svgs = charts.map((chart) => chartSvg(chart.spec));
+  for (const s of svgs) s.catch(() => {}); // the first failure is thrown below, in order; the rest are not unhandled
+  for (let i = 0; i < charts.length; i++) {
+    const chart = charts[i]!;
+    const svg = compactPaths(await svgs[i]!);
     writeFileSync(join(dir, 'charts', `${chart.id}.svg`), svg);
     if (fonts) pngs.push(toPngAsync(svg, fonts).then((png) => writeFileSync(join(dir, 'charts', `${chart.id}.png`), png)));
     rendered.push({ chart, svg });

@@ -1,6 +1,6 @@
 import { EventKind, Reason } from '../events/index.js';
 import { gpuFraction, modelFit } from './model-fit.js';
-import { type Fit, selectPlacement } from './placement.js';
+import { type Fit, placementExists } from './placement.js';
 import { RunnerState, type RunnerRef } from './runner-ref.js';
 import type { Scheduler } from './sched.js';
 import { type Req, Where } from './types.js';
@@ -83,12 +83,21 @@ export class HangDetector {
   private readonly tail: Float64Array;
   private readonly head: Float64Array;
   private readonly counted: Float64Array;
+  /**
+   * Per model, the request indexes it has queued, oldest at [head − dropped]:
+   * the first queued request of a model without scanning the whole queue (up
+   * to OLLAMA_MAX_QUEUE long) at every wait.
+   */
+  private readonly queuedIndexes: number[][];
+  private readonly dropped: Float64Array;
 
   constructor(models: number) {
     this.fits = new Int8Array(models);
     this.tail = new Float64Array(models);
     this.head = new Float64Array(models);
     this.counted = new Float64Array(models);
+    this.queuedIndexes = Array.from({ length: models }, () => []);
+    this.dropped = new Float64Array(models);
   }
 
   /** Hook: processPending marked `victim` and now blocks until an unloaded signal. */
@@ -105,7 +114,7 @@ export class HangDetector {
     }
     if (s.loadedCount >= s.maxRunners) return; // at the cap nothing loads without an eviction
     for (let m = 0; m < this.tail.length; m++) {
-      if (this.tail[m]! > this.head[m]! && this.modelFits(s, m)) this.headOfLine(s, m, () => this.firstQueued(s, m));
+      if (this.tail[m]! > this.head[m]! && this.modelFits(s, m)) this.headOfLine(s, m, this.firstQueued(m));
     }
   }
 
@@ -118,7 +127,15 @@ export class HangDetector {
 
   /** Hook: a request leaves the queue (Scheduler.shiftPending). */
   dequeued(r: Req): void {
-    this.head[r.model]!++;
+    const m = r.model;
+    this.head[m]!++;
+    // Drop the indexes already off the queue now and then (not at every shift: that would copy the list each time).
+    const list = this.queuedIndexes[m]!;
+    const gone = this.head[m]! - this.dropped[m]!;
+    if (gone >= 1024 && gone * 2 >= list.length) {
+      list.splice(0, gone);
+      this.dropped[m] = this.head[m]!;
+    }
   }
 
   /** Hook: an unloaded signal ends the wait (the scheduler then re-evaluates). */
@@ -144,26 +161,29 @@ export class HangDetector {
   /** Hook: a request joined the queue (every `pending.push`). */
   queued(r: Req): void {
     this.tail[r.model]!++;
+    this.queuedIndexes[r.model]!.push(r.index);
   }
 
   /** Hook: while the scheduler waits, a request joined the queue (or was turned away with 503). */
   queuedWhileWaiting(s: Scheduler, r: Req, rejected: boolean): void {
     if (this.open[RESURRECTION]) this.hold(RESURRECTION, r);
     if (this.open[STARVATION]) this.hold(STARVATION, r);
-    if (!rejected && this.victim && this.modelFits(s, r.model)) this.headOfLine(s, r.model, () => r.index);
+    if (!rejected && this.victim && this.modelFits(s, r.model)) this.headOfLine(s, r.model, r.index);
   }
 
   /** Hook: the run ends, or the server restarts (the queue is gone too): every open episode ends now. */
   closeAll(s: Scheduler): void {
     this.waitEnded(s);
     this.head.set(this.tail);
+    this.dropped.set(this.tail);
+    for (const list of this.queuedIndexes) list.length = 0;
   }
 
   /** Requests of model m queued now wait behind the eviction although m would load: count those not yet counted. */
-  private headOfLine(s: Scheduler, m: number, first: () => number): void {
+  private headOfLine(s: Scheduler, m: number, first: number): void {
     if (!this.open[HEAD_OF_LINE]) {
       this.open[HEAD_OF_LINE] = { model: this.victim!.model, held: 0 };
-      s.emit(EventKind.hang_start, this.victim!.model, first(), Reason.head_of_line);
+      s.emit(EventKind.hang_start, this.victim!.model, first, Reason.head_of_line);
     }
     const from = Math.max(this.head[m]!, this.counted[m]!);
     if (this.tail[m]! > from) {
@@ -172,13 +192,9 @@ export class HangDetector {
     }
   }
 
-  /** The first queued request of model m (the one head_of_line names). */
-  private firstQueued(s: Scheduler, m: number): number {
-    for (let i = s.pendingHead; i < s.pending.length; i++) {
-      const r = s.req(s.pending[i]!);
-      if (r.model === m) return r.index;
-    }
-    return -1;
+  /** The first queued request of model m (the one head_of_line names): the oldest it still has queued (the queue is FIFO). */
+  firstQueued(m: number): number {
+    return this.tail[m]! > this.head[m]! ? this.queuedIndexes[m]![this.head[m]! - this.dropped[m]!]! : -1;
   }
 
   /**
@@ -197,7 +213,7 @@ export class HangDetector {
     const model = s.cfg.models[m]!;
     const f = (this.modelFit[m] ??= modelFit(model, s.baseContext(m), s.cfg.cudaWithoutFlashAttention, s.baseContext(m), s.profile.batchSurcharge));
     const fit = !s.loaded[model.key] && s.loadedCount < s.maxRunners && !this.clearlyTooBig(s, f, model) &&
-      selectPlacement(f, s.cfg.gpus, this.gpuTaken(s), s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model), s.fitRules) !== null; // as processPending step c
+      placementExists(f, s.cfg.gpus, this.gpuTaken(s), s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model), s.fitRules); // as processPending step c
     this.fits[m] = fit ? 1 : 0;
     return fit;
   }
