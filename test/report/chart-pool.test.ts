@@ -19,7 +19,7 @@ test('a chart drawn on the charting thread is byte for byte the one drawn here; 
   expect(new Set(there).size).toBe(3);
 }, 60_000);
 
-test('a spec vega cannot draw fails with vega's message, and the thread goes on drawing', async () => {
+test('a spec vega cannot draw fails with vega\'s message, and the thread goes on drawing', async () => {
   chartThreads(1);
   await expect(chartSvg({ mark: 'no-such-mark', data: { values: [] } })).rejects.toThrow(/filled|mark/i); // vega's own words
   expect(await chartSvg(spec(3))).toBe(await toSvg(spec(3)));
