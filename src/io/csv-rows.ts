@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { EVENT_NAMES, EventKind, REASON_NAMES, Status, STATUS_NAMES } from '../events/index.js';
 import { csvField, FileWriter, LastTime } from './file-writer.js';
+import { putBytes, putMicros, putUint } from './digits.js';
 
 /** Header lines fixed by the core issue: a contract, extend only at the end. */
 export const REQUESTS_HEADER = 'candidate,id,model,arrival,admitted,start,end,status,http_status,cold,latency';
@@ -56,58 +57,86 @@ export class CsvRows {
     const out = this.requestsFile;
     const cell = this.candidates[c]!;
     out.room(this.room + cell.length);
-    out.bytes(cell);
-    this.id(out, index, cell.length);
-    out.bytes(this.models[model]!);
-    out.seconds(arrival);
-    out.char(COMMA);
-    out.seconds(admitted);
-    out.char(COMMA);
-    out.seconds(start);
-    out.char(COMMA);
-    out.seconds(end);
-    out.char(COMMA);
-    out.bytes(this.statuses[status]!);
-    if (status !== Status.stuck) {
-      if (Number.isInteger(http) && http >= 0) out.uint(http);
-      else out.write(String(http));
-    }
-    out.char(COMMA);
-    out.char(cold ? 49 : 48);
-    out.char(COMMA);
-    if (!Number.isNaN(end)) out.seconds(end - arrival);
-    out.char(NL);
+    let u = putBytes(out.buf, out.used, cell);
+    u = this.id(out, u, index, cell.length);
+    const buf = out.buf;
+    u = putBytes(buf, u, this.models[model]!);
+    u = this.seconds(out, u, arrival);
+    buf[u++] = COMMA;
+    u = this.seconds(out, u, admitted);
+    buf[u++] = COMMA;
+    u = this.seconds(out, u, start);
+    buf[u++] = COMMA;
+    u = this.seconds(out, u, end);
+    buf[u++] = COMMA;
+    u = putBytes(buf, u, this.statuses[status]!);
+    if (status !== Status.stuck) u = this.whole(out, u, http);
+    buf[u++] = COMMA;
+    buf[u++] = cold ? 49 : 48;
+    buf[u++] = COMMA;
+    if (!Number.isNaN(end)) u = this.seconds(out, u, end - arrival);
+    buf[u++] = NL;
+    out.used = u;
   }
 
   event(c: number, t: number, kind: number, model: number, request: number, reason: number, value: number): void {
     const out = this.eventsFile;
     const cell = this.candidates[c]!;
     out.room(this.room + cell.length);
-    out.bytes(cell);
-    out.secondsAgain(t, this.lastT);
-    out.bytes(this.kindModel[kind]![model]!);
-    if (request >= 0) this.id(out, request, cell.length);
-    out.char(COMMA);
+    const buf = out.buf;
+    let u = putBytes(buf, out.used, cell);
+    // Consecutive events often share a time: its text is copied from the last row.
+    const last = this.lastT;
+    if (t === last.us) {
+      u = putBytes(buf, u, last.bytes, last.length);
+    } else {
+      const from = u;
+      u = this.seconds(out, u, t);
+      const n = u - from;
+      if (n <= last.bytes.length) {
+        last.us = t;
+        last.length = n;
+        const b = last.bytes;
+        for (let i = 0; i < n; i++) b[i] = buf[from + i]!;
+      } else {
+        last.us = NaN;
+      }
+    }
+    u = putBytes(buf, u, this.kindModel[kind]![model]!);
+    if (request >= 0) u = this.id(out, u, request, cell.length);
+    buf[u++] = COMMA;
     // A fleet's routing decision names the host in the reason column.
     if (kind === EventKind.route) {
-      out.bytes(this.host);
-      if (Number.isInteger(value) && value >= 0) out.uint(value);
-      else out.write(String(value));
-      out.char(NL);
+      u = putBytes(buf, u, this.host);
+      u = this.whole(out, u, value);
+      buf[u++] = NL;
     } else {
-      out.bytes(this.reasons[reason]!);
+      u = putBytes(buf, u, this.reasons[reason]!);
     }
+    out.used = u;
   }
 
-  /** The request's id: its 1-based position unless the trace names it. */
-  private id(out: FileWriter, index: number, extra: number): void {
+  /** µs as seconds at u (nothing for NaN; String() for what putMicros does not take). */
+  private seconds(out: FileWriter, u: number, us: number): number {
+    const end = putMicros(out.buf, u, us);
+    if (end >= 0) return end;
+    return Number.isNaN(us) ? u : u + out.buf.write(String(us / 1e6), u, 'latin1');
+  }
+
+  /** A whole number ≥ 0 as digits, anything else as String() writes it. */
+  private whole(out: FileWriter, u: number, n: number): number {
+    return Number.isInteger(n) && n >= 0 ? putUint(out.buf, u, n) : u + out.buf.write(String(n), u, 'latin1');
+  }
+
+  /** The request's id at u: its 1-based position unless the trace names it. */
+  private id(out: FileWriter, u: number, index: number, extra: number): number {
     const id = this.ids?.[index];
-    if (id == null) {
-      out.uint(index + 1);
-    } else {
-      out.write(csvField(id));
-      out.room(this.room + extra);
-    }
+    if (id == null) return putUint(out.buf, u, index + 1);
+    // A named id can be long: written through the writer (which may flush), then room made again for the rest of the row.
+    out.used = u;
+    out.write(csvField(id));
+    out.room(this.room + extra);
+    return out.used;
   }
 
   close(): void {
