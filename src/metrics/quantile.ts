@@ -13,25 +13,29 @@ export function quantileSorted(sorted: Float64Array, p: number): number {
 
 
 /**
- * Nearest-rank quantiles of `values` without sorting them all: each rank is
- * found by quickselect, in place (the array is reordered), the ranks in
- * increasing order so each search starts where the last one ended. About
- * 5× faster than a full sort for three quantiles of a million latencies.
+ * Nearest-rank quantiles of `values` without sorting them all: the middle
+ * rank is found by quickselect, in place (the array is reordered), then the
+ * ranks below it among the values below it and the ranks above among those
+ * above — O(n log k) for k ranks. About 5× faster than a full sort for three
+ * quantiles of a million latencies, and still faster for the 101 of a CDF.
  */
 export function quantilesInPlace(values: Float64Array, ps: readonly number[]): number[] {
   const n = values.length;
   if (n === 0) return ps.map(() => NaN);
   const ranks = ps.map((p) => Math.min(Math.max(1, Math.ceil(p * n)), n) - 1);
-  const order = ranks.map((_, i) => i).sort((a, b) => ranks[a]! - ranks[b]!);
-  const out = new Array<number>(ps.length);
-  let left = 0;
-  for (const i of order) {
-    const k = ranks[i]!;
-    select(values, left, n - 1, k);
-    out[i] = values[k]!;
-    left = k;
-  }
-  return out;
+  const distinct = [...new Set(ranks)].sort((a, b) => a - b);
+  selectAll(values, 0, n - 1, distinct, 0, distinct.length - 1);
+  return ranks.map((k) => values[k]!);
+}
+
+/** Puts each rank ks[i..j] (increasing, all within lo..hi) in its sorted place in a[lo..hi]. */
+function selectAll(a: Float64Array, lo: number, hi: number, ks: readonly number[], i: number, j: number): void {
+  if (i > j || lo >= hi) return;
+  const mid = (i + j) >> 1;
+  const k = ks[mid]!;
+  select(a, lo, hi, k);
+  selectAll(a, lo, k - 1, ks, i, mid - 1);
+  selectAll(a, k + 1, hi, ks, mid + 1, j);
 }
 
 /** Moves the k-th smallest of a[lo..hi] to a[k], smaller ones before it, larger after (Hoare partition, median-of-three pivot). */

@@ -20,8 +20,13 @@ test('quickselect quantiles equal the sorted nearest-rank ones, on random data w
   for (const n of [1, 2, 3, 10, 101, 1000, 9999]) {
     const values = Float64Array.from({ length: n }, () => Math.floor(rnd() * 50));
     const sorted = Float64Array.from(values).sort();
-    const ps = [0.99, 0, 0.5, 1, 0.95, 0.01];
+    const ps = [0.99, 0, 0.5, 1, 0.95, 0.01, 0.5];
     expect(quantilesInPlace(Float64Array.from(values), ps)).toEqual(ps.map((p) => quantileSorted(sorted, p)));
+    // A CDF's 101 points, and again on the array the first call reordered (as the report does after the summary).
+    const cdf = Array.from({ length: 101 }, (_, q) => q / 100);
+    const once = Float64Array.from(values);
+    quantilesInPlace(once, ps);
+    expect(quantilesInPlace(once, cdf)).toEqual(cdf.map((p) => quantileSorted(sorted, p)));
   }
   expect(quantilesInPlace(new Float64Array(0), [0.5])).toEqual([NaN]);
 });
