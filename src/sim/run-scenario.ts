@@ -94,6 +94,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
     const summary = { ...figures, cpu_peak_gib: Math.round((world.cpuPeak() / 2 ** 30) * 100) / 100, models: perModel };
     const result: CandidateResult = { summary, stats };
     if (hooks.series) {
+      metrics.closeOccupancy();
       result.occupancy = metrics.occupancy!.series;
       if (perGpu) {
         perGpu.close(stats.end);
