@@ -67,29 +67,6 @@ export class FileWriter {
     else if (!Number.isNaN(us)) this.used += this.buf.write(String(us / 1e6), this.used, 'latin1');
   }
 
-  /** seconds(us), copied from `last` when it holds the same time (consecutive events often share one). */
-  secondsAgain(us: number, last: LastTime): void {
-    const buf = this.buf;
-    if (us === last.us) {
-      const b = last.bytes;
-      let u = this.used;
-      for (let i = 0; i < last.length; i++) buf[u++] = b[i]!;
-      this.used = u;
-      return;
-    }
-    const from = this.used;
-    this.seconds(us);
-    const n = this.used - from;
-    if (n <= last.bytes.length) {
-      last.us = us;
-      last.length = n;
-      const b = last.bytes;
-      for (let i = 0; i < n; i++) b[i] = buf[from + i]!;
-    } else {
-      last.us = NaN;
-    }
-  }
-
   flush(): void {
     if (this.used > 0) {
       writeSync(this.fd, this.buf, 0, this.used);
@@ -103,7 +80,7 @@ export class FileWriter {
   }
 }
 
-/** The text of the last time written by secondsAgain. */
+/** The text of the last time written to events.csv (csv-rows.ts): consecutive events often share one. */
 export class LastTime {
   us = NaN;
   length = 0;

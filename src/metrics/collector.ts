@@ -282,12 +282,6 @@ export class MetricsCollector implements EventSink, RequestSink {
     countFailure(pm, r);
   }
 
-  /** Latencies (µs) of successful requests, sorted ascending. */
-  sortedLatencies(): Float64Array {
-    this.modelQuantiles();
-    return this.latencies.values().sort();
-  }
-
   /** ∫ busy hosts dt over the traffic window, host·µs. */
   busyHostTime(): number {
     return this.busyAreaAtEnd;
