@@ -61,3 +61,29 @@ test('per-model quantiles from one tagged list equal each model sorted on its ow
     if (groups > 1) expect(got[groups - 1]!.every(Number.isNaN)).toBe(true);
   }
 });
+
+test('large lists (counted by the bits of their values) give the sorted nearest-rank quantiles: ties, fractions, one value, zeros, huge spans, and negatives (which fall back)', async () => {
+  const { quantilesInPlace } = await import('../../../src/metrics/quantile.js');
+  let x = 99;
+  const rnd = () => { x = (x * 1103515245 + 12345) % 2 ** 31; return x / 2 ** 31; };
+  const cdf = Array.from({ length: 101 }, (_, q) => q / 100);
+  const ps = [...cdf, 0.999, 0.5, 0.95];
+  const lists: Float64Array[] = [
+    Float64Array.from({ length: 50_000 }, () => Math.floor(rnd() * 1e9)),
+    Float64Array.from({ length: 20_000 }, () => Math.floor(rnd() * 40)),
+    Float64Array.from({ length: 10_000 }, () => rnd() * 3.7),
+    new Float64Array(8192).fill(5e6),
+    new Float64Array(8192),
+    Float64Array.from({ length: 30_000 }, (_, i) => (i % 3 === 0 ? 0 : Math.exp(rnd() * 40))),
+    Float64Array.from({ length: 9000 }, () => rnd() * 100 - 10),
+    Float64Array.from({ length: 9000 }, (_, i) => (i === 17 ? -0 : rnd())),
+  ];
+  for (const values of lists) {
+    const sorted = Float64Array.from(values).sort();
+    expect(quantilesInPlace(Float64Array.from(values), ps)).toEqual(ps.map((p) => quantileSorted(sorted, p)));
+    // a view into a larger list (as the collector's lists are)
+    const wide = new Float64Array(values.length + 16);
+    wide.set(values, 8);
+    expect(quantilesInPlace(wide.subarray(8, 8 + values.length), [0.5, 0.99])).toEqual([0.5, 0.99].map((p) => quantileSorted(sorted, p)));
+  }
+});
