@@ -34,9 +34,10 @@ export class CsvRows {
   private readonly room: number;
   private readonly lastT = new LastTime();
 
-  constructor(dir: string, modelNames: readonly string[], private readonly ids: readonly (string | null)[] | null) {
-    this.requestsFile = new FileWriter(join(dir, 'requests.csv'));
-    this.eventsFile = new FileWriter(join(dir, 'events.csv'));
+  /** `files`: requests.csv and events.csv already open (their descriptors), else they are created in `dir`. */
+  constructor(dir: string, modelNames: readonly string[], private readonly ids: readonly (string | null)[] | null, files?: readonly [number, number]) {
+    this.requestsFile = new FileWriter(files?.[0] ?? join(dir, 'requests.csv'));
+    this.eventsFile = new FileWriter(files?.[1] ?? join(dir, 'events.csv'));
     this.requestsFile.write(REQUESTS_HEADER + '\n');
     this.eventsFile.write(EVENTS_HEADER + '\n');
     const names = modelNames.map(csvField);

@@ -16,8 +16,9 @@ export class FileWriter {
   readonly buf = Buffer.allocUnsafe(SIZE);
   used = 0;
 
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
+  /** A path to create (or empty), or a file descriptor already open for writing (a writer thread's, opened by the thread that checks the folder). */
+  constructor(path: string | number) {
+    this.fd = typeof path === 'number' ? path : openSync(path, 'w');
   }
 
   write(text: string): void {
