@@ -36,6 +36,9 @@ export function chartSvg(spec: Record<string, unknown>): Promise<string> {
   return pool ? pool.svg(spec) : toSvg(spec);
 }
 
+/** The pool in use, if any (tests). */
+export const chartPoolForTests = (): ChartPool | null => pool;
+
 interface Pending {
   /** The thread drawing it. */
   worker: number;
@@ -54,6 +57,8 @@ class ChartPool {
       const w = startThread();
       w.on('message', (m: { id: number; svg?: string; error?: string }) => this.settle(i, m));
       w.on('error', (e) => this.fail(i, e));
+      // A thread that ends (killed, out of memory) fails the charts it held rather than leave them unanswered.
+      w.on('exit', (code) => this.fail(i, new Error(`the charting thread stopped (exit code ${code})`)));
       // Idle threads never keep the process alive; a thread with charts to draw does.
       w.unref();
       this.workers.push(w);
@@ -62,13 +67,20 @@ class ChartPool {
   }
 
   svg(spec: Record<string, unknown>): Promise<string> {
-    const i = this.load.indexOf(Math.min(...this.load));
+    const least = Math.min(...this.load);
+    if (least === Infinity) return toSvg(spec); // every thread has stopped: draw here
+    const i = this.load.indexOf(least);
     const id = this.next++;
     return new Promise<string>((resolve, reject) => {
       this.pending.set(id, { worker: i, resolve, reject });
       if (this.load[i]!++ === 0) this.workers[i]!.ref();
       this.workers[i]!.postMessage({ id, spec });
     });
+  }
+
+  /** Ends the threads as a crash would (tests): what they held fails, later charts are drawn on the calling thread. */
+  async stopThreads(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
   close(): void {

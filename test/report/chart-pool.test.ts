@@ -24,3 +24,12 @@ test('a spec vega cannot draw fails with vega\'s message, and the thread goes on
   await expect(chartSvg({ mark: 'no-such-mark', data: { values: [] } })).rejects.toThrow(/filled|mark/i); // vega's own words
   expect(await chartSvg(spec(3))).toBe(await toSvg(spec(3)));
 }, 60_000);
+
+test('when the charting thread stops, the charts it held fail and later ones are drawn on this thread', async () => {
+  chartThreads(1);
+  const { chartPoolForTests } = await import('../../src/io/chart-pool.js');
+  const held = chartSvg(spec(2000));
+  await chartPoolForTests()!.stopThreads();
+  await expect(held).rejects.toThrow(/charting thread stopped/);
+  expect(await chartSvg(spec(4))).toBe(await toSvg(spec(4)));
+}, 60_000);
