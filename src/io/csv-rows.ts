@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { EVENT_NAMES, EventKind, REASON_NAMES, Status, STATUS_NAMES } from '../events/index.js';
-import { csvField, FileWriter, LastTime } from './file-writer.js';
+import { csvField, FileWriter } from './file-writer.js';
 import { putBytes, putMicros, putUint } from './digits.js';
 
 /** Header lines fixed by the core issue: a contract, extend only at the end. */
@@ -24,15 +24,19 @@ export class CsvRows {
   private readonly candidates: Buffer[] = [];
   /** `,model,` per model. */
   private readonly models: Buffer[];
-  /** `,event,model,` per event kind and model. */
-  private readonly kindModel: Buffer[][];
   /** `reason\n` per reason. */
   private readonly reasons: Buffer[];
   /** `status,` per status. */
   private readonly statuses: Buffer[];
   private readonly host = enc('host');
   private readonly room: number;
-  private readonly lastT = new LastTime();
+  /** The last time written to events.csv, and its text (consecutive events often share one). */
+  private lastUs = NaN;
+  private lastLength = 0;
+  private readonly lastBytes = new Uint8Array(32);
+  /** `,event,model,` per event kind and model, at [kind × models + model]. */
+  private readonly kindModelFlat: Buffer[];
+  private readonly modelCount: number;
 
   /** `files`: requests.csv and events.csv already open (their descriptors), else they are created in `dir`. */
   constructor(dir: string, modelNames: readonly string[], private readonly ids: readonly (string | null)[] | null, files?: readonly [number, number]) {
@@ -42,7 +46,8 @@ export class CsvRows {
     this.eventsFile.write(EVENTS_HEADER + '\n');
     const names = modelNames.map(csvField);
     this.models = names.map((m) => enc(`,${m},`));
-    this.kindModel = EVENT_NAMES.map((k) => names.map((m) => enc(`,${k},${m},`)));
+    this.kindModelFlat = EVENT_NAMES.flatMap((k) => names.map((m) => enc(`,${k},${m},`)));
+    this.modelCount = names.length;
     this.reasons = REASON_NAMES.map((r) => enc(`${r}\n`));
     this.statuses = STATUS_NAMES.map((s) => enc(`${s},`));
     this.room = 256 + Math.max(0, ...this.models.map((m) => m.length));
@@ -83,28 +88,27 @@ export class CsvRows {
   event(c: number, t: number, kind: number, model: number, request: number, reason: number, value: number): void {
     const out = this.eventsFile;
     const cell = this.candidates[c]!;
-    out.room(this.room + cell.length);
+    if (out.used + this.room + cell.length > out.buf.length) out.flush();
     const buf = out.buf;
     let u = putBytes(buf, out.used, cell);
     // Consecutive events often share a time: its text is copied from the last row.
-    const last = this.lastT;
-    if (t === last.us) {
-      u = putBytes(buf, u, last.bytes, last.length);
+    const lastBytes = this.lastBytes;
+    if (t === this.lastUs) {
+      u = putBytes(buf, u, lastBytes, this.lastLength);
     } else {
       const from = u;
       u = this.seconds(out, u, t);
       const n = u - from;
-      if (n <= last.bytes.length) {
-        last.us = t;
-        last.length = n;
-        const b = last.bytes;
-        for (let i = 0; i < n; i++) b[i] = buf[from + i]!;
+      if (n <= lastBytes.length) {
+        this.lastUs = t;
+        this.lastLength = n;
+        for (let i = 0; i < n; i++) lastBytes[i] = buf[from + i]!;
       } else {
-        last.us = NaN;
+        this.lastUs = NaN;
       }
     }
-    u = putBytes(buf, u, this.kindModel[kind]![model]!);
-    if (request >= 0) u = this.id(out, u, request, cell.length);
+    u = putBytes(buf, u, this.kindModelFlat[kind * this.modelCount + model]!);
+    if (request >= 0) u = this.ids === null ? putUint(buf, u, request + 1) : this.id(out, u, request, cell.length);
     buf[u++] = COMMA;
     // A fleet's routing decision names the host in the reason column.
     if (kind === EventKind.route) {

@@ -81,13 +81,6 @@ export class FileWriter {
   }
 }
 
-/** The text of the last time written to events.csv (csv-rows.ts): consecutive events often share one. */
-export class LastTime {
-  us = NaN;
-  length = 0;
-  readonly bytes = new Uint8Array(32);
-}
-
 /** RFC 4180 quoting, only where needed. */
 export function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
