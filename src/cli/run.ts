@@ -65,10 +65,13 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
     const summaries = results.map((r) => r.summary);
     for (const w of ramWarnings(sc, summaries)) process.stderr.write(`warning: ${w}\n`);
     if (out) {
-      writeSummary(out.path, sc, summaries);
-      // The report (and its charting) is loaded only when there is a folder to write it to.
+      // The report (and its charting) is loaded only when there is a folder to write it to. Its charts
+      // are laid out on the charting thread while this one writes summary.json.
       const { writeReport } = await import('../io/report-files.js');
-      const warning = await writeReport(out.path, sc, results, readFileSync(file, 'utf8'), { png: opts.png !== false, top });
+      const report = writeReport(out.path, sc, results, readFileSync(file, 'utf8'), { png: opts.png !== false, top });
+      report.catch(() => {}); // awaited below, after summary.json
+      writeSummary(out.path, sc, summaries);
+      const warning = await report;
       if (warning) process.stderr.write(`warning: ${warning}\n`);
       if (opts.whatif) await writeWhatIfPage(out.path, sc, readFileSync(file, 'utf8'));
       out.commit('run', packageVersion());

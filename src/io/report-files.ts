@@ -38,10 +38,12 @@ export async function writeReport(dir: string, sc: ResolvedScenario, results: Ca
   const view = runView(sc, results, opts.top);
   const charts = allCharts(runs, view);
   if (comparesVersions(runs.map((r) => r.summary))) charts.push(versionChart(runs.map((r) => r.summary)));
-  const { rendered, warning } = await renderCharts(dir, charts, opts);
+  // The charts are laid out on the charting thread while this one writes the timeline.
+  const rendering = renderCharts(dir, charts, opts);
+  writeFileSync(join(dir, 'timeline.json'), JSON.stringify(chromeTrace(runs)) + '\n');
+  const { rendered, warning } = await rendering;
   const summaries = results.map((r) => r.summary);
   writeFileSync(join(dir, 'report.html'), reportHtml(sc.name, summaries, rendered, scenarioText, { warnings: [...sc.warnings, ...pathologyWarnings(summaries)] }));
-  writeFileSync(join(dir, 'timeline.json'), JSON.stringify(chromeTrace(runs)) + '\n');
   return warning;
 }
 
