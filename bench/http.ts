@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Measure } from './workloads.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../bundle/cli/main.js', import.meta.url));
 const wallNow = () => performance.timeOrigin + performance.now();
 
 /** Starts an ollamasim command and resolves with the URL it prints on stderr. */

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { runSweep } from '../src/cli/sweep-pool.js';
 import type { Measure } from './workloads.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../bundle/cli/main.js', import.meta.url));
 
 async function freePort(): Promise<number> {
   return new Promise((r) => {

@@ -314,7 +314,7 @@ export function tenModelFiles(requests: number, candidates: 1 | 3): { dir: strin
   return { dir, file: join(dir, 's.yaml') };
 }
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../bundle/cli/main.js', import.meta.url));
 
 /**
  * `ollamasim ARGS` as a user runs it (the compiled CLI, a fresh node process:

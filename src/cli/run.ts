@@ -13,8 +13,12 @@ import { progressBar } from './progress.js';
 import { onInterrupt } from './interrupt.js';
 import { packageVersion } from './process-hygiene.js';
 import { OutDir } from '../io/out-dir.js';
+import { preloadCharts, warmCharts } from '../io/chart-pool.js';
 import type { ResolvedScenario } from '../config/types.js';
 import type { CandidateSummary } from '../metrics/index.js';
+
+/** Requests × candidates from which a summary-only run has its charting thread warm up (chart-worker.ts): below, the run is over before the warm-up. */
+const WARM_FROM = 200_000;
 
 export interface RunOptions {
   out?: string;
@@ -37,6 +41,8 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   const top = topOption(opts.top);
   // DIR is checked first and written last: the files go to a folder beside it until the run is complete.
   const out = opts.out !== undefined ? OutDir.open(opts.out) : undefined;
+  // The charting threads load vega on another core while this one parses and simulates.
+  if (out) preloadCharts();
   const bar = progressBar('simulating', 'requests');
   const stopOnInterrupt = onInterrupt(() => {
     bar.interrupt();
@@ -44,6 +50,8 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   });
   try {
     const sc = await loadScenario(file, limit);
+    // A large summary-only run leaves a core idle while it simulates: the charting thread warms up on it.
+    if (out && opts.summaryOnly && sc.trace.length * sc.candidates.length >= WARM_FROM) warmCharts(sc);
     if (opts.whatif) checkWhatIf(sc.trace.length, opts.out);
     for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
     const outputs: RunFiles | undefined = !out || opts.summaryOnly ? undefined
@@ -62,10 +70,13 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
     const summaries = results.map((r) => r.summary);
     for (const w of ramWarnings(sc, summaries)) process.stderr.write(`warning: ${w}\n`);
     if (out) {
-      writeSummary(out.path, sc, summaries);
-      // The report (and its charting) is loaded only when there is a folder to write it to.
+      // The report (and its charting) is loaded only when there is a folder to write it to. Its charts
+      // are laid out on the charting thread while this one writes summary.json.
       const { writeReport } = await import('../io/report-files.js');
-      const warning = await writeReport(out.path, sc, results, readFileSync(file, 'utf8'), { png: opts.png !== false, top });
+      const report = writeReport(out.path, sc, results, readFileSync(file, 'utf8'), { png: opts.png !== false, top });
+      report.catch(() => {}); // awaited below, after summary.json
+      writeSummary(out.path, sc, summaries);
+      const warning = await report;
       if (warning) process.stderr.write(`warning: ${warning}\n`);
       if (opts.whatif) await writeWhatIfPage(out.path, sc, readFileSync(file, 'utf8'));
       out.commit('run', packageVersion());

@@ -97,8 +97,23 @@ export interface EventSink {
   event(t: number, kind: EventKind, model: number, request: number, reason: Reason, value: number): void;
 }
 
+/**
+ * One sink that hands every event to each of `sinks` (nulls left out, nested
+ * tees flattened), in order. Up to three are called directly: a loop over a
+ * list was a tenth of a run's time when every event goes to the metrics, the
+ * CSV writer and the hang spans.
+ */
+export function teeEvents(...sinks: (EventSink | null | undefined)[]): EventSink {
+  const all = sinks.flatMap((s) => (s instanceof TeeSink ? s.sinks : s ? [s] : []));
+  const [a, b, c] = all;
+  if (all.length === 1) return a!;
+  if (all.length === 2) return { event: (t, k, m, r, why, v) => { a!.event(t, k, m, r, why, v); b!.event(t, k, m, r, why, v); } };
+  if (all.length === 3) return { event: (t, k, m, r, why, v) => { a!.event(t, k, m, r, why, v); b!.event(t, k, m, r, why, v); c!.event(t, k, m, r, why, v); } };
+  return new TeeSink(all);
+}
+
 export class TeeSink implements EventSink {
-  constructor(private readonly sinks: EventSink[]) {}
+  constructor(readonly sinks: EventSink[]) {}
   event(t: number, kind: EventKind, model: number, request: number, reason: Reason, value: number): void {
     for (const s of this.sinks) s.event(t, kind, model, request, reason, value);
   }

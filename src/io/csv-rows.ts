@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { EVENT_NAMES, EventKind, REASON_NAMES, Status, STATUS_NAMES } from '../events/index.js';
-import { csvField, FileWriter, LastTime } from './file-writer.js';
+import { csvField, FileWriter } from './file-writer.js';
+import { putBytes, putMicros, putUint } from './digits.js';
 
 /** Header lines fixed by the core issue: a contract, extend only at the end. */
 export const REQUESTS_HEADER = 'candidate,id,model,arrival,admitted,start,end,status,http_status,cold,latency';
@@ -23,24 +24,30 @@ export class CsvRows {
   private readonly candidates: Buffer[] = [];
   /** `,model,` per model. */
   private readonly models: Buffer[];
-  /** `,event,model,` per event kind and model. */
-  private readonly kindModel: Buffer[][];
   /** `reason\n` per reason. */
   private readonly reasons: Buffer[];
   /** `status,` per status. */
   private readonly statuses: Buffer[];
   private readonly host = enc('host');
   private readonly room: number;
-  private readonly lastT = new LastTime();
+  /** The last time written to events.csv, and its text (consecutive events often share one). */
+  private lastUs = NaN;
+  private lastLength = 0;
+  private readonly lastBytes = new Uint8Array(32);
+  /** `,event,model,` per event kind and model, at [kind × models + model]. */
+  private readonly kindModelFlat: Buffer[];
+  private readonly modelCount: number;
 
-  constructor(dir: string, modelNames: readonly string[], private readonly ids: readonly (string | null)[] | null) {
-    this.requestsFile = new FileWriter(join(dir, 'requests.csv'));
-    this.eventsFile = new FileWriter(join(dir, 'events.csv'));
+  /** `files`: requests.csv and events.csv already open (their descriptors), else they are created in `dir`. */
+  constructor(dir: string, modelNames: readonly string[], private readonly ids: readonly (string | null)[] | null, files?: readonly [number, number]) {
+    this.requestsFile = new FileWriter(files?.[0] ?? join(dir, 'requests.csv'));
+    this.eventsFile = new FileWriter(files?.[1] ?? join(dir, 'events.csv'));
     this.requestsFile.write(REQUESTS_HEADER + '\n');
     this.eventsFile.write(EVENTS_HEADER + '\n');
     const names = modelNames.map(csvField);
     this.models = names.map((m) => enc(`,${m},`));
-    this.kindModel = EVENT_NAMES.map((k) => names.map((m) => enc(`,${k},${m},`)));
+    this.kindModelFlat = EVENT_NAMES.flatMap((k) => names.map((m) => enc(`,${k},${m},`)));
+    this.modelCount = names.length;
     this.reasons = REASON_NAMES.map((r) => enc(`${r}\n`));
     this.statuses = STATUS_NAMES.map((s) => enc(`${s},`));
     this.room = 256 + Math.max(0, ...this.models.map((m) => m.length));
@@ -56,58 +63,85 @@ export class CsvRows {
     const out = this.requestsFile;
     const cell = this.candidates[c]!;
     out.room(this.room + cell.length);
-    out.bytes(cell);
-    this.id(out, index, cell.length);
-    out.bytes(this.models[model]!);
-    out.seconds(arrival);
-    out.char(COMMA);
-    out.seconds(admitted);
-    out.char(COMMA);
-    out.seconds(start);
-    out.char(COMMA);
-    out.seconds(end);
-    out.char(COMMA);
-    out.bytes(this.statuses[status]!);
-    if (status !== Status.stuck) {
-      if (Number.isInteger(http) && http >= 0) out.uint(http);
-      else out.write(String(http));
-    }
-    out.char(COMMA);
-    out.char(cold ? 49 : 48);
-    out.char(COMMA);
-    if (!Number.isNaN(end)) out.seconds(end - arrival);
-    out.char(NL);
+    let u = putBytes(out.buf, out.used, cell);
+    u = this.id(out, u, index, cell.length);
+    const buf = out.buf;
+    u = putBytes(buf, u, this.models[model]!);
+    u = this.seconds(out, u, arrival);
+    buf[u++] = COMMA;
+    u = this.seconds(out, u, admitted);
+    buf[u++] = COMMA;
+    u = this.seconds(out, u, start);
+    buf[u++] = COMMA;
+    u = this.seconds(out, u, end);
+    buf[u++] = COMMA;
+    u = putBytes(buf, u, this.statuses[status]!);
+    if (status !== Status.stuck) u = this.whole(out, u, http);
+    buf[u++] = COMMA;
+    buf[u++] = cold ? 49 : 48;
+    buf[u++] = COMMA;
+    if (!Number.isNaN(end)) u = this.seconds(out, u, end - arrival);
+    buf[u++] = NL;
+    out.used = u;
   }
 
   event(c: number, t: number, kind: number, model: number, request: number, reason: number, value: number): void {
     const out = this.eventsFile;
     const cell = this.candidates[c]!;
-    out.room(this.room + cell.length);
-    out.bytes(cell);
-    out.secondsAgain(t, this.lastT);
-    out.bytes(this.kindModel[kind]![model]!);
-    if (request >= 0) this.id(out, request, cell.length);
-    out.char(COMMA);
+    if (out.used + this.room + cell.length > out.buf.length) out.flush();
+    const buf = out.buf;
+    let u = putBytes(buf, out.used, cell);
+    // Consecutive events often share a time: its text is copied from the last row.
+    const lastBytes = this.lastBytes;
+    if (t === this.lastUs) {
+      u = putBytes(buf, u, lastBytes, this.lastLength);
+    } else {
+      const from = u;
+      u = this.seconds(out, u, t);
+      const n = u - from;
+      if (n <= lastBytes.length) {
+        this.lastUs = t;
+        this.lastLength = n;
+        for (let i = 0; i < n; i++) lastBytes[i] = buf[from + i]!;
+      } else {
+        this.lastUs = NaN;
+      }
+    }
+    u = putBytes(buf, u, this.kindModelFlat[kind * this.modelCount + model]!);
+    if (request >= 0) u = this.ids === null ? putUint(buf, u, request + 1) : this.id(out, u, request, cell.length);
+    buf[u++] = COMMA;
     // A fleet's routing decision names the host in the reason column.
     if (kind === EventKind.route) {
-      out.bytes(this.host);
-      if (Number.isInteger(value) && value >= 0) out.uint(value);
-      else out.write(String(value));
-      out.char(NL);
+      u = putBytes(buf, u, this.host);
+      u = this.whole(out, u, value);
+      buf[u++] = NL;
     } else {
-      out.bytes(this.reasons[reason]!);
+      u = putBytes(buf, u, this.reasons[reason]!);
     }
+    out.used = u;
   }
 
-  /** The request's id: its 1-based position unless the trace names it. */
-  private id(out: FileWriter, index: number, extra: number): void {
+  /** µs as seconds at u (nothing for NaN; String() for what putMicros does not take). */
+  private seconds(out: FileWriter, u: number, us: number): number {
+    const end = putMicros(out.buf, u, us);
+    if (end >= 0) return end;
+    return Number.isNaN(us) ? u : u + out.buf.write(String(us / 1e6), u, 'latin1');
+  }
+
+  /** A whole number ≥ 0 as digits, anything else as String() writes it. */
+  private whole(out: FileWriter, u: number, n: number): number {
+    return Number.isInteger(n) && n >= 0 ? putUint(out.buf, u, n) : u + out.buf.write(String(n), u, 'latin1');
+  }
+
+  /** The request's id at u: its 1-based position unless the trace names it. */
+  private id(out: FileWriter, u: number, index: number, extra: number): number {
     const id = this.ids?.[index];
-    if (id == null) {
-      out.uint(index + 1);
-    } else {
-      out.write(csvField(id));
-      out.room(this.room + extra);
-    }
+    if (id == null) return putUint(out.buf, u, index + 1);
+    // A named id can be long: written through the writer (which may flush), then room made again for the rest of the row.
+    out.used = u;
+    out.write(csvField(id));
+    out.room(this.room + extra);
+    return out.used;
   }
 
   close(): void {

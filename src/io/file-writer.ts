@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { putMicros, putUint } from './digits.js';
 
 /**
  * Append-only text file written synchronously through one large reusable
@@ -11,11 +12,13 @@ const SIZE = 4 << 20;
 
 export class FileWriter {
   private readonly fd: number;
-  private readonly buf = Buffer.allocUnsafe(SIZE);
-  private used = 0;
+  /** The buffer and its fill, for row writers that put a whole row together with the position in a local (csv-rows.ts; after room()). */
+  readonly buf = Buffer.allocUnsafe(SIZE);
+  used = 0;
 
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
+  /** A path to create (or empty), or a file descriptor already open for writing (a writer thread's, opened by the thread that checks the folder). */
+  constructor(path: string | number) {
+    this.fd = typeof path === 'number' ? path : openSync(path, 'w');
   }
 
   write(text: string): void {
@@ -52,96 +55,17 @@ export class FileWriter {
 
   /** A whole number ≥ 0 below 2^53, as String(n) writes it. */
   uint(n: number): void {
-    const buf = this.buf;
-    if (n < 10) {
-      buf[this.used++] = 48 + n;
-      return;
-    }
-    let digits = 1;
-    for (let p = 10; p <= n; p *= 10) digits++;
-    let u = this.used + digits;
-    this.used = u;
-    // Below 2^31 the digits come from int32 arithmetic.
-    if (n < 2147483648) {
-      let m = n | 0;
-      while (m >= 10) {
-        const q = (m / 10) | 0;
-        buf[--u] = 48 + m - q * 10;
-        m = q;
-      }
-      buf[--u] = 48 + m;
-      return;
-    }
-    while (n >= 10) {
-      const q = Math.floor(n / 10);
-      buf[--u] = 48 + (n - q * 10);
-      n = q;
-    }
-    buf[--u] = 48 + n;
+    this.used = putUint(this.buf, this.used, n);
   }
 
   /**
-   * µs as seconds, the same text as `seconds(us)`: for a whole number of µs
-   * below 10^15 (31 years) that is the integer part, then the six decimals
-   * without trailing zeros — the shortest decimal that reads back as us/1e6,
-   * which is what String() prints (15 significant digits always round-trip).
-   * Anything else (NaN: nothing; fractions of a µs) goes through String().
+   * µs as seconds, the same text as `seconds(us)` (digits.ts putMicros); NaN
+   * writes nothing, and what putMicros does not take goes through String().
    */
   seconds(us: number): void {
-    if (!(us >= 0 && us < 1e15 && Number.isInteger(us))) {
-      if (!Number.isNaN(us)) this.used += this.buf.write(String(us / 1e6), this.used, 'latin1');
-      return;
-    }
-    let whole = Math.floor(us / 1e6);
-    let frac = us - whole * 1e6;
-    if (frac < 0) {
-      whole--;
-      frac += 1e6;
-    } else if (frac >= 1e6) {
-      whole++;
-      frac -= 1e6;
-    }
-    this.uint(whole);
-    if (frac === 0) return;
-    // Six decimals, trailing zeros dropped.
-    let f = frac | 0;
-    let len = 6;
-    while (f % 10 === 0) {
-      f = (f / 10) | 0;
-      len--;
-    }
-    const buf = this.buf;
-    buf[this.used] = 46;
-    let u = this.used + 1 + len;
-    this.used = u;
-    for (let k = 0; k < len; k++) {
-      const q = (f / 10) | 0;
-      buf[--u] = 48 + f - q * 10;
-      f = q;
-    }
-  }
-
-  /** seconds(us), copied from `last` when it holds the same time (consecutive events often share one). */
-  secondsAgain(us: number, last: LastTime): void {
-    const buf = this.buf;
-    if (us === last.us) {
-      const b = last.bytes;
-      let u = this.used;
-      for (let i = 0; i < last.length; i++) buf[u++] = b[i]!;
-      this.used = u;
-      return;
-    }
-    const from = this.used;
-    this.seconds(us);
-    const n = this.used - from;
-    if (n <= last.bytes.length) {
-      last.us = us;
-      last.length = n;
-      const b = last.bytes;
-      for (let i = 0; i < n; i++) b[i] = buf[from + i]!;
-    } else {
-      last.us = NaN;
-    }
+    const end = putMicros(this.buf, this.used, us);
+    if (end >= 0) this.used = end;
+    else if (!Number.isNaN(us)) this.used += this.buf.write(String(us / 1e6), this.used, 'latin1');
   }
 
   flush(): void {
@@ -155,13 +79,6 @@ export class FileWriter {
     this.flush();
     closeSync(this.fd);
   }
-}
-
-/** The text of the last time written by secondsAgain. */
-export class LastTime {
-  us = NaN;
-  length = 0;
-  readonly bytes = new Uint8Array(32);
 }
 
 /** RFC 4180 quoting, only where needed. */

@@ -12,6 +12,8 @@ import type * as VegaLite from 'vega-lite';
  */
 let charting: Promise<{ vega: typeof Vega; vl: typeof VegaLite }> | null = null;
 const loadCharting = () => (charting ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => ({ vega, vl })));
+/** Loads the charting stack now (a charting thread, before its first chart). */
+export const preloadCharting = (): Promise<unknown> => loadCharting();
 // resvg is CommonJS (a native addon), so it can be required on first use without making toPng async.
 let resvg: typeof Resvg | null = null;
 const loadResvg = () => (resvg ??= createRequire(import.meta.url)('@resvg/resvg-js') as typeof Resvg);

@@ -15,7 +15,8 @@ import { chromeTrace } from '../report/timeline.js';
 import { type ReportView, reportView, topModels, DEFAULT_TOP } from '../report/view.js';
 import { runScenario, type CandidateResult } from '../sim/run-scenario.js';
 import { loadScenario } from './load-scenario.js';
-import { fontFiles, toPngAsync, toSvg } from './render-charts.js';
+import { fontFiles, toPngAsync } from './render-charts.js';
+import { chartSvg } from './chart-pool.js';
 
 export interface ChartOptions {
   /** false: SVG only (`--no-png`: the PNGs are drawn from the SVGs, and take most of a report's time). */
@@ -34,14 +35,21 @@ export interface ReportOptions extends ChartOptions {
  */
 export async function writeReport(dir: string, sc: ResolvedScenario, results: CandidateResult[], scenarioText: string, opts: ReportOptions = {}): Promise<string | null> {
   const runs = chartInputs(sc, results);
-  const view = runView(sc, results, opts.top);
-  const charts = allCharts(runs, view);
-  if (comparesVersions(runs.map((r) => r.summary))) charts.push(versionChart(runs.map((r) => r.summary)));
-  const { rendered, warning } = await renderCharts(dir, charts, opts);
+  const charts = runCharts(sc, results, opts.top, runs);
+  // The charts are laid out on the charting thread while this one writes the timeline.
+  const rendering = renderCharts(dir, charts, opts);
+  writeFileSync(join(dir, 'timeline.json'), JSON.stringify(chromeTrace(runs)) + '\n');
+  const { rendered, warning } = await rendering;
   const summaries = results.map((r) => r.summary);
   writeFileSync(join(dir, 'report.html'), reportHtml(sc.name, summaries, rendered, scenarioText, { warnings: [...sc.warnings, ...pathologyWarnings(summaries)] }));
-  writeFileSync(join(dir, 'timeline.json'), JSON.stringify(chromeTrace(runs)) + '\n');
   return warning;
+}
+
+/** The charts of a run's report (results with their series), in the report's order. */
+export function runCharts(sc: ResolvedScenario, results: CandidateResult[], top?: number, runs = chartInputs(sc, results)): Chart[] {
+  const charts = allCharts(runs, runView(sc, results, top));
+  if (comparesVersions(runs.map((r) => r.summary))) charts.push(versionChart(runs.map((r) => r.summary)));
+  return charts;
 }
 
 /** What the charts read of each run; runner keys are charted as the model whose name they carry (or the first model sharing them). */
@@ -143,8 +151,12 @@ export async function renderCharts(dir: string, charts: Chart[], opts: ChartOpti
   const rendered = [];
   // PNGs are drawn on the thread pool while the next chart is laid out.
   const pngs: Promise<void>[] = [];
-  for (const chart of charts) {
-    const svg = compactPaths(await toSvg(chart.spec));
+  // Every chart is laid out at once on the charting threads (chart-pool.ts), in order of the list.
+  const svgs = charts.map((chart) => chartSvg(chart.spec));
+  for (const s of svgs) s.catch(() => {}); // the first failure is thrown below, in order; the rest are not unhandled
+  for (let i = 0; i < charts.length; i++) {
+    const chart = charts[i]!;
+    const svg = compactPaths(await svgs[i]!);
     writeFileSync(join(dir, 'charts', `${chart.id}.svg`), svg);
     if (fonts) pngs.push(toPngAsync(svg, fonts).then((png) => writeFileSync(join(dir, 'charts', `${chart.id}.png`), png)));
     rendered.push({ chart, svg });

@@ -17,6 +17,13 @@ import { PathologyTally } from './pathologies.js';
  * answer], so every candidate is charged over the same span of traffic and a
  * forever keep_alive is not charged for time after the trace ends.
  */
+/** Event kinds that change a runner key's memory or state (track()): the occupancy series records an interval at each. */
+const CHANGES_KEY: Uint8Array = (() => {
+  const a = new Uint8Array(64);
+  for (const k of [EventKind.load_start, EventKind.load_fail, EventKind.unloaded, EventKind.load_end, EventKind.admitted, EventKind.finish, EventKind.cancel, EventKind.unload]) a[k] = 1;
+  return a;
+})();
+
 /** The quantiles kept per model: p50, p95, p99. */
 export const MODEL_QUANTILES = [0.5, 0.95, 0.99] as const;
 
@@ -45,8 +52,10 @@ export class MetricsCollector implements EventSink, RequestSink {
   private readonly keyHeld: Float64Array;
   /** Whether a key's runner is loading (1) or unloading (2) while not in the loaded table. */
   private readonly keyPhase: Uint8Array;
-  /** Memory and residency over time, when asked for (charts). */
+  /** Memory and residency over time, when asked for (charts); read it after closeOccupancy(). */
   occupancy: Occupancy | null = null;
+  /** Per key, since when (µs) it has been in its present state: the series gets one interval per state, not one per event. */
+  private readonly keySince: Float64Array;
   // Snapshot of the integrals at the last client-visible moment (the window end).
   windowEnd = 0;
   private heldAreaAtEnd = 0;
@@ -98,6 +107,7 @@ export class MetricsCollector implements EventSink, RequestSink {
     this.keyHeld = new Float64Array(keyCount);
     this.keyPhase = new Uint8Array(keyCount);
     this.keyBusy = new Uint8Array(keyCount);
+    this.keySince = new Float64Array(keyCount);
     this.hostBusyKeys = new Int32Array(hosts);
     this.keysPerHost = Math.max(1, Math.ceil(keyCount / hosts));
     this.gpuRunners = new Int32Array(hosts * gpusPerHost);
@@ -147,6 +157,7 @@ export class MetricsCollector implements EventSink, RequestSink {
   /** Memory state: bytes held (load start → unloaded) and idle (loaded with refCount 0), per runner key. */
   private track(t: number, kind: EventKind, key: number, value: number): void {
     const areas = this.modelAreas;
+    if (this.occupancy && CHANGES_KEY[kind]) this.recordKey(key, t);
     switch (kind) {
       case EventKind.load_start: this.held += value; this.keyHeld[key]! += value; this.keyPhase[key] = 1; areas.change(this.keyOwner[key]!, t, value, 0); break;
       case EventKind.load_fail:
@@ -271,12 +282,6 @@ export class MetricsCollector implements EventSink, RequestSink {
     countFailure(pm, r);
   }
 
-  /** Latencies (µs) of successful requests, sorted ascending. */
-  sortedLatencies(): Float64Array {
-    this.modelQuantiles();
-    return this.latencies.values().sort();
-  }
-
   /** ∫ busy hosts dt over the traffic window, host·µs. */
   busyHostTime(): number {
     return this.busyAreaAtEnd;
@@ -298,20 +303,24 @@ export class MetricsCollector implements EventSink, RequestSink {
     return { held: this.heldAreaAtEnd, idle: this.idleAreaAtEnd };
   }
 
-  /** Records every key's state over [from, to) in the occupancy series. */
-  private record(from: number, to: number): void {
-    const occ = this.occupancy!;
-    for (let k = 0; k < this.keyHeld.length; k++) {
-      const held = this.keyHeld[k]!;
-      if (held <= 0) continue;
-      const state = this.keyLoaded[k] ? (this.keyRefs[k]! > 0 ? KeyState.busy : KeyState.idle)
-        : this.keyPhase[k] === 1 ? KeyState.loading : KeyState.unloading;
-      occ.add(k, from, to, state, held);
-    }
+  /** Records key k's state from when it began until t in the occupancy series (before the state changes at t). */
+  private recordKey(k: number, t: number): void {
+    const from = this.keySince[k]!;
+    this.keySince[k] = t;
+    const held = this.keyHeld[k]!;
+    if (held <= 0 || !(t > from)) return;
+    const state = this.keyLoaded[k] ? (this.keyRefs[k]! > 0 ? KeyState.busy : KeyState.idle)
+      : this.keyPhase[k] === 1 ? KeyState.loading : KeyState.unloading;
+    this.occupancy!.add(k, from, t, state, held);
+  }
+
+  /** Ends the occupancy series at the last event: every key's present state is recorded up to it. */
+  closeOccupancy(): void {
+    if (!this.occupancy) return;
+    for (let k = 0; k < this.keyHeld.length; k++) this.recordKey(k, this.t);
   }
 
   private advance(t: number): void {
-    if (this.occupancy && t > this.t) this.record(this.t, t);
     const dt = t - Math.max(this.t, this.from);
     if (dt <= 0) { this.t = t; return; }
     this.heldArea += this.held * dt;

@@ -8,14 +8,15 @@ import { EVENT_NAMES, type EventSink, REASON_NAMES } from '../events/index.js';
  */
 export class HangSpans implements EventSink {
   readonly spans: { kind: string; from: number; to: number }[] = [];
-  private readonly open = new Map<string, number>();
+  /** Open episodes: reason × 2^20 + model → start (µs). */
+  private readonly open = new Map<number, number>();
   private readonly start = EVENT_NAMES.indexOf('hang_start');
   private readonly end = EVENT_NAMES.indexOf('hang_end');
 
   event(t: number, kind: number, model: number, _request: number, reason: number): void {
     if (kind !== this.start && kind !== this.end) return;
     // An episode is per pathology and model (the detector opens and closes them so).
-    const key = `${reason}/${model}`;
+    const key = reason * 2 ** 20 + model;
     if (kind === this.start) {
       if (!this.open.has(key)) this.open.set(key, t);
     } else {
@@ -27,7 +28,7 @@ export class HangSpans implements EventSink {
 
   /** Spans still open at the end of the run close there (a hang that never resolved). */
   close(t: number): { kind: string; from: number; to: number }[] {
-    for (const [key, from] of this.open) this.spans.push({ kind: REASON_NAMES[Number(key.split('/')[0])] || 'hang', from, to: Math.max(from, t) });
+    for (const [key, from] of this.open) this.spans.push({ kind: REASON_NAMES[Math.floor(key / 2 ** 20)] || 'hang', from, to: Math.max(from, t) });
     this.open.clear();
     return this.spans.sort((a, b) => a.from - b.from);
   }

@@ -1,4 +1,4 @@
 export { MetricsCollector } from './collector.js';
 export { summarize, type CandidateSummary, type Pathology } from './summary.js';
-export { quantileSorted } from './quantile.js';
+export { quantileSorted, quantilesInPlace } from './quantile.js';
 export { type PathologySummary } from "./pathologies.js";

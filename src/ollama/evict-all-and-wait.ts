@@ -29,4 +29,5 @@ export function evictAllAndWait(s: Scheduler, r: Req): void {
   }
   s.awaitedSignals = need;
   s.mode = 'waiting';
+  s.hangs.waitStartedAll(s, victims); // pathology hook (pathologies.ts)
 }

@@ -14,11 +14,16 @@ export function findRunnerToUnload(
   keyNames: readonly string[],
   order: VictimOrder = byDurationAndName,
 ): RunnerRef | null {
-  const candidates: RunnerRef[] = [];
-  for (const r of loaded) if (r) candidates.push(r);
-  if (candidates.length === 0) return null;
-  candidates.sort((a, b) => order(a, b, keyNames));
-  return candidates.find((r) => r.refCount === 0) ?? candidates[0]!;
+  // The first idle runner of the sorted list is the least idle one by the order, and the first overall the least of all:
+  // one pass finds both (ties keep the loaded table's order, as the stable sort did).
+  let first: RunnerRef | null = null;
+  let firstIdle: RunnerRef | null = null;
+  for (const r of loaded) {
+    if (!r) continue;
+    if (!first || order(r, first, keyNames) < 0) first = r;
+    if (r.refCount === 0 && (!firstIdle || order(r, firstIdle, keyNames) < 0)) firstIdle = r;
+  }
+  return firstIdle ?? first;
 }
 
 /**

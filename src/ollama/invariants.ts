@@ -9,7 +9,7 @@ import type { Scheduler } from './sched.js';
  *   S2 the loaded table holds only loaded runners, one per key, and loadedCount counts them;
  *   S3 an unloading runner is idle (no unload of a runner with refCount > 0);
  *   S4 memory held on each GPU is within [0, its capacity] (partial offload keeps the rest on the CPU);
- *   S5 the pathology detector saw every request join and leave the queue (pathologies.ts).
+ *   S5 the pathology detector saw every request join and leave the queue, in order (pathologies.ts).
  */
 export function checkInvariants(s: Scheduler): void {
   let loaded = 0;
@@ -29,6 +29,15 @@ export function checkInvariants(s: Scheduler): void {
     if (used < -1 || used > s.cfg.gpus[g]! + 1) fail(`S4 GPU ${g} holds ${used} of ${s.cfg.gpus[g]} bytes`);
   });
   if (s.hangs.queuedCount() !== s.pendingLength) fail(`S5 the pathology detector counts ${s.hangs.queuedCount()} queued, the queue holds ${s.pendingLength}`);
+  // S5 also: the first queued request of each model, as the detector keeps it, is the queue's.
+  const first = new Map<number, number>();
+  for (let i = s.pendingHead; i < s.pending.length; i++) {
+    const r = s.req(s.pending[i]!);
+    if (!first.has(r.model)) first.set(r.model, r.index);
+  }
+  for (let m = 0; m < s.cfg.models.length; m++) {
+    if (s.hangs.firstQueued(m) !== (first.get(m) ?? -1)) fail(`S5 the pathology detector names request ${s.hangs.firstQueued(m)} first queued for model ${m}, the queue ${first.get(m) ?? -1}`);
+  }
 }
 
 function fail(message: string): never {

@@ -1,6 +1,6 @@
 import { EventKind, Reason } from '../events/index.js';
 import { gpuFraction, modelFit } from './model-fit.js';
-import { type Fit, selectPlacement } from './placement.js';
+import { type Fit, placementExists } from './placement.js';
 import { RunnerState, type RunnerRef } from './runner-ref.js';
 import type { Scheduler } from './sched.js';
 import { type Req, Where } from './types.js';
@@ -33,7 +33,12 @@ import { type Req, Where } from './types.js';
  *   Starts when the first such request waits. Whether a model would load is
  *   judged at its default context (a request's own num_ctx is not looked at).
  *
- * Each episode ends when the wait does (any unloaded signal, sched.go 355), at
+ * The OOM retry's wait for every runner it marked (evictAllAndWait,
+ * sched.go:1586-1630) is watched the same way: any of its victims can be
+ * resurrected, and requests that would fit wait behind it.
+ *
+ * Each episode ends when the wait does (any unloaded signal, sched.go 355; for
+ * the OOM retry, the last of the signals it waits for), at
  * a server restart, or at the end of the run. `hang_start` carries the model
  * of the runner waited on and the request in hand (for head_of_line, the
  * first request that would fit); `hang_end` carries, as its value, the
@@ -58,8 +63,8 @@ interface Episode {
 }
 
 export class HangDetector {
-  /** The runner the scheduler marked and now waits on (null when not waiting). */
-  private victim: RunnerRef | null = null;
+  /** The runners the scheduler marked and now waits on: one, or every one evictAllAndWait marked (empty when not waiting). */
+  private victims: RunnerRef[] = [];
   /** For a reload wait: the requests (pool slots) that held the victim when it was marked. */
   private holders: Set<number> | null = null;
   private readonly open: (Episode | null)[] = [null, null, null];
@@ -83,29 +88,59 @@ export class HangDetector {
   private readonly tail: Float64Array;
   private readonly head: Float64Array;
   private readonly counted: Float64Array;
+  /**
+   * Per model, the request indexes it has queued, oldest at [head − dropped]:
+   * the first queued request of a model without scanning the whole queue (up
+   * to OLLAMA_MAX_QUEUE long) at every wait.
+   */
+  private readonly queuedIndexes: number[][];
+  private readonly dropped: Float64Array;
 
   constructor(models: number) {
     this.fits = new Int8Array(models);
     this.tail = new Float64Array(models);
     this.head = new Float64Array(models);
     this.counted = new Float64Array(models);
+    this.queuedIndexes = Array.from({ length: models }, () => []);
+    this.dropped = new Float64Array(models);
   }
 
   /** Hook: processPending marked `victim` and now blocks until an unloaded signal. */
   waitStarted(s: Scheduler, victim: RunnerRef, reason: Reason): void {
-    this.victim = victim;
-    this.fits.fill(-1);
-    this.fitsFor = s.loadedCount;
-    this.taken = null;
+    this.begin(s, [victim]);
     if (reason === Reason.reload && victim.refCount > 0) {
       this.holders = new Set();
       for (const r of s.inFlightRequests()) {
         if (r.runner === victim.id && (r.where === Where.running || r.where === Where.slotWait)) this.holders.add(r.slot);
       }
     }
+    this.queuedThatFit(s);
+  }
+
+  /**
+   * Hook: after a load ran out of memory, evictAllAndWait (sched.go:1586-1630)
+   * marked `victims` and now blocks until each has sent its unloaded signal:
+   * a resurrected one (its mark cleared by a client's keep_alive) holds the
+   * wait as a single victim does, and requests that would fit wait behind it.
+   */
+  waitStartedAll(s: Scheduler, victims: readonly RunnerRef[]): void {
+    this.begin(s, victims.slice());
+    this.queuedThatFit(s);
+  }
+
+  private begin(s: Scheduler, victims: RunnerRef[]): void {
+    this.victims = victims;
+    this.holders = null;
+    this.fits.fill(-1);
+    this.fitsFor = s.loadedCount;
+    this.taken = null;
+  }
+
+  /** At the start of a wait: the queued requests of models that would load now wait behind it. */
+  private queuedThatFit(s: Scheduler): void {
     if (s.loadedCount >= s.maxRunners) return; // at the cap nothing loads without an eviction
     for (let m = 0; m < this.tail.length; m++) {
-      if (this.tail[m]! > this.head[m]! && this.modelFits(s, m)) this.headOfLine(s, m, () => this.firstQueued(s, m));
+      if (this.tail[m]! > this.head[m]! && this.modelFits(s, m)) this.headOfLine(s, m, this.firstQueued(m));
     }
   }
 
@@ -118,25 +153,33 @@ export class HangDetector {
 
   /** Hook: a request leaves the queue (Scheduler.shiftPending). */
   dequeued(r: Req): void {
-    this.head[r.model]!++;
+    const m = r.model;
+    this.head[m]!++;
+    // Drop the indexes already off the queue now and then (not at every shift: that would copy the list each time).
+    const list = this.queuedIndexes[m]!;
+    const gone = this.head[m]! - this.dropped[m]!;
+    if (gone >= 1024 && gone * 2 >= list.length) {
+      list.splice(0, gone);
+      this.dropped[m] = this.head[m]!;
+    }
   }
 
   /** Hook: an unloaded signal ends the wait (the scheduler then re-evaluates). */
   waitEnded(s: Scheduler): void {
-    this.victim = null;
+    this.victims = [];
     this.holders = null;
     for (let k = 0; k < this.open.length; k++) this.close(s, k);
   }
 
   /** Hook, while waiting: a runner's refCount reached 0 and it was not unloaded (its duration is > 0 again). */
   released(s: Scheduler, runner: RunnerRef): void {
-    if (runner !== this.victim || runner.state !== RunnerState.loaded) return;
+    if (runner.state !== RunnerState.loaded || !this.victims.includes(runner)) return;
     this.start(s, RESURRECTION, runner.model, s.inHand?.index ?? -1);
   }
 
   /** Hook, while waiting: a request lets go of its runner (before refCount −1). */
   left(s: Scheduler, r: Req, runner: RunnerRef): void {
-    if (this.holders === null || runner !== this.victim || !this.holders.delete(r.slot) || this.holders.size > 0) return;
+    if (this.holders === null || runner !== this.victims[0] || !this.holders.delete(r.slot) || this.holders.size > 0) return;
     this.holders = null;
     if (runner.refCount > 1) this.start(s, STARVATION, runner.model, s.inHand?.index ?? -1);
   }
@@ -144,26 +187,30 @@ export class HangDetector {
   /** Hook: a request joined the queue (every `pending.push`). */
   queued(r: Req): void {
     this.tail[r.model]!++;
+    this.queuedIndexes[r.model]!.push(r.index);
   }
 
   /** Hook: while the scheduler waits, a request joined the queue (or was turned away with 503). */
   queuedWhileWaiting(s: Scheduler, r: Req, rejected: boolean): void {
     if (this.open[RESURRECTION]) this.hold(RESURRECTION, r);
     if (this.open[STARVATION]) this.hold(STARVATION, r);
-    if (!rejected && this.victim && this.modelFits(s, r.model)) this.headOfLine(s, r.model, () => r.index);
+    if (!rejected && this.victims.length > 0 && this.modelFits(s, r.model)) this.headOfLine(s, r.model, r.index);
   }
 
   /** Hook: the run ends, or the server restarts (the queue is gone too): every open episode ends now. */
   closeAll(s: Scheduler): void {
     this.waitEnded(s);
     this.head.set(this.tail);
+    this.dropped.set(this.tail);
+    for (const list of this.queuedIndexes) list.length = 0;
   }
 
   /** Requests of model m queued now wait behind the eviction although m would load: count those not yet counted. */
-  private headOfLine(s: Scheduler, m: number, first: () => number): void {
+  private headOfLine(s: Scheduler, m: number, first: number): void {
     if (!this.open[HEAD_OF_LINE]) {
-      this.open[HEAD_OF_LINE] = { model: this.victim!.model, held: 0 };
-      s.emit(EventKind.hang_start, this.victim!.model, first(), Reason.head_of_line);
+      const model = this.victims[0]!.model;
+      this.open[HEAD_OF_LINE] = { model, held: 0 };
+      s.emit(EventKind.hang_start, model, first, Reason.head_of_line);
     }
     const from = Math.max(this.head[m]!, this.counted[m]!);
     if (this.tail[m]! > from) {
@@ -172,13 +219,9 @@ export class HangDetector {
     }
   }
 
-  /** The first queued request of model m (the one head_of_line names). */
-  private firstQueued(s: Scheduler, m: number): number {
-    for (let i = s.pendingHead; i < s.pending.length; i++) {
-      const r = s.req(s.pending[i]!);
-      if (r.model === m) return r.index;
-    }
-    return -1;
+  /** The first queued request of model m (the one head_of_line names): the oldest it still has queued (the queue is FIFO). */
+  firstQueued(m: number): number {
+    return this.tail[m]! > this.head[m]! ? this.queuedIndexes[m]![this.head[m]! - this.dropped[m]!]! : -1;
   }
 
   /**
@@ -197,7 +240,7 @@ export class HangDetector {
     const model = s.cfg.models[m]!;
     const f = (this.modelFit[m] ??= modelFit(model, s.baseContext(m), s.cfg.cudaWithoutFlashAttention, s.baseContext(m), s.profile.batchSurcharge));
     const fit = !s.loaded[model.key] && s.loadedCount < s.maxRunners && !this.clearlyTooBig(s, f, model) &&
-      selectPlacement(f, s.cfg.gpus, this.gpuTaken(s), s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model), s.fitRules) !== null; // as processPending step c
+      placementExists(f, s.cfg.gpus, this.gpuTaken(s), s.cfg.env.schedSpread, s.loadedCount === 0, s.systemFree(), gpuFraction(model), s.fitRules); // as processPending step c
     this.fits[m] = fit ? 1 : 0;
     return fit;
   }

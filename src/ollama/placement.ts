@@ -77,31 +77,70 @@ export function selectPlacement(
     if (rules.cpuRamCheck && n === 0 && !nothingLoaded && pLoad > systemFree) return null;
     return { gpuShare: new Array<number>(n).fill(0), pLoad, available: 0, vram: fit.actual(pLoad), planned: 0 };
   }
-  const free: number[] = [];
-  // Unified memory (Apple, iGPU): what a GPU can take is also capped by the system's free RAM (spec §9.7).
-  for (let g = 0; g < n; g++) free.push(Math.max(0, Math.min(gpus[g]! - used[g]! - rules.overhead, systemFree)));
-  let single = -1;
-  if (!spread || n === 1) {
-    for (let g = 0; g < n; g++) {
-      if (fit.predicted <= threshold * free[g]! && (single < 0 || free[g]! > free[single]!)) single = g;
-    }
-  }
-  const available = single >= 0 ? free[single]! : free.reduce((a, b) => a + b, 0);
+  const { single, available } = chooseGpus(fit, gpus, used, spread, systemFree, rules);
+  const free = scratch;
   const pLoad = fit.predicted + fit.surcharge(available);
-  const selected = single >= 0 ? free.map((f, g) => (g === single ? f : 0)) : free;
+  // The selected GPUs' free memory (copied out: the next call reuses `free`).
+  const selected = () => Array.from({ length: n }, (_, g) => (single < 0 || g === single ? free[g]! : 0));
   if (gpuFraction > 0) {
     // An explicit partial num_gpu skips the pre-flight: that share of the layers goes on the GPU(s).
     const vram = fit.actual(pLoad);
     const planned = vram * gpuFraction;
-    return { gpuShare: split(planned, selected), pLoad, available, vram, planned };
+    return { gpuShare: split(planned, selected()), pLoad, available, vram, planned };
   }
   if (!nothingLoaded && pLoad > threshold * available) return null;
   const vram = fit.actual(pLoad);
   const planned = pLoad <= available ? vram : Math.min(vram, available);
   const gpuShare = single >= 0 && vram <= free[single]!
-    ? free.map((_, g) => (g === single ? vram : 0))
-    : split(vram, selected);
+    ? Array.from({ length: n }, (_, g) => (g === single ? vram : 0))
+    : split(vram, selected());
   return { gpuShare, pLoad, available, vram, planned };
+}
+
+/**
+ * selectPlacement(…) !== null without building the placement: whether the
+ * model would load now beside what is held (the pathology detector asks this
+ * of every queued model at every eviction wait).
+ */
+export function placementExists(
+  fit: Fit, gpus: readonly number[], used: Float64Array, spread: boolean, nothingLoaded: boolean,
+  systemFree = Infinity, gpuFraction = -1, rules: FitRules = E3_FIT,
+): boolean {
+  const n = gpus.length;
+  if (n === 0 || gpuFraction === 0) return !(rules.cpuRamCheck && n === 0 && !nothingLoaded && fit.predicted + fit.surcharge(0) > systemFree);
+  if (gpuFraction > 0 || nothingLoaded) return true;
+  const { available } = chooseGpus(fit, gpus, used, spread, systemFree, rules);
+  return !(fit.predicted + fit.surcharge(available) > rules.threshold * available);
+}
+
+/** Free memory per GPU (in `scratch`), reused between calls: most calls during an eviction wait need no list of their own. */
+let scratch = new Float64Array(8);
+const choice = { single: -1, available: 0 };
+
+/**
+ * Step 1: each GPU's free memory into `scratch`, the single GPU chosen (−1:
+ * all of them, layers split) and the free memory of the selection. The
+ * returned object is reused by the next call.
+ */
+function chooseGpus(fit: Fit, gpus: readonly number[], used: Float64Array, spread: boolean, systemFree: number, rules: FitRules): typeof choice {
+  const n = gpus.length;
+  if (scratch.length < n) scratch = new Float64Array(n);
+  const free = scratch;
+  let sumFree = 0;
+  // Unified memory (Apple, iGPU): what a GPU can take is also capped by the system's free RAM (spec §9.7).
+  for (let g = 0; g < n; g++) {
+    free[g] = Math.max(0, Math.min(gpus[g]! - used[g]! - rules.overhead, systemFree));
+    sumFree += free[g]!;
+  }
+  let single = -1;
+  if (!spread || n === 1) {
+    for (let g = 0; g < n; g++) {
+      if (fit.predicted <= rules.threshold * free[g]! && (single < 0 || free[g]! > free[single]!)) single = g;
+    }
+  }
+  choice.single = single;
+  choice.available = single >= 0 ? free[single]! : sumFree;
+  return choice;
 }
 
 /** Layers split in proportion to free memory, in whole bytes; what does not fit stays on the CPU. */

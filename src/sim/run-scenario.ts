@@ -1,6 +1,6 @@
 import type { ResolvedScenario } from '../config/types.js';
-import { type EventSink, TeeSink } from '../events/index.js';
-import { MetricsCollector, quantileSorted, summarize, type CandidateSummary } from '../metrics/index.js';
+import { type EventSink, teeEvents } from '../events/index.js';
+import { MetricsCollector, quantilesInPlace, summarize, type CandidateSummary } from '../metrics/index.js';
 import { HangSpans } from '../metrics/hangs.js';
 import { GpuMemory, Occupancy, type OccupancySeries } from '../metrics/occupancy.js';
 import type { Req, RequestSink } from '../ollama/index.js';
@@ -62,13 +62,14 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
     metrics.reserve(sc.trace.length);
     if (hooks.series) metrics.occupancy = new Occupancy(span, keyNames.length * hosts);
     const hangs = hooks.series ? new HangSpans() : null;
-    const ev = teeOrNull(hooks.events?.(c.name) ?? null, hangs);
+    const csv = hooks.events?.(c.name) ?? null;
+    const ev = csv || hangs ? teeEvents(csv, hangs) : null;
     const rq = hooks.requests?.(c.name);
     const models = c.models.length;
     // In a fleet every host's runners are counted apart: host h's model m is (h × models + m) to the metrics.
     const hostEvents = (h: number): EventSink => {
       const forMetrics: EventSink = { event: (t, k, m, r, why, v) => metrics.event(t, k, h * models + m, r, why, v) };
-      return ev ? new TeeSink([forMetrics, ev]) : forMetrics;
+      return teeEvents(forMetrics, ev);
     };
     const stats = simulate({
       runnerBusy: (h, t, share, busy) => metrics.runnerBusy(t, h, share, busy),
@@ -84,7 +85,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       retry: c.retry ?? undefined,
       ...(c.fleet ? { fleet: c.fleet, hostEvents } : {}),
       horizon: sc.horizon,
-      events: ev ? new TeeSink([metrics, ev]) : metrics,
+      events: teeEvents(metrics, ev),
       requests: rq ? teeRequests(metrics, rq) : metrics,
       onProgress: hooks.progress ? (n) => hooks.progress!(before + n, total) : undefined,
     });
@@ -93,6 +94,7 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
     const summary = { ...figures, cpu_peak_gib: Math.round((world.cpuPeak() / 2 ** 30) * 100) / 100, models: perModel };
     const result: CandidateResult = { summary, stats };
     if (hooks.series) {
+      metrics.closeOccupancy();
       result.occupancy = metrics.occupancy!.series;
       if (perGpu) {
         perGpu.close(stats.end);
@@ -100,22 +102,20 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
       }
       result.hangs = hangs!.close(stats.end);
       result.keyNames = Array.from({ length: keyNames.length * hosts }, (_, k) => keyNames[k % keyNames.length]!);
-      const lat = metrics.sortedLatencies();
-      result.latencyCdf = Array.from({ length: 101 }, (_, q) => (lat.length ? quantileSorted(lat, q / 100) / 1e6 : NaN));
+      result.latencyCdf = quantilesInPlace(metrics.latencyValues(), CDF_POINTS).map((x) => x / 1e6);
     }
     return result;
   });
 }
+
+/** The latency CDF's points: quantiles 0, 0.01, …, 1. */
+const CDF_POINTS = Array.from({ length: 101 }, (_, q) => q / 100);
 
 /** Runner keys of every host of a fleet, one block of keys per host. */
 function fleetKeys(keyOf: Int32Array, keys: number, hosts: number): Int32Array {
   const out = new Int32Array(keyOf.length * hosts);
   for (let h = 0; h < hosts; h++) for (let m = 0; m < keyOf.length; m++) out[h * keyOf.length + m] = h * keys + keyOf[m]!;
   return out;
-}
-
-function teeOrNull(a: EventSink | null, b: EventSink | null): EventSink | null {
-  return a && b ? new TeeSink([a, b]) : a ?? b;
 }
 
 function teeRequests(a: RequestSink, b: RequestSink): RequestSink {

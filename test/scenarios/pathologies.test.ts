@@ -106,3 +106,36 @@ workload: { requests: [ { at: 0, model: B, duration: 10 } ] }
     expect(busy.result.summary.pathologies).toEqual([]);
   });
 });
+
+describe('pathology detector: the OOM retry\'s wait (evictAllAndWait, sched.go:1586-1630)', () => {
+  const oom = (keepAlive: string) => `host: { gpus: [ { vram: 24GiB } ], unload: 1s }
+models:
+  E: { vram: 10GiB, load: 1s }
+  X: { vram: 20GiB, p: 4GiB, load: 5s, num_ctx: 8192 }
+  C: { vram: 2GiB, p: 1GiB, load: 1s }
+warm: [ E ]
+workload:
+  requests:
+    - { id: R1, at: 0, model: E, duration: 20 }
+    - { id: R2, at: 1, model: X, duration: 1 }
+    - { id: R3, at: 10, model: E, duration: 20${keepAlive} }
+    - { id: R4, at: 12, model: C, duration: 1 }
+`;
+
+  test('a client\'s keep_alive un-marks E during the retry\'s wait: E idles with a timer at 40 instead of unloading — resurrection until its timer (#17408), and C, which fits, waits behind it (#14578)', async () => {
+    const r = await run1(oom(', keep_alive: "5m"'));
+    expect(only(r.events, 'hang_start', 'hang_end')).toEqual([
+      [12, 'hang_start', 'E', 'R4', 'head_of_line'],
+      [40, 'hang_start', 'E', 'R2', 'resurrection'],
+      [341, 'hang_end', 'E', '', 'resurrection'], [341, 'hang_end', 'E', '', 'head_of_line'],
+    ]);
+    expect(r.requests.get('R4')).toMatchObject({ status: 'ok' });
+  });
+
+  test('without the client\'s keep_alive E unloads when R3 ends: no resurrection, only C waiting behind the eviction', async () => {
+    const r = await run1(oom(''));
+    expect(only(r.events, 'hang_start', 'hang_end')).toEqual([
+      [12, 'hang_start', 'E', 'R4', 'head_of_line'], [41, 'hang_end', 'E', '', 'head_of_line'],
+    ]);
+  });
+});

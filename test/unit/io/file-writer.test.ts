@@ -30,7 +30,7 @@ test('µs as seconds: the same text as String(us / 1e6), edges and random values
 });
 
 test('whole numbers: the same text as String(n)', () => {
-  const values = [0, 1, 9, 10, 99, 100, 503, 2 ** 31, 2 ** 53 - 1, ...fc.sample(fc.integer({ min: 0, max: 2 ** 31 }), { numRuns: RUNS, seed: 16 })];
+  const values = [0, 1, 9, 10, 99, 100, 101, 503, 1000, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 2 ** 53 - 1, ...fc.sample(fc.integer({ min: 0, max: 2 ** 31 }), { numRuns: RUNS, seed: 16 }), ...fc.sample(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), { numRuns: RUNS, seed: 17 })];
   expect(written(values, (w, v) => w.uint(v))).toEqual(values.map(String));
 });
 

@@ -46,3 +46,20 @@ describe('§5.2c / §5.5 placement and the 80 % pre-flight', () => {
     expect(shares(selectPlacement(sized(500), [], used(), false, false))).toEqual([]);
   });
 });
+
+test('placementExists answers exactly whether selectPlacement finds a placement (the detector asks it instead), on random hosts', async () => {
+  const fc = await import('fast-check');
+  const { placementExists } = await import('../../../src/ollama/placement.js');
+  const gib = fc.integer({ min: 0, max: 96 });
+  fc.assert(fc.property(
+    fc.array(gib, { maxLength: 4 }), fc.array(gib, { maxLength: 4 }), fc.integer({ min: 0, max: 120 }), fc.integer({ min: 0, max: 8 }),
+    fc.boolean(), fc.boolean(), fc.constantFrom(-1, 0, 0.5, 1), fc.constantFrom(Infinity, 40 * G), fc.constantFrom(0.8, 1), fc.boolean(),
+    (gpus, taken, size, surcharge, spread, nothingLoaded, fraction, systemFree, threshold, cpuRamCheck) => {
+      const g = gpus.map((x) => x * G);
+      const u = Float64Array.from(g, (_, i) => Math.min(g[i]!, (taken[i] ?? 0) * G));
+      const rules = { threshold, overhead: 0, cpuRamCheck };
+      const args = [sized(size, surcharge), g, u, spread, nothingLoaded, systemFree, fraction, rules] as const;
+      expect(placementExists(...args)).toBe(selectPlacement(...args) !== null);
+    },
+  ), { numRuns: 2000, seed: 16 });
+});

@@ -36,3 +36,28 @@ describe('§5.3 findRunnerToUnload: (duration, key) order, idle first, not LRU',
     expect(findRunnerToUnload([null, null], names)).toBeNull();
   });
 });
+
+test('the one-pass choice is the sorted list\'s first idle runner, else its first — for Ollama\'s order, the pre-0.6.6 one and the what-if ones (random tables)', async () => {
+  const fc = await import('fast-check');
+  const { byDurationAndName } = await import('../../../src/ollama/find-runner-to-unload.js');
+  const { byDurationRandomTies } = await import('../../../src/ollama/victim-ties.js');
+  const { victimOrder } = await import('../../../src/whatif/eviction-orders.js');
+  const orders = [byDurationAndName, byDurationRandomTies, victimOrder('lru')!, victimOrder('cost')!];
+  const reference = (loaded: (RunnerRef | null)[], order: (typeof orders)[number]) => {
+    const sorted = loaded.filter((r): r is RunnerRef => r !== null).sort((a, b) => order(a, b, names));
+    return sorted.find((r) => r.refCount === 0) ?? sorted[0] ?? null;
+  };
+  fc.assert(fc.property(
+    fc.array(fc.option(fc.record({ d: fc.constantFrom(0, 60e6, 300e6, FOREVER), refs: fc.integer({ min: 0, max: 2 }), used: fc.integer({ min: 0, max: 5 }) })), { maxLength: 4 }),
+    fc.integer({ min: 0, max: 3 }),
+    (rows, o) => {
+      const loaded = rows.map((x, key) => {
+        if (!x) return null;
+        const r = runner(key, x.d, x.refs);
+        r.lastUsed = x.used;
+        return r;
+      });
+      expect(findRunnerToUnload(loaded, names, orders[o])).toBe(reference(loaded, orders[o]!));
+    },
+  ), { numRuns: 3000, seed: 16 });
+});
