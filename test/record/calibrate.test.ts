@@ -59,7 +59,7 @@ beforeAll(async () => {
   await client.generate({ model: 'delta', prompt: '', keep_alive: 0, stream: false });
   await sleep(200);
   await p.close();
-  closeAll.push(async () => {});
+  await sink.close();
 }, 120_000);
 
 afterAll(async () => {
