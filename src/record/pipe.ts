@@ -13,6 +13,9 @@ const copy = (b: Uint8Array, n: number): Buffer => {
   return c;
 };
 
+/** The host to connect to: an IPv6 address without the URL's brackets ("[::1]" → "::1"). */
+export const hostOf = (u: URL): string => u.hostname.replace(/^\[(.*)\]$/, '$1');
+
 /** Request bodies up to this size are read for model, keep_alive and options (larger: endpoint only). */
 const BODY_LIMIT = 64 << 20;
 
@@ -92,7 +95,7 @@ export class Pipe {
     // Upstream bytes are read into one buffer shared by every connection (onread: none of the readable-stream
     // machinery per read) and copied out at their size, so that a write the kernel does not take at once owns its bytes.
     this.up = connect({
-      host: u.hostname, port: Number(u.port || 80), noDelay: true,
+      host: hostOf(u), port: Number(u.port || 80), noDelay: true,
       onread: { buffer: READ_BUFFER, callback: (n: number, b: Uint8Array) => this.fromUpstream(copy(b, n)) },
     });
     this.up.on('connect', () => { this.upConnected = true; });

@@ -2,7 +2,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import type { Clock } from '../serve/live.js';
 import { Backlog } from './backlog.js';
-import { Pipe } from './pipe.js';
+import { hostOf, Pipe } from './pipe.js';
 import { type PsModel, Recorder, type RecordingSink } from './recorder.js';
 
 export interface RecordOptions {
@@ -37,7 +37,7 @@ export async function startRecord(opts: RecordOptions): Promise<RecordHandle> {
   const since = () => (clock.now() - t0) / 1000;
   const recorder = new Recorder(opts.sink, upstream.origin, new Date(clock.wall()).toISOString(), opts.pollMs / 1000);
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256 });
-  const target = { host: upstream.hostname, port: Number(upstream.port || 80) };
+  const target = { host: hostOf(upstream), port: Number(upstream.port || 80) };
   const pipes = new Set<Pipe>();
   // Recording work waits for the bytes (see Pipe.finish and backlog.ts).
   const backlog = new Backlog(() => clock.now());

@@ -179,6 +179,30 @@ describe('connections', () => {
   });
 });
 
+describe('an upstream on IPv6', () => {
+  test('http://[::1]:PORT: requests forwarded and /api/ps polled', async (ctx) => {
+    const server = createServer((s) => {
+      s.on('error', () => undefined);
+      byRequest((req) => json('200 OK', req.startsWith('GET /api/ps') ? '{"models":[]}' : '{"version":"1.0.0"}'))(s, (() => {
+        let text = '';
+        s.on('data', (b: Buffer) => { text += b.toString('latin1'); s.emit('text'); });
+        return () => text;
+      })());
+    });
+    const listening = await new Promise<boolean>((r) => { server.once('error', () => r(false)); server.listen(0, '::1', () => r(true)); });
+    if (!listening) ctx.skip();
+    closers.push(() => new Promise<void>((r) => { server.close(() => r()); }));
+    const sink = new MemorySink();
+    const p = await startRecord({ upstream: new URL(`http://[::1]:${(server.address() as AddressInfo).port}`), host: '127.0.0.1', port: 0, clock: realClock, pollMs: 20, sink });
+    closers.push(() => p.close());
+    const c = await client(p.url);
+    c.s.write('GET /api/version HTTP/1.1\r\n\r\n');
+    await until(() => c.got().endsWith('{"version":"1.0.0"}'));
+    await until(() => (sink.doc?.polls ?? 0) > 0);
+    expect(sink.doc!.version).toBe('1.0.0');
+  });
+});
+
 describe('interim answers and upgrades', () => {
   test('Expect: 100-continue: the 100 passes through, the record has the final status', async () => {
     const up = await upstream((s, text) => s.on('text', () => {
