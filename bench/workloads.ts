@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FileWriter } from '../src/io/file-writer.js';
 import { RequestRows } from '../src/config/request-rows.js';
@@ -179,17 +179,18 @@ function oracle(): Measure {
  * `requests` = rows parsed; peak RSS should stay flat in trace length.
  */
 /** A core CSV of `rows` requests over 10 models, written to a temp folder. */
+/**
+ * The fixture trace, written through the CLI's own buffered writer: a few MB
+ * of memory however many rows, so the workloads' peak RSS is the loading and
+ * the simulation, not the making of their input.
+ */
 async function writeTraceFile(rows: number): Promise<{ dir: string; file: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ollamasim-parse-'));
   const file = join(dir, 'trace.csv');
-  const out = createWriteStream(file);
-  let buf = 'at,model,duration\n';
-  for (let i = 0; i < rows; i++) {
-    buf += `${(i * 0.25).toFixed(3)},m${i % 10},${(0.05 + (i % 17) / 400).toFixed(3)}\n`;
-    if (buf.length > 1 << 20) { if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r())); buf = ''; }
-  }
-  out.end(buf);
-  await new Promise<void>((r) => out.once('finish', () => r()));
+  const out = new FileWriter(file);
+  out.write('at,model,duration\n');
+  for (let i = 0; i < rows; i++) out.write(`${(i * 0.25).toFixed(3)},m${i % 10},${(0.05 + (i % 17) / 400).toFixed(3)}\n`);
+  out.close();
   return { dir, file };
 }
 

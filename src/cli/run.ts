@@ -13,12 +13,9 @@ import { progressBar } from './progress.js';
 import { onInterrupt } from './interrupt.js';
 import { packageVersion } from './process-hygiene.js';
 import { OutDir } from '../io/out-dir.js';
-import { preloadCharts, warmCharts } from '../io/chart-pool.js';
+import { preloadCharts } from '../io/chart-pool.js';
 import type { ResolvedScenario } from '../config/types.js';
 import type { CandidateSummary } from '../metrics/index.js';
-
-/** Requests × candidates from which a summary-only run has its charting thread warm up (chart-worker.ts): below, the run is over before the warm-up. */
-const WARM_FROM = 200_000;
 
 export interface RunOptions {
   out?: string;
@@ -50,8 +47,6 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
   });
   try {
     const sc = await loadScenario(file, limit);
-    // A large summary-only run leaves a core idle while it simulates: the charting thread warms up on it.
-    if (out && opts.summaryOnly && sc.trace.length * sc.candidates.length >= WARM_FROM) warmCharts(sc);
     if (opts.whatif) checkWhatIf(sc.trace.length, opts.out);
     for (const w of sc.warnings) process.stderr.write(`warning: ${w}\n`);
     const outputs: RunFiles | undefined = !out || opts.summaryOnly ? undefined

@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ResolvedScenario } from '../config/types.js';
 import { toSvg } from './render-charts.js';
 
 /**
@@ -29,23 +28,6 @@ export function chartThreads(n: number): void {
 /** Starts the charting threads now (when charts will be drawn later in this run). */
 export function preloadCharts(): void {
   if (threads > 0) pool ??= new ChartPool(threads);
-}
-
-/** Requests of the scenario a charting thread runs to warm up on (chart-worker.ts): enough for every chart to have its shape. */
-const WARM_REQUESTS = 3000;
-
-/**
- * Has the charting thread warm up on the first requests of `sc` (a large run
- * whose CPU core it would otherwise leave idle while this one simulates).
- * Closed-loop users are left out (they would run to their own end).
- */
-export function warmCharts(sc: ResolvedScenario): void {
-  preloadCharts();
-  if (!pool || sc.users) return;
-  const n = Math.min(WARM_REQUESTS, sc.trace.length);
-  // Each column copied short: a posted view would carry its whole buffer.
-  const trace = Object.fromEntries(Object.entries(sc.trace).map(([k, v]) => [k, ArrayBuffer.isView(v) ? (v as unknown as Float64Array).slice(0, n) : v]));
-  pool.warm({ ...sc, trace: { ...(trace as unknown as ResolvedScenario['trace']), length: n, ids: null } });
 }
 
 /** A Vega-Lite spec as SVG, on a charting thread when there are some. */
@@ -99,11 +81,6 @@ class ChartPool {
   /** Ends the threads as a crash would (tests): what they held fails, later charts are drawn on the calling thread. */
   async stopThreads(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-
-  /** Every thread warms up on this small scenario while no real chart waits (chart-worker.ts). */
-  warm(sc: ResolvedScenario): void {
-    for (let i = 0; i < this.workers.length; i++) if (this.load[i] !== Infinity) this.workers[i]!.postMessage({ warm: sc });
   }
 
   close(): void {

@@ -33,13 +33,3 @@ test('when the charting thread stops, the charts it held fail and later ones are
   await expect(held).rejects.toThrow(/charting thread stopped/);
   expect(await chartSvg(spec(4))).toBe(await toSvg(spec(4)));
 }, 60_000);
-
-test('a charting thread warming up on the scenario (a large summary-only run) still draws the real charts first, byte for byte', async () => {
-  const { warmCharts } = await import('../../src/io/chart-pool.js');
-  const { loadScenario } = await import('../../src/io/load-scenario.js');
-  chartThreads(0);
-  chartThreads(1);
-  warmCharts(await loadScenario('scenarios/default.yaml'));
-  const specs = [spec(7), spec(70)];
-  expect(await Promise.all(specs.map((s) => chartSvg(s)))).toEqual(await Promise.all(specs.map((s) => toSvg(s))));
-}, 60_000);
