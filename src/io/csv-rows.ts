@@ -38,10 +38,10 @@ export class CsvRows {
   private readonly kindModelFlat: Buffer[];
   private readonly modelCount: number;
 
-  /** `files`: requests.csv and events.csv already open (their descriptors), else they are created in `dir`. */
-  constructor(dir: string, modelNames: readonly string[], private readonly ids: readonly (string | null)[] | null, files?: readonly [number, number]) {
-    this.requestsFile = new FileWriter(files?.[0] ?? join(dir, 'requests.csv'));
-    this.eventsFile = new FileWriter(files?.[1] ?? join(dir, 'events.csv'));
+  /** `existing`: requests.csv and events.csv were just created empty in `dir` (by the thread that checks the folder). */
+  constructor(dir: string, modelNames: readonly string[], private readonly ids: readonly (string | null)[] | null, existing = false) {
+    this.requestsFile = new FileWriter(join(dir, 'requests.csv'), existing);
+    this.eventsFile = new FileWriter(join(dir, 'events.csv'), existing);
     this.requestsFile.write(REQUESTS_HEADER + '\n');
     this.eventsFile.write(EVENTS_HEADER + '\n');
     const names = modelNames.map(csvField);

@@ -1,4 +1,4 @@
-import { openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { EventSink } from '../events/index.js';
@@ -27,8 +27,6 @@ export interface WriterData {
   /** Where the writer hands back each batch's buffer once written, for reuse. */
   spent: MessagePort;
   dir: string;
-  /** requests.csv and events.csv, opened here (see the constructor). */
-  files: [number, number];
   modelNames: readonly string[];
   ids: readonly (string | null)[] | null;
   control: SharedArrayBuffer;
@@ -69,12 +67,13 @@ export class ThreadedCsv {
   private readonly pool: Float64Array[] = [];
 
   constructor(dir: string, modelNames: readonly string[], ids: readonly (string | null)[] | null) {
-    // The files are opened here, so a folder that cannot take them fails at once, as the inline writer does; the
-    // thread writes to these descriptors. (Created once: on ext4 closing a file emptied by a second open flushes it, 0.2 s.)
-    const files: [number, number] = [openSync(join(dir, 'requests.csv'), 'w'), openSync(join(dir, 'events.csv'), 'w')];
+    // The files are created here first, so a folder that cannot take them fails at once, as the inline writer
+    // does; the thread opens them without truncating them again (file-writer.ts). Descriptors are not handed over:
+    // Node warns when a thread closes one it did not open.
+    for (const f of ['requests.csv', 'events.csv']) closeSync(openSync(join(dir, f), 'w'));
     const { port1, port2 } = new MessageChannel();
     this.spent = port1;
-    this.data = { spent: port2, dir, files, modelNames, ids, control: new SharedArrayBuffer(12), error: new SharedArrayBuffer(4096) };
+    this.data = { spent: port2, dir, modelNames, ids, control: new SharedArrayBuffer(12), error: new SharedArrayBuffer(4096) };
     this.control = new Int32Array(this.data.control);
     // Compiled, the worker is plain JS; from the TypeScript sources (tests, tsx) it first registers tsx's loader.
     const fromTs = import.meta.url.endsWith('.ts');

@@ -11,7 +11,7 @@ const data = workerData as WriterData;
 const control = new Int32Array(data.control);
 let rows: CsvRows | null = null;
 try {
-  rows = new CsvRows(data.dir, data.modelNames, data.ids, data.files);
+  rows = new CsvRows(data.dir, data.modelNames, data.ids, true);
 } catch (e) {
   fail(data, String((e as Error)?.message ?? e));
 }

@@ -16,9 +16,13 @@ export class FileWriter {
   readonly buf = Buffer.allocUnsafe(SIZE);
   used = 0;
 
-  /** A path to create (or empty), or a file descriptor already open for writing (a writer thread's, opened by the thread that checks the folder). */
-  constructor(path: string | number) {
-    this.fd = typeof path === 'number' ? path : openSync(path, 'w');
+  /**
+   * `existing`: the file was just created empty (by the thread that checks
+   * the folder) and is opened without truncating it again — on ext4, closing
+   * a file emptied by a truncating open flushes it to disk (0.1 s per 400 MB).
+   */
+  constructor(path: string, existing = false) {
+    this.fd = openSync(path, existing ? 'r+' : 'w');
   }
 
   write(text: string): void {

@@ -47,3 +47,24 @@ candidates:
     rmSync(dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+test.skipIf(!built)('a run large enough for the CSV writer thread prints nothing but its table and warnings of its own (no Node warning about the thread\'s files)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'ollamasim-bundle-'));
+  try {
+    writeFileSync(join(dir, 's.yaml'), `name: writer thread
+host: { gpus: [ { vram: 24GiB } ] }
+models: { a: { vram: 9GiB, load: 2s }, b: { vram: 12GiB, load: 3s } }
+workload:
+  synthetic:
+    length: 3h
+    models: { a: { rate: 60000/h, duration: 0.02 }, b: { rate: 40000/h, duration: 0.02 } }
+`);
+    const r = spawnSync(process.execPath, [bundled, 'run', join(dir, 's.yaml'), '--out', join(dir, 'out'), '--no-png'], { env: { ...process.env, CI: 'true' }, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'requests.csv'), 'utf8').split('\n').length).toBeGreaterThan(262_144); // on the writer thread (run-outputs.ts THREAD_FROM)
+    expect(r.stderr).not.toMatch(/\(node:\d+\)|Warning:/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
