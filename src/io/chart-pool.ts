@@ -40,8 +40,9 @@ export function chartSvg(spec: Record<string, unknown>): Promise<string> {
 export const chartPoolForTests = (): ChartPool | null => pool;
 
 interface Pending {
-  /** The thread drawing it. */
+  /** The thread drawing it, and what it draws (drawn here instead if the thread stops). */
   worker: number;
+  spec: Record<string, unknown>;
   resolve: (svg: string) => void;
   reject: (e: Error) => void;
 }
@@ -57,7 +58,7 @@ class ChartPool {
       const w = startThread();
       w.on('message', (m: { id: number; svg?: string; error?: string }) => this.settle(i, m));
       w.on('error', (e) => this.fail(i, e));
-      // A thread that ends (killed, out of memory) fails the charts it held rather than leave them unanswered.
+      // A thread that ends (killed, out of memory) hands back the charts it held rather than leave them unanswered.
       w.on('exit', (code) => this.fail(i, new Error(`the charting thread stopped (exit code ${code})`)));
       // Idle threads never keep the process alive; a thread with charts to draw does.
       w.unref();
@@ -72,13 +73,13 @@ class ChartPool {
     const i = this.load.indexOf(least);
     const id = this.next++;
     return new Promise<string>((resolve, reject) => {
-      this.pending.set(id, { worker: i, resolve, reject });
+      this.pending.set(id, { worker: i, spec, resolve, reject });
       if (this.load[i]!++ === 0) this.workers[i]!.ref();
       this.workers[i]!.postMessage({ id, spec });
     });
   }
 
-  /** Ends the threads as a crash would (tests): what they held fails, later charts are drawn on the calling thread. */
+  /** Ends the threads as a crash would (tests): what they held, and later charts, are drawn on the calling thread. */
   async stopThreads(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
@@ -98,14 +99,14 @@ class ChartPool {
     else p.resolve(m.svg!);
   }
 
-  /** A thread died (out of memory, a bug): its charts fail with its error, the others go on. */
-  private fail(i: number, e: Error): void {
+  /** A thread died (killed, out of memory, a bug): the charts it held are drawn on this thread instead, and so are later ones. */
+  private fail(i: number, _e: Error): void {
+    this.load[i] = Infinity;
     for (const [id, p] of this.pending) {
       if (p.worker !== i) continue;
       this.pending.delete(id);
-      p.reject(e);
+      toSvg(p.spec).then(p.resolve, p.reject);
     }
-    this.load[i] = Infinity;
   }
 }
 
