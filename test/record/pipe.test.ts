@@ -8,21 +8,13 @@
 import { createHash } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { Http1Reader, type Head } from '../../src/record/http1.js';
 import { upstreamHead } from '../../src/record/pipe.js';
 import { startRecord, type RecordHandle } from '../../src/record/proxy.js';
-import { MemorySink, realClock, sleep } from '../serve/helpers.js';
+import { closedAfterEach, MemorySink, realClock, sleep, until } from '../serve/helpers.js';
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c();
-});
-
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !cond(); i++) await sleep(10);
-  expect(cond()).toBe(true);
-}
+const closers = closedAfterEach();
 
 interface Upstream {
   url: string;

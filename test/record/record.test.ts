@@ -8,23 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ollama } from 'ollama';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { loadScenario } from '../../src/io/load-scenario.js';
 import { startRecord, type RecordHandle } from '../../src/record/proxy.js';
 import type { ServeHandle } from '../../src/serve/server.js';
 import { record as replay } from '../helpers/record.js';
-import { MemorySink, raw, realClock, serve, sleep, TWO_MODELS } from '../serve/helpers.js';
+import { closedAfterEach, MemorySink, raw, realClock, serve, sleep, TWO_MODELS, until } from '../serve/helpers.js';
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c();
-});
-
-/** Waits (up to 5 s) for something the proxy does on its own time: a poll, a cut. */
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !cond(); i++) await sleep(10);
-  expect(cond()).toBe(true);
-}
+const closers = closedAfterEach();
 
 async function proxy(upstream: string, pollMs = 50): Promise<{ p: RecordHandle; sink: MemorySink }> {
   const sink = new MemorySink();

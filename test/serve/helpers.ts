@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, expect } from 'vitest';
 import { EVENT_NAMES, REASON_NAMES, type EventSink } from '../../src/events/index.js';
 import { loadScenario } from '../../src/io/load-scenario.js';
 import type { ObservedDocument, RecordedRequest, RecordingSink } from '../../src/record/recorder.js';
@@ -67,3 +68,18 @@ export async function raw(url: string, path: string, body?: unknown, method = bo
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits (up to 5 s) for something a server or proxy does on its own time (a poll, a cut), then asserts it. */
+export async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !cond(); i++) await sleep(10);
+  expect(cond()).toBe(true);
+}
+
+/** Servers and proxies a test starts, closed after it (last started, first closed). */
+export function closedAfterEach(): (() => Promise<void>)[] {
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of closers.splice(0).reverse()) await c();
+  });
+  return closers;
+}
