@@ -12,11 +12,14 @@
  * import.meta.url)` finds them from any chunk.
  */
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const compiled = fileURLToPath(new URL('../', import.meta.url)); // dist/src/
-const ENTRIES = ['cli/main.js', 'cli/sweep-worker.js', 'cli/cell-thread.js', 'io/csv-worker.js', 'io/chart-worker.js'];
+const ENTRIES = ['cli/main.js', 'cli/sweep-worker.js', 'cli/cell-thread.js', 'io/csv-worker.js', 'io/chart-worker.js', 'cli/charting-cache.js'];
 /** Loaded on demand, large, or native: left to node_modules. */
 const EXTERNAL = ['vega', 'vega-lite', 'vega-interpreter', '@resvg/resvg-js', 'bullmq', 'ioredis', 'hyparquet', 'hyparquet-writer', 'esbuild', 'tsx', 'tsx/*'];
 
@@ -39,3 +42,26 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
 });
+
+/**
+ * The charting stack (vega and vega-lite) as one CommonJS file beside the CLI,
+ * loaded by io/charting-stack.ts, and V8's code cache for it, made by drawing
+ * the default scenario's charts (cli/charting-cache.ts). vega-canvas's browser
+ * build stands in for its Node one: that one awaits import('canvas') at top
+ * level (a package ollamasim does not install; charts use no canvas, and
+ * measure text without one either way).
+ */
+const charting = fileURLToPath(new URL('../../bundle/charting/', import.meta.url));
+rmSync(charting, { recursive: true, force: true });
+await build({
+  entryPoints: [`${compiled}io/charting-entry.js`],
+  outfile: `${charting}vega.cjs`,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  alias: { 'vega-canvas': join(dirname(createRequire(import.meta.url).resolve('vega-canvas')), 'vega-canvas.browser.js') },
+  legalComments: 'linked',
+  logLevel: 'warning',
+});
+execFileSync(process.execPath, [`${outdir}charting-cache.js`], { stdio: 'inherit' });

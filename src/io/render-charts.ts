@@ -2,16 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Resvg from '@resvg/resvg-js';
-import type * as Vega from 'vega';
 import type * as VegaLite from 'vega-lite';
+import { type ChartingStack, loadChartingStack } from './charting-stack.js';
 
 /**
  * The charting stack (vega, vega-lite, resvg: most of the start-up time) is
  * loaded the first time a chart is drawn, so `run --json`, `explain` and the
  * other chart-less paths never pay for it.
  */
-let charting: Promise<{ vega: typeof Vega; vl: typeof VegaLite }> | null = null;
-const loadCharting = () => (charting ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => ({ vega, vl })));
+let charting: Promise<ChartingStack> | null = null;
+const loadCharting = () => (charting ??= loadChartingStack());
 /** Loads the charting stack now (a charting thread, before its first chart). */
 export const preloadCharting = (): Promise<unknown> => loadCharting();
 // resvg is CommonJS (a native addon), so it can be required on first use without making toPng async.

@@ -34,10 +34,8 @@ export interface ReportOptions extends ChartOptions {
  * warning when PNGs could not be drawn (no DejaVu fonts on this machine).
  */
 export async function writeReport(dir: string, sc: ResolvedScenario, results: CandidateResult[], scenarioText: string, opts: ReportOptions = {}): Promise<string | null> {
+  const charts = runCharts(sc, results, opts.top);
   const runs = chartInputs(sc, results);
-  const view = runView(sc, results, opts.top);
-  const charts = allCharts(runs, view);
-  if (comparesVersions(runs.map((r) => r.summary))) charts.push(versionChart(runs.map((r) => r.summary)));
   // The charts are laid out on the charting thread while this one writes the timeline.
   const rendering = renderCharts(dir, charts, opts);
   writeFileSync(join(dir, 'timeline.json'), JSON.stringify(chromeTrace(runs)) + '\n');
@@ -45,6 +43,14 @@ export async function writeReport(dir: string, sc: ResolvedScenario, results: Ca
   const summaries = results.map((r) => r.summary);
   writeFileSync(join(dir, 'report.html'), reportHtml(sc.name, summaries, rendered, scenarioText, { warnings: [...sc.warnings, ...pathologyWarnings(summaries)] }));
   return warning;
+}
+
+/** The charts of a run's report, in order (run with `series: true`). */
+export function runCharts(sc: ResolvedScenario, results: CandidateResult[], top?: number): Chart[] {
+  const runs = chartInputs(sc, results);
+  const charts = allCharts(runs, runView(sc, results, top));
+  if (comparesVersions(runs.map((r) => r.summary))) charts.push(versionChart(runs.map((r) => r.summary)));
+  return charts;
 }
 
 /** What the charts read of each run; runner keys are charted as the model whose name they carry (or the first model sharing them). */

@@ -52,9 +52,13 @@ export interface CandidateExplanation {
 }
 
 export function explainScenario(sc: ResolvedScenario): CandidateExplanation[] {
+  // Candidates that differ only in settings (keep_alive, queue, …) give every request the same work: found once.
+  const medians = new Map<string, (number | null)[]>();
   return sc.candidates.map((c) => {
     const world = resolveWorld(sc, c);
-    return explainCandidate(c, world, medianDurations(sc, world));
+    let m = medians.get(world.service.key);
+    if (!m) medians.set(world.service.key, (m = medianDurations(sc, world)));
+    return explainCandidate(c, world, m);
   });
 }
 

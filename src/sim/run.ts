@@ -141,6 +141,7 @@ const AS_WRITTEN: ServiceTimes = {
   ofTrace: (t, i) => t.duration[i]!,
   ofDuration: (_m, us) => us,
   ofTokens: () => { throw new Error('token-sized users need a world (src/sim/world.ts)'); },
+  key: 'as written',
 };
 
 /** A host's events carry its index in the high bits of the engine kind. */

@@ -49,6 +49,8 @@ export interface ServiceTimes {
   ofTokens(model: number, prompt: number, output: number): number;
   /** An explicit duration (µs) on this host: scaled from `measured_on`, else as written. */
   ofDuration(model: number, us: number): number;
+  /** What the times depend on (rates and scales): two with the same key give every request the same time. */
+  key: string;
 }
 
 type Shared = Pick<ResolvedScenario, 'trace' | 'seed'> & Partial<Pick<ResolvedScenario, 'measuredOn'>>;
@@ -97,6 +99,7 @@ export function serviceTimes(rates: readonly (Rates | null)[], scale: readonly n
     },
     ofDuration,
     ofTokens: (model, prompt, output) => Math.max(1, ofTokens(model, prompt, output)),
+    key: `${rates.map((r) => (r ? `${r.prefill}/${r.decode}` : '-')).join(',')}|${scale.join(',')}`,
   };
 }
 

@@ -68,3 +68,15 @@ workload:
     rmSync(dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+test.skipIf(!built)('the build bundles the charting stack into one file with a V8 code cache this Node accepts (charting-stack.ts)', async () => {
+  const { cacheAccepted } = await import('../../src/io/charting-stack.js');
+  const bundle = join(root, 'dist/bundle/charting/vega.cjs');
+  const cache = join(root, 'dist/bundle/charting/vega.cache');
+  expect(existsSync(bundle) && existsSync(cache)).toBe(true);
+  expect(cacheAccepted(bundle, cache)).toBe(true);
+  // A cache made for other code is refused (and then V8 compiles as usual): the check can fail.
+  const other = join(mkdtempSync(join(tmpdir(), 'ollamasim-bundle-')), 'other.cjs');
+  writeFileSync(other, 'module.exports = 1;\n');
+  expect(cacheAccepted(other, cache)).toBe(false);
+});

@@ -28,6 +28,25 @@ workload: { requests: [ { at: 0, model: llama3.1:8b, duration: 3 } ] }
   expect(explainText([c!])).toContain('llama3.1:8b (catalogue)');
 });
 
+test('explain: median work per model is each candidate\'s own: the same for settings alone, scaled on another GPU (found once per host speed)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ollamasim-explain-'));
+  writeFileSync(join(dir, 's.yaml'), `
+host: { gpu: rtx-4090 }
+models: { m: { vram: 6GiB, load: 1s } }
+workload: { measured_on: rtx-4090, requests: [ { at: 0, model: m, duration: 10 }, { at: 5, model: m, duration: 20 }, { at: 9, model: m, duration: 40 } ] }
+candidates:
+  - { name: five minutes, server: { OLLAMA_KEEP_ALIVE: 5m } }
+  - { name: at once, server: { OLLAMA_KEEP_ALIVE: "0" } }
+  - { name: faster gpu, host: { gpu: h100-sxm } }
+  - { name: five minutes again, server: { OLLAMA_KEEP_ALIVE: 5m } }
+`);
+  const medians = explainScenario(await loadScenario(join(dir, 's.yaml'))).map((c) => c.models[0]!.medianDuration);
+  expect(medians[0]).toBe(20);
+  expect(medians[1]).toBe(20);
+  expect(medians[2]).toBeLessThan(20);
+  expect(medians[3]).toBe(20);
+});
+
 test('every catalogue entry names its source and lists in the tables', () => {
   for (const g of GPUS) expect(g.source.length).toBeGreaterThan(10);
   expect(gpusText(GPUS).split('\n').length).toBeGreaterThan(GPUS.length);
