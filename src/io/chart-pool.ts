@@ -15,7 +15,7 @@ import { toSvg } from './render-charts.js';
  * machine, and none from the TypeScript sources (tests would start each with
  * tsx, which costs more than it saves) unless asked with chartThreads().
  */
-let threads = import.meta.url.endsWith('.ts') || availableParallelism() < 2 ? 0 : 1;
+let threads = import.meta.url.endsWith(".ts") || availableParallelism() < 2 ? 0 : 1;
 let pool: ChartPool | null = null;
 
 /** Sets how many charting threads later charts use (0: draw on this thread); ends the current pool. */
@@ -39,18 +39,24 @@ export function chartSvg(spec: Record<string, unknown>): Promise<string> {
 /** The pool in use, if any (tests). */
 export const chartPoolForTests = (): ChartPool | null => pool;
 
-interface Pending {
-  /** The thread drawing it, and what it draws (drawn here instead if the thread stops). */
-  worker: number;
+interface Chart {
+  id: number;
   spec: Record<string, unknown>;
   resolve: (svg: string) => void;
   reject: (e: Error) => void;
 }
 
+/**
+ * Charts go out one at a time, in the order asked, each to the first thread
+ * that is free: a thread drawing the large memory chart is not handed the
+ * next ones while another stands idle, and the first charts come back first
+ * (their PNGs are drawn here meanwhile).
+ */
 class ChartPool {
   private readonly workers: Worker[] = [];
-  private readonly load: number[] = [];
-  private readonly pending = new Map<number, Pending>();
+  /** The chart each thread is drawing (null: free; undefined: the thread has stopped). */
+  private readonly drawing: (Chart | null | undefined)[] = [];
+  private readonly queue: Chart[] = [];
   private next = 0;
 
   constructor(n: number) {
@@ -58,24 +64,19 @@ class ChartPool {
       const w = startThread();
       w.on('message', (m: { id: number; svg?: string; error?: string }) => this.settle(i, m));
       w.on('error', (e) => this.fail(i, e));
-      // A thread that ends (killed, out of memory) hands back the charts it held rather than leave them unanswered.
+      // A thread that ends (killed, out of memory) hands back the chart it held rather than leave it unanswered.
       w.on('exit', (code) => this.fail(i, new Error(`the charting thread stopped (exit code ${code})`)));
-      // Idle threads never keep the process alive; a thread with charts to draw does.
+      // Idle threads never keep the process alive; a thread with a chart to draw does.
       w.unref();
       this.workers.push(w);
-      this.load.push(0);
+      this.drawing.push(null);
     }
   }
 
   svg(spec: Record<string, unknown>): Promise<string> {
-    const least = Math.min(...this.load);
-    if (least === Infinity) return toSvg(spec); // every thread has stopped: draw here
-    const i = this.load.indexOf(least);
-    const id = this.next++;
     return new Promise<string>((resolve, reject) => {
-      this.pending.set(id, { worker: i, spec, resolve, reject });
-      if (this.load[i]!++ === 0) this.workers[i]!.ref();
-      this.workers[i]!.postMessage({ id, spec });
+      this.queue.push({ id: this.next++, spec, resolve, reject });
+      this.dispatch();
     });
   }
 
@@ -86,27 +87,44 @@ class ChartPool {
 
   close(): void {
     for (const w of this.workers) void w.terminate();
-    for (const p of this.pending.values()) p.reject(new Error('charting threads closed'));
-    this.pending.clear();
+    const held = [...this.queue, ...this.drawing.filter((c): c is Chart => !!c)];
+    this.queue.length = 0;
+    this.drawing.fill(undefined);
+    for (const c of held) c.reject(new Error('charting threads closed'));
+  }
+
+  /** Hands queued charts to free threads; with every thread stopped, draws them here. */
+  private dispatch(): void {
+    if (this.drawing.every((d) => d === undefined)) {
+      for (let c = this.queue.shift(); c; c = this.queue.shift()) toSvg(c.spec).then(c.resolve, c.reject);
+      return;
+    }
+    for (let i = 0; i < this.workers.length && this.queue.length > 0; i++) {
+      if (this.drawing[i] !== null) continue;
+      const c = this.queue.shift()!;
+      this.drawing[i] = c;
+      this.workers[i]!.ref();
+      this.workers[i]!.postMessage({ id: c.id, spec: c.spec });
+    }
   }
 
   private settle(i: number, m: { id: number; svg?: string; error?: string }): void {
-    const p = this.pending.get(m.id);
-    if (!p) return;
-    this.pending.delete(m.id);
-    if (--this.load[i]! === 0) this.workers[i]!.unref();
-    if (m.error !== undefined) p.reject(new Error(m.error));
-    else p.resolve(m.svg!);
+    const c = this.drawing[i];
+    if (!c || c.id !== m.id) return;
+    this.drawing[i] = null;
+    this.workers[i]!.unref();
+    if (m.error !== undefined) c.reject(new Error(m.error));
+    else c.resolve(m.svg!);
+    this.dispatch();
   }
 
-  /** A thread died (killed, out of memory, a bug): the charts it held are drawn on this thread instead, and so are later ones. */
+  /** A thread died (killed, out of memory, a bug): the chart it held goes back to the front of the queue, for another thread or this one. */
   private fail(i: number, _e: Error): void {
-    this.load[i] = Infinity;
-    for (const [id, p] of this.pending) {
-      if (p.worker !== i) continue;
-      this.pending.delete(id);
-      toSvg(p.spec).then(p.resolve, p.reject);
-    }
+    const c = this.drawing[i];
+    if (c === undefined) return;
+    this.drawing[i] = undefined;
+    if (c) this.queue.unshift(c);
+    this.dispatch();
   }
 }
 
