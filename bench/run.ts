@@ -46,6 +46,7 @@ if (process.argv[2] === '--one') {
       (row.max_relative_error !== undefined ? `, largest error vs theory ${(row.max_relative_error * 100).toFixed(2)} %` : '') +
       (row.report_seconds !== undefined ? `\n  simulation ${row.simulation_seconds} s, report ${row.report_seconds} s, report.html ${row.report_mb} MB` : '') +
       (row.csv_rows_per_s !== undefined ? `, ${row.csv_rows!.toLocaleString('en')} CSV rows → ${row.csv_rows_per_s.toLocaleString('en')} rows/s` : '') +
+      (row.replace_seconds !== undefined ? `; into the folder of a previous run (its files replaced) ${row.replace_seconds} s` : '') +
       (row.proxy_added_p99_ms !== undefined ? `\n  p99 chunk lateness ${row.p99_direct_ms} ms direct, ${row.p99_proxied_ms} ms through record: the proxy adds ${row.proxy_added_p99_ms} ms at p99, ${row.proxy_added_p50_ms} ms at p50; ${row.cpu_us_per_chunk} µs of CPU a chunk` : '') +
       (row.max_streams !== undefined ? `\n  ${row.max_streams} concurrent streams sustained (p99 chunk lateness ${row.p99_lateness_ms_at_max} ms; by streams ${row.p99_lateness_by_streams}); ${row.cpu_us_per_chunk} µs of CPU a chunk` : ''),
     );

@@ -64,4 +64,9 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
 });
-execFileSync(process.execPath, [`${outdir}charting-cache.js`], { stdio: 'inherit' });
+// The cache only saves time: a build that cannot make it goes on without it (charts are compiled as drawn).
+try {
+  execFileSync(process.execPath, [`${outdir}charting-cache.js`], { stdio: ['ignore', 'inherit', 'inherit'] });
+} catch (e) {
+  process.stderr.write(`warning: no code cache for the charting stack (${(e as Error).message.split('\n')[0]}); charts are drawn the same, their first ones a little slower\n`);
+}
