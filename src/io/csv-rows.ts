@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { EVENT_NAMES, EventKind, REASON_NAMES, Status, STATUS_NAMES } from '../events/index.js';
 import { csvField, FileWriter } from './file-writer.js';
-import { putBytes, putMicros, putUint } from './digits.js';
+import { piece, type Piece, putMicros, putPiece, putUint } from './digits.js';
 
 /** Header lines fixed by the core issue: a contract, extend only at the end. */
 export const REQUESTS_HEADER = 'candidate,id,model,arrival,admitted,start,end,status,http_status,cold,latency';
@@ -9,33 +9,32 @@ export const EVENTS_HEADER = 'candidate,t,event,model,request,reason';
 
 const COMMA = 44;
 const NL = 10;
-const enc = (s: string) => Buffer.from(s, 'utf8');
+const enc = (s: string): Piece => piece(Buffer.from(s, 'utf8'));
 
 /**
  * The rows of requests.csv and events.csv, put together in the writers'
- * buffers: every name encoded once (with the commas around it), numbers
- * formatted digit by digit. Runs where the rows are made, or on the writer
+ * buffers: every name encoded once (with the commas around it) and put four
+ * bytes at a time, numbers formatted digit by digit. Runs where the rows are made, or on the writer
  * thread (csv-worker.ts) from the numbers alone.
  */
 export class CsvRows {
   private readonly requestsFile: FileWriter;
   private readonly eventsFile: FileWriter;
   /** `c,` per candidate, by the order they were added. */
-  private readonly candidates: Buffer[] = [];
+  private readonly candidates: Piece[] = [];
   /** `,model,` per model. */
-  private readonly models: Buffer[];
-  /** `reason\n` per reason. */
-  private readonly reasons: Buffer[];
+  private readonly models: Piece[];
+  /** `,reason\n` per reason. */
+  private readonly reasons: Piece[];
   /** `status,` per status. */
-  private readonly statuses: Buffer[];
+  private readonly statuses: Piece[];
   private readonly host = enc('host');
   private readonly room: number;
   /** The last time written to events.csv, and its text (consecutive events often share one). */
   private lastUs = NaN;
-  private lastLength = 0;
-  private readonly lastBytes = new Uint8Array(32);
+  private readonly lastTime = { words: new Uint32Array(8), length: 0 };
   /** `,event,model,` per event kind and model, at [kind × models + model]. */
-  private readonly kindModelFlat: Buffer[];
+  private readonly kindModelFlat: Piece[];
   private readonly modelCount: number;
 
   /** `existing`: requests.csv and events.csv were just created empty in `dir` (by the thread that checks the folder). */
@@ -48,8 +47,9 @@ export class CsvRows {
     this.models = names.map((m) => enc(`,${m},`));
     this.kindModelFlat = EVENT_NAMES.flatMap((k) => names.map((m) => enc(`,${k},${m},`)));
     this.modelCount = names.length;
-    this.reasons = REASON_NAMES.map((r) => enc(`${r}\n`));
+    this.reasons = REASON_NAMES.map((r) => enc(`,${r}\n`));
     this.statuses = STATUS_NAMES.map((s) => enc(`${s},`));
+    // Room for a row: its numbers, its names and a piece's padding.
     this.room = 256 + Math.max(0, ...this.models.map((m) => m.length));
   }
 
@@ -63,10 +63,11 @@ export class CsvRows {
     const out = this.requestsFile;
     const cell = this.candidates[c]!;
     out.room(this.room + cell.length);
-    let u = putBytes(out.buf, out.used, cell);
+    const view = out.view;
+    let u = putPiece(view, out.used, cell);
     u = this.id(out, u, index, cell.length);
     const buf = out.buf;
-    u = putBytes(buf, u, this.models[model]!);
+    u = putPiece(view, u, this.models[model]!);
     u = this.seconds(out, u, arrival);
     buf[u++] = COMMA;
     u = this.seconds(out, u, admitted);
@@ -75,7 +76,7 @@ export class CsvRows {
     buf[u++] = COMMA;
     u = this.seconds(out, u, end);
     buf[u++] = COMMA;
-    u = putBytes(buf, u, this.statuses[status]!);
+    u = putPiece(view, u, this.statuses[status]!);
     if (status !== Status.stuck) u = this.whole(out, u, http);
     buf[u++] = COMMA;
     buf[u++] = cold ? 49 : 48;
@@ -90,33 +91,36 @@ export class CsvRows {
     const cell = this.candidates[c]!;
     if (out.used + this.room + cell.length > out.buf.length) out.flush();
     const buf = out.buf;
-    let u = putBytes(buf, out.used, cell);
+    const view = out.view;
+    let u = putPiece(view, out.used, cell);
     // Consecutive events often share a time: its text is copied from the last row.
-    const lastBytes = this.lastBytes;
+    const last = this.lastTime;
     if (t === this.lastUs) {
-      u = putBytes(buf, u, lastBytes, this.lastLength);
+      u = putPiece(view, u, last);
     } else {
       const from = u;
       u = this.seconds(out, u, t);
       const n = u - from;
-      if (n <= lastBytes.length) {
+      if (n <= 4 * last.words.length) {
         this.lastUs = t;
-        this.lastLength = n;
-        for (let i = 0; i < n; i++) lastBytes[i] = buf[from + i]!;
+        last.length = n;
+        const w = last.words;
+        w.fill(0);
+        for (let i = 0; i < n; i++) w[i >> 2] = (w[i >> 2]! | (buf[from + i]! << (8 * (i & 3)))) >>> 0;
       } else {
         this.lastUs = NaN;
       }
     }
-    u = putBytes(buf, u, this.kindModelFlat[kind * this.modelCount + model]!);
+    u = putPiece(view, u, this.kindModelFlat[kind * this.modelCount + model]!);
     if (request >= 0) u = this.ids === null ? putUint(buf, u, request + 1) : this.id(out, u, request, cell.length);
-    buf[u++] = COMMA;
     // A fleet's routing decision names the host in the reason column.
     if (kind === EventKind.route) {
-      u = putBytes(buf, u, this.host);
+      buf[u++] = COMMA;
+      u = putPiece(view, u, this.host);
       u = this.whole(out, u, value);
       buf[u++] = NL;
     } else {
-      u = putBytes(buf, u, this.reasons[reason]!);
+      u = putPiece(view, u, this.reasons[reason]!);
     }
     out.used = u;
   }

@@ -14,6 +14,8 @@ export class FileWriter {
   private readonly fd: number;
   /** The buffer and its fill, for row writers that put a whole row together with the position in a local (csv-rows.ts; after room()). */
   readonly buf = Buffer.allocUnsafe(SIZE);
+  /** The same bytes, for row writers that put four at a store (digits.ts putPiece). */
+  readonly view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   used = 0;
 
   /**
