@@ -3,6 +3,7 @@ import type { Req, RequestSink } from '../ollama/index.js';
 import { ModelAreas } from './model-areas.js';
 import { countFailure, Floats, groupQuantiles, type ModelFigures, newModelFigures, Tags } from './model-figures.js';
 import { KeyState, Occupancy } from './occupancy.js';
+import type { HangSpans } from './hangs.js';
 import { PathologyTally } from './pathologies.js';
 
 /**
@@ -54,6 +55,8 @@ export class MetricsCollector implements EventSink, RequestSink {
   private readonly keyPhase: Uint8Array;
   /** Memory and residency over time, when asked for (charts); read it after closeOccupancy(). */
   occupancy: Occupancy | null = null;
+  /** The report's pathology spans, handed the hang events here (by local model) rather than every event through a second sink. */
+  hangSpans: HangSpans | null = null;
   /** Per key, since when (µs) it has been in its present state: the series gets one interval per state, not one per event. */
   private readonly keySince: Float64Array;
   // Snapshot of the integrals at the last client-visible moment (the window end).
@@ -135,13 +138,16 @@ export class MetricsCollector implements EventSink, RequestSink {
     return this.perModelQuantiles;
   }
 
-  event(t: number, kind: EventKind, model: number, _request: number, reason: Reason, value: number): void {
+  event(t: number, kind: EventKind, model: number, request: number, reason: Reason, value: number): void {
     if (t !== this.t) this.advance(t);
-    if (kind === EventKind.hang_start || kind === EventKind.hang_end) return this.pathologies.event(t, kind, model, reason, value);
-    const key = this.modelKey[model]!;
     // A fleet's host h numbers its models h × models + m; a single server's need no division.
     const models = this.perModel.length;
     const m = model < models ? model : model % models;
+    if (kind === EventKind.hang_start || kind === EventKind.hang_end) {
+      this.hangSpans?.event(t, kind, m, request, reason);
+      return this.pathologies.event(t, kind, model, reason, value);
+    }
+    const key = this.modelKey[model]!;
     if (kind === EventKind.load_start) this.keyOwner[key] = m;
     this.track(t, kind, key, value);
     this.trackBusy(key);

@@ -62,8 +62,8 @@ export function runScenario(sc: ResolvedScenario, hooks: RunHooks = {}): Candida
     metrics.reserve(sc.trace.length);
     if (hooks.series) metrics.occupancy = new Occupancy(span, keyNames.length * hosts);
     const hangs = hooks.series ? new HangSpans() : null;
-    const csv = hooks.events?.(c.name) ?? null;
-    const ev = csv || hangs ? teeEvents(csv, hangs) : null;
+    metrics.hangSpans = hangs;
+    const ev = hooks.events?.(c.name) ?? null;
     const rq = hooks.requests?.(c.name);
     const models = c.models.length;
     // In a fleet every host's runners are counted apart: host h's model m is (h × models + m) to the metrics.
