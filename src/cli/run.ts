@@ -52,24 +52,29 @@ export async function runCommand(file: string, opts: RunOptions): Promise<void> 
     const outputs: RunFiles | undefined = !out || opts.summaryOnly ? undefined
       : format === 'parquet' ? await parquetOutputs(out.path, sc) : new RunOutputs(out.path, sc);
     let results;
+    let report: Promise<string | null> | undefined;
     try {
       results = runScenario(sc, {
         ...(outputs ? { events: (c) => outputs.events(c), requests: (c) => outputs.requests(c) } : {}),
         progress: bar.update,
         series: out !== undefined,
       });
+      bar.stop();
+      if (out) {
+        // The report (and its charting) is loaded only when there is a folder to write it to. Its charts
+        // are laid out on the charting thread while the writer thread finishes the CSV files and this
+        // one writes summary.json.
+        const { writeReport } = await import('../io/report-files.js');
+        report = writeReport(out.path, sc, results, readFileSync(file, 'utf8'), { png: opts.png !== false, top });
+        report.catch(() => {}); // awaited below, after summary.json
+      }
     } finally {
       bar.stop();
       outputs?.close();
     }
     const summaries = results.map((r) => r.summary);
     for (const w of ramWarnings(sc, summaries)) process.stderr.write(`warning: ${w}\n`);
-    if (out) {
-      // The report (and its charting) is loaded only when there is a folder to write it to. Its charts
-      // are laid out on the charting thread while this one writes summary.json.
-      const { writeReport } = await import('../io/report-files.js');
-      const report = writeReport(out.path, sc, results, readFileSync(file, 'utf8'), { png: opts.png !== false, top });
-      report.catch(() => {}); // awaited below, after summary.json
+    if (out && report) {
       writeSummary(out.path, sc, summaries);
       const warning = await report;
       if (warning) process.stderr.write(`warning: ${warning}\n`);
