@@ -10,17 +10,13 @@ import type { ResolvedCandidate, ResolvedModel, ResolvedScenario } from '../src/
 import { simpleHost } from '../src/config/hardware.js';
 import { Engine } from '../src/engine/index.js';
 import { loadScenario } from '../src/io/load-scenario.js';
-import { runSweep } from '../src/cli/sweep-pool.js';
 import { RunOutputs, writeSummary } from '../src/io/run-outputs.js';
-import { writeReport } from '../src/io/report-files.js';
 import { manyModelsYaml } from './many-models.js';
 import { runScenario } from '../src/sim/run-scenario.js';
 import { md1MeanWait, mmcMeanWait } from '../src/metrics/queueing.js';
 import type { Req } from '../src/ollama/index.js';
 import { meanWaitSeconds, poissonWorld } from './oracle.js';
-import { whatIfWorkload } from './whatif.js';
 import { proxyLatency, serveStreams } from './http.js';
-import { queueWorkload } from './queue.js';
 import { diurnal, rowsToTrace, synthesize, type SyntheticModel } from '../src/workload/synthetic.js';
 
 const GiB = 2 ** 30;
@@ -182,17 +178,17 @@ function oracle(): Measure {
  */
 /** A core CSV of `rows` requests over 10 models, written to a temp folder. */
 /**
- * The fixture trace, written through the CLI's own buffered writer: a few MB
- * of memory however many rows, so the workloads' peak RSS is the loading and
- * the simulation, not the making of their input.
+ * The fixture trace, written by another process (bench/fixture-writer.ts), so
+ * the workloads' peak RSS is the loading and the simulation, not the making of
+ * their input: written here, its garbage (a string per row) left this
+ * process's peak 20–60 MB higher from one run to the next.
  */
 async function writeTraceFile(rows: number): Promise<{ dir: string; file: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ollamasim-parse-'));
   const file = join(dir, 'trace.csv');
-  const out = new FileWriter(file);
-  out.write('at,model,duration\n');
-  for (let i = 0; i < rows; i++) out.write(`${(i * 0.25).toFixed(3)},m${i % 10},${(0.05 + (i % 17) / 400).toFixed(3)}\n`);
-  out.close();
+  const writer = fileURLToPath(new URL('./fixture-writer.js', import.meta.url));
+  const r = spawnSync(process.execPath, [writer, file, String(rows)], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`fixture writer exited with ${r.status}`);
   return { dir, file };
 }
 
@@ -246,6 +242,7 @@ sweep:
   OLLAMA_NUM_PARALLEL: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 `);
   const t0 = process.hrtime.bigint();
+  const { runSweep } = await import('../src/cli/sweep-pool.js');
   const r = await runSweep(file, { axes: [], replications: 2, jobs });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   rmSync(dir, { recursive: true, force: true });
@@ -257,6 +254,7 @@ sweep:
 async function planWorkload(): Promise<Measure> {
   const gpus = ['rtx-3090', 'rtx-4090', 'rtx-5090', 'a10g', 'l4', 'l40s', 'a100-80gb', 'h100-pcie', 'h200'];
   const t0 = process.hrtime.bigint();
+  const { runSweep } = await import('../src/cli/sweep-pool.js');
   const r = await runSweep('scenarios/default.yaml', {
     axes: [
       { key: 'host.gpu', values: gpus }, { key: 'host.count', values: [1, 2, 3, 4] },
@@ -279,6 +277,7 @@ async function reportWorkload(): Promise<Measure> {
   const yaml = manyModelsYaml();
   writeFileSync(join(dir, 's.yaml'), yaml);
   const sc = await loadScenario(join(dir, 's.yaml'));
+  const { writeReport } = await import('../src/io/report-files.js');
   const t0 = process.hrtime.bigint();
   const outputs = new RunOutputs(dir, sc);
   const results = runScenario(sc, { events: (c) => outputs.events(c), requests: (c) => outputs.requests(c), series: true });
@@ -405,11 +404,11 @@ export const WORKLOADS: Record<string, () => Measure | Promise<Measure>> = {
   'plan: 540 configurations of the default day, all cores (events = configurations; target ≤ 60 s)': planWorkload,
   'sweep: 100 cells × ~100k requests × 2 replications, 1 worker': () => sweepWorkload(1),
   'sweep: 100 cells × ~100k requests × 2 replications, 2 workers (target ≤ 30 s)': () => sweepWorkload(2),
-  'what-if page: 100k-request day, one control moved, rerun + redraw in Chromium (best of 5; target ≤ 300 ms)': whatIfWorkload,
+  'what-if page: 100k-request day, one control moved, rerun + redraw in Chromium (best of 5; target ≤ 300 ms)': async () => (await import('./whatif.js')).whatIfWorkload(),
   'record: latency the proxy adds to 200 concurrent streams, 4 000 chunks/s (target p99 ≤ 2 ms; events = chunks)': proxyLatency,
   "serve: concurrent streams held at the simulated GPU's own rates, p99 chunk lateness ≤ 250 ms (events = chunks)": serveStreams,
-  'queue: 40 cells on Redis, 1 worker process (events = cells)': () => queueWorkload(1),
-  'queue: 40 cells on Redis, 2 worker processes (events = cells)': () => queueWorkload(2),
-  'queue: 40 cells on Redis, 4 worker processes (events = cells)': () => queueWorkload(4),
+  'queue: 40 cells on Redis, 1 worker process (events = cells)': async () => (await import('./queue.js')).queueWorkload(1),
+  'queue: 40 cells on Redis, 2 worker processes (events = cells)': async () => (await import('./queue.js')).queueWorkload(2),
+  'queue: 40 cells on Redis, 4 worker processes (events = cells)': async () => (await import('./queue.js')).queueWorkload(4),
   'report: 90 models, 3 weeks, 3 candidates through run --out (report_seconds ≤ simulation_seconds, report.html < 3 MB)': reportWorkload,
 };
