@@ -388,11 +388,25 @@ function cliSummaryOnly(): Measure {
   }
 }
 
+/** What `npm start` runs: the default scenario's day, three candidates, the report with its PNGs. */
+async function cliDefault(): Promise<Measure> {
+  const dir = mkdtempSync(join(tmpdir(), 'ollamasim-cli-'));
+  const out = join(dir, 'out');
+  const scenario = fileURLToPath(new URL('../../scenarios/default.yaml', import.meta.url));
+  const sc = await loadScenario(scenario);
+  try {
+    return wholeProcess(3, sc.trace.length * sc.candidates.length, ['run', scenario, '--out', out], () => rmSync(out, { recursive: true, force: true }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export const WORKLOADS: Record<string, () => Measure | Promise<Measure>> = {
   'parse: 1M-row core CSV streamed into columns, best of 3 (rows/s in requests_per_s; target ≥ 2.5 M/s)': () => bestOfAsync(3, () => parseWorkload(1_000_000)),
   'cli: run --json, 1M-request trace CSV, 10 models, 1 candidate, whole process, best of 3 (target ≤ 1.5 s)': cliJson,
   'cli: run --out --no-png, 1M requests × 3 candidates, requests.csv + events.csv, whole process, best of 3 (target ≤ 4 s)': cliFiles,
   'cli: run --summary-only --out, 300k-request trace CSV, 10 models, whole process, best of 3 (target ≤ 0.6 s)': cliSummaryOnly,
+  'cli: npm start (the default scenario, 3 candidates, report with PNGs), whole process, best of 3': cliDefault,
   'oracle: M/M/1, M/M/2, M/M/4 (ρ 0.5–0.9) and M/D/1, 1M requests each, mean wait vs theory': oracle,
   'engine: 2M events, 10k pending (best of 3)': () => bestOf(3, () => engineOnly(2_000_000)),
   'core: 1M requests, 10 models, 80 GiB GPU, 3 candidates, summary only (best of 3)': () => {
