@@ -4,18 +4,20 @@ import { toSvg } from './render-charts.js';
 
 /**
  * Charts drawn on a thread of their own: loading vega and vega-lite takes
- * about 0.2 s and laying out a chart 15–150 ms, on one core. A run that will
+ * 0.03 s from the build's bundle (0.15 s from node_modules; charting-stack.ts)
+ * and laying out a chart 15–150 ms, on one core. A run that will
  * draw charts starts the thread first (preloadCharts), so the stack loads on
  * another core while this one parses and simulates; then the charts are laid
  * out there while this thread draws each finished one as PNG (resvg) and
  * writes it. The SVG bytes are those of toSvg on this thread.
  *
- * One thread: a second one loads the stack again and warms up again, which
- * cost as much as it saved (measured, 300 k-request run). None on a one-core
+ * One thread: a second one compiles vega's hot code again, which cost as
+ * much as it saved (measured again with the bundle: 300 k-request and
+ * 1 M × 3 runs). None on a one-core
  * machine, and none from the TypeScript sources (tests would start each with
  * tsx, which costs more than it saves) unless asked with chartThreads().
  */
-let threads = import.meta.url.endsWith(".ts") || availableParallelism() < 2 ? 0 : 1;
+let threads = import.meta.url.endsWith('.ts') || availableParallelism() < 2 ? 0 : 1;
 let pool: ChartPool | null = null;
 
 /** Sets how many charting threads later charts use (0: draw on this thread); ends the current pool. */
