@@ -241,8 +241,8 @@ sweep:
   OLLAMA_KEEP_ALIVE: [0, 10s, 30s, 1m, 2m, 5m, 10m, 30m, 1h, -1]
   OLLAMA_NUM_PARALLEL: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 `);
-  const t0 = process.hrtime.bigint();
   const { runSweep } = await import('../src/cli/sweep-pool.js');
+  const t0 = process.hrtime.bigint();
   const r = await runSweep(file, { axes: [], replications: 2, jobs });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   rmSync(dir, { recursive: true, force: true });
@@ -253,8 +253,8 @@ sweep:
 /** The planner's search: 9 GPU types × 1–4 GPUs × 1–3 hosts × 5 keep_alives = 540 configurations of the default day. */
 async function planWorkload(): Promise<Measure> {
   const gpus = ['rtx-3090', 'rtx-4090', 'rtx-5090', 'a10g', 'l4', 'l40s', 'a100-80gb', 'h100-pcie', 'h200'];
-  const t0 = process.hrtime.bigint();
   const { runSweep } = await import('../src/cli/sweep-pool.js');
+  const t0 = process.hrtime.bigint();
   const r = await runSweep('scenarios/default.yaml', {
     axes: [
       { key: 'host.gpu', values: gpus }, { key: 'host.count', values: [1, 2, 3, 4] },
