@@ -87,6 +87,11 @@ class ChartPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
+  /** Ends thread i as a crash would (tests): the chart it held goes to another thread. */
+  async stopThread(i: number): Promise<void> {
+    await this.workers[i]!.terminate();
+  }
+
   close(): void {
     for (const w of this.workers) void w.terminate();
     const held = [...this.queue, ...this.drawing.filter((c): c is Chart => !!c)];

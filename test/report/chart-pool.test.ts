@@ -33,3 +33,15 @@ test('when the charting thread stops, the charts it held and later ones are draw
   expect(await held).toBe(await toSvg(spec(2000)));
   expect(await chartSvg(spec(4))).toBe(await toSvg(spec(4)));
 }, 60_000);
+
+test('with two charting threads each takes the next chart when it is free; a thread that stops hands back the chart it held, and every chart still comes back the same', async () => {
+  chartThreads(2);
+  const specs = [spec(4000), spec(3), spec(30), spec(300), spec(7)];
+  const here = await Promise.all(specs.map((s) => toSvg(s)));
+  expect(await Promise.all(specs.map((s) => chartSvg(s)))).toEqual(here);
+  const { chartPoolForTests } = await import('../../src/io/chart-pool.js');
+  const pool = chartPoolForTests()!;
+  const held = specs.map((s) => chartSvg(s));
+  await pool.stopThread(0);
+  expect(await Promise.all(held)).toEqual(here);
+}, 60_000);
