@@ -80,3 +80,18 @@ test.skipIf(!built)('the build bundles the charting stack into one file with a V
   writeFileSync(other, 'module.exports = 1;\n');
   expect(cacheAccepted(other, cache)).toBe(false);
 });
+
+test.skipIf(!built)('a damaged charting bundle is passed over: the stack then comes from node_modules and draws the same chart', async () => {
+  const { loadChartingStack } = await import('../../src/io/charting-stack.js');
+  const { pathToFileURL } = await import('node:url');
+  const dir = mkdtempSync(join(tmpdir(), 'ollamasim-bundle-'));
+  const bundle = join(root, 'dist/bundle/charting/vega.cjs');
+  const broken = join(dir, 'vega.cjs');
+  writeFileSync(broken, readFileSync(bundle).subarray(0, 100_000));
+  const spec = { data: { values: [{ x: 1, y: 2 }, { x: 2, y: 3 }] }, mark: 'line', encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } };
+  const svg = async ({ vega, vl }: Awaited<ReturnType<typeof loadChartingStack>>) => new vega.View(vega.parse(vl.compile(spec as never).spec), { renderer: 'none' }).toSVG();
+  const fromBundle = await loadChartingStack(pathToFileURL(bundle), pathToFileURL(join(root, 'dist/bundle/charting/vega.cache')));
+  const fromBroken = await loadChartingStack(pathToFileURL(broken), pathToFileURL(join(dir, 'none.cache')));
+  expect(fromBroken.vega).not.toBe(fromBundle.vega);
+  expect(await svg(fromBroken)).toBe(await svg(fromBundle));
+});
