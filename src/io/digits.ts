@@ -84,12 +84,6 @@ export function putMicros(buf: Uint8Array, u: number, us: number): number {
   return end + 1;
 }
 
-/** Pre-encoded text (a short cell: a loop beats Buffer.set's call). */
-export function putBytes(buf: Uint8Array, u: number, b: Uint8Array, length = b.length): number {
-  for (let i = 0; i < length; i++) buf[u++] = b[i]!;
-  return u;
-}
-
 /**
  * Pre-encoded text as 32-bit words, put four bytes a store (a DataView's
  * setUint32, little-endian whatever the machine): the names and commas of a
